@@ -1,0 +1,57 @@
+export const id = 525;
+export const ids = [525];
+export const modules = {
+
+/***/ 5525:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   commentPlan: () => (/* binding */ commentPlan)
+/* harmony export */ });
+/* unused harmony export COMMENT_MARKER_PREFIX */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
+
+const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:';
+/**
+ * Posts the plan on the pull request, or updates the comment an earlier run posted
+ * (found by a hidden marker naming the file). `@actions/github` is loaded only here,
+ * so runs that write no comment do not pay for octokit. Any failure is a warning:
+ * a missing permission must not fail a plan.
+ */
+async function commentPlan(markdown, file, githubToken) {
+    const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const { context } = github;
+    const pullRequest = context.payload.pull_request?.number;
+    if (!context.eventName.startsWith('pull_request') || typeof pullRequest !== 'number')
+        return;
+    if (!githubToken) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e('No github_token, so the plan was not posted on the pull request.');
+        return;
+    }
+    const marker = `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`;
+    const body = `${marker}\n${markdown}`;
+    const octokit = github.getOctokit(githubToken);
+    const where = { ...context.repo, issue_number: pullRequest };
+    try {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 });
+        const earlier = comments.find(comment => comment.body?.startsWith(marker));
+        if (earlier) {
+            await octokit.rest.issues.updateComment({ ...context.repo, comment_id: earlier.id, body });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Updated the plan comment on pull request #${pullRequest}.`);
+        }
+        else {
+            await octokit.rest.issues.createComment({ ...where, body });
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Posted the plan on pull request #${pullRequest}.`);
+        }
+    }
+    catch (error) {
+        const status = error.status;
+        const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : '';
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`);
+    }
+}
+
+
+/***/ })
+
+};

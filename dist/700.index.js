@@ -1,0 +1,166 @@
+export const id = 700;
+export const ids = [700];
+export const modules = {
+
+/***/ 6700:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   readNumbersFile: () => (/* binding */ readNumbersFile)
+/* harmony export */ });
+/* unused harmony export parseNumbersFile */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3834);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8815);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3387);
+
+
+
+
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const text = (max) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters');
+const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY({ error: 'must be true or false' });
+const numberEntry = zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
+    phone_number: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP({
+        error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
+    })
+        .transform(value => value.trim()),
+    name: text(255).optional(),
+    e164_check_enabled: flag.optional(),
+    agent_id: text(200).optional()
+});
+const fileSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
+    version: zod__WEBPACK_IMPORTED_MODULE_2__/* .literal */ .euz(1, { error: 'must be 1' }),
+    defaults: zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({ e164_check_enabled: flag.optional() }).optional(),
+    trunks: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
+        trunk_id: text(200),
+        prune: flag.optional(),
+        numbers: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
+    }), { error: 'must be a list of trunks' })
+        .min(1, 'must list at least one trunk')
+});
+/** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
+async function readNumbersFile(path) {
+    let source;
+    try {
+        source = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable');
+        return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] };
+    }
+    return parseNumbersFile(source);
+}
+function parseNumbersFile(source) {
+    const lines = new yaml__WEBPACK_IMPORTED_MODULE_1__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .parseDocument */ .Tp)(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const lineAt = (offset) => (offset === undefined ? undefined : lines.linePos(offset).line);
+    if (doc.errors.length > 0) {
+        return { ok: false, problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
+    }
+    const parsed = fileSchema.safeParse(doc.toJS());
+    if (!parsed.success) {
+        const problems = parsed.error.issues.flatMap(issue => schemaProblems(doc, issue, lineAt));
+        return { ok: false, problems: sortByLine(problems) };
+    }
+    return checkNumbers(parsed.data, (path) => lineAt(nodeAt(doc, path)?.range?.[0]));
+}
+function schemaProblems(doc, issue, lineAt) {
+    const path = issue.path.filter((p) => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map(key => ({
+            line: lineAt(keyNodeAt(doc, path, key)?.range?.[0] ?? nodeAt(doc, path)?.range?.[0]),
+            message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})`
+        }));
+    }
+    let line = lineAt(nodeAt(doc, path)?.range?.[0]);
+    for (let up = path.length - 1; line === undefined && up >= 0; up--)
+        line = lineAt(nodeAt(doc, path.slice(0, up))?.range?.[0]);
+    return [{ line, message: `${describe(path)} ${issue.message}` }];
+}
+function allowedKeys(path) {
+    if (path.length === 0)
+        return Object.keys(fileSchema.shape);
+    if (path[0] === 'defaults')
+        return ['e164_check_enabled'];
+    if (path.length === 2)
+        return ['trunk_id', 'prune', 'numbers'];
+    return Object.keys(numberEntry.shape);
+}
+/** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
+function checkNumbers(file, lineOf) {
+    const problems = [];
+    const seen = new Map();
+    const trunksSeen = new Map();
+    const desired = { trunks: [] };
+    file.trunks.forEach((trunk, t) => {
+        const trunkLine = lineOf(['trunks', t, 'trunk_id']);
+        if (trunksSeen.has(trunk.trunk_id)) {
+            problems.push({ line: trunkLine, message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once` });
+        }
+        trunksSeen.set(trunk.trunk_id, trunkLine);
+        const numbers = [];
+        trunk.numbers.forEach((entry, n) => {
+            const line = lineOf(['trunks', t, 'numbers', n, 'phone_number']);
+            const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`;
+            const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
+            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
+            if (problem) {
+                problems.push({ line, message: `${where} ${problem}` });
+                return;
+            }
+            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .digitsOf */ .C3)(entry.phone_number);
+            const first = seen.get(digits);
+            if (first) {
+                const again = first.trunkId === trunk.trunk_id ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}` : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`;
+                problems.push({ line, message: `${where} ${again} (first on line ${first.line})` });
+                return;
+            }
+            seen.set(digits, { trunkId: trunk.trunk_id, line });
+            numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id, line });
+        });
+        desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers, line: trunkLine });
+    });
+    return problems.length > 0 ? { ok: false, problems: sortByLine(problems) } : { ok: true, desired };
+}
+/** libphonenumber's length rules for the number's country (read as +<digits>). */
+function impossibleNumber(phoneNumber) {
+    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_4__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .digitsOf */ .C3)(phoneNumber)}`);
+    if (parsed?.isPossible())
+        return undefined;
+    return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")';
+}
+function nodeAt(doc, path) {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    return node && typeof node === 'object' ? node : undefined;
+}
+function keyNodeAt(doc, path, key) {
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isMap */ .jh)(map))
+        return undefined;
+    const pair = map.items.find(item => (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(item.key) && item.key.value === key);
+    return pair && (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(pair.key) ? pair.key : undefined;
+}
+function describe(path) {
+    if (path.length === 0)
+        return 'the file';
+    return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+function sortByLine(problems) {
+    return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+function firstLine(message) {
+    return message.split('\n')[0] ?? message;
+}
+
+
+/***/ })
+
+};

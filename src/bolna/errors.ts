@@ -1,0 +1,131 @@
+/**
+ * Errors from the Bolna API, each carrying a message a user can act on.
+ *
+ * `retryable`: the same request may succeed later (5xx, 408, 429, network).
+ * `ambiguous`: a write whose answer was lost — the server may have stored it.
+ */
+export type ApiErrorKind =
+  | 'auth'
+  | 'not-found'
+  | 'conflict'
+  | 'rejected'
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'redirect'
+  | 'bad-answer'
+
+export class BolnaApiError extends Error {
+  override readonly name = 'BolnaApiError'
+  constructor(
+    message: string,
+    readonly details: {
+      kind: ApiErrorKind
+      method: string
+      path: string
+      status?: number
+      reason?: string
+      retryable: boolean
+      ambiguous: boolean
+      retryAfterMs?: number
+    }
+  ) {
+    super(message)
+  }
+
+  get kind(): ApiErrorKind {
+    return this.details.kind
+  }
+  get status(): number | undefined {
+    return this.details.status
+  }
+}
+
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+const MAX_REASON_CHARS = 300
+
+/** Builds the error for an HTTP answer that was not a success. */
+export function errorForStatus(
+  method: string,
+  path: string,
+  status: number,
+  body: string,
+  retryAfterMs?: number
+): BolnaApiError {
+  const reason = apiReason(body)
+  const call = `${method} ${path}`
+  const because = reason ? `: ${reason}` : ''
+  const retryable = RETRYABLE_STATUSES.has(status)
+  // A 429 was refused before any work; other retryable statuses may hide a stored write.
+  const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs }
+  if (status === 401 || status === 403) {
+    return new BolnaApiError(
+      `Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`,
+      { ...common, kind: 'auth' }
+    )
+  }
+  if (status === 404) return new BolnaApiError(`${call} answered 404 Not Found${because}`, { ...common, kind: 'not-found' })
+  if (status === 409 || status === 422) {
+    return new BolnaApiError(`Bolna refused ${call} (${status})${because || ' with no reason given'}`, {
+      ...common,
+      kind: 'conflict'
+    })
+  }
+  if (status === 429) {
+    return new BolnaApiError(`${call} was rate-limited by Bolna (429)${because}`, { ...common, kind: 'rate-limited' })
+  }
+  if (status >= 300 && status < 400) {
+    return new BolnaApiError(
+      `${call} answered a redirect (${status}); redirects are not followed, so the API key is never sent to another address. Check api_base_url.`,
+      { ...common, kind: 'redirect', retryable: false, ambiguous: false }
+    )
+  }
+  return new BolnaApiError(`${call} failed with ${status}${because}`, {
+    ...common,
+    kind: status >= 500 ? 'server' : 'rejected'
+  })
+}
+
+/**
+ * The API's reason, from any of its error shapes: {"error", "message"},
+ * {"detail": "…"}, FastAPI's {"detail": [{loc, msg}]}, or a proxy's text/HTML page.
+ */
+export function apiReason(body: string): string {
+  const text = body.trim()
+  if (!text) return ''
+  try {
+    return clip(reasonFromJson(JSON.parse(text)) ?? text)
+  } catch {
+    return clip(
+      text
+        .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&[a-z]+;/gi, ' ')
+    )
+  }
+}
+
+function reasonFromJson(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const body = value as Record<string, unknown>
+  if (typeof body.message === 'string') return body.message
+  if (typeof body.detail === 'string') return body.detail
+  if (Array.isArray(body.detail)) {
+    return body.detail
+      .map((item: unknown) => {
+        const entry = (item ?? {}) as { loc?: unknown; msg?: unknown }
+        const where = Array.isArray(entry.loc) ? entry.loc.join('.') : ''
+        const what = typeof entry.msg === 'string' ? entry.msg : JSON.stringify(item)
+        return where ? `${where}: ${what}` : what
+      })
+      .join('; ')
+  }
+  if (typeof body.error === 'string') return body.error
+  return undefined
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine
+}

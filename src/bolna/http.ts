@@ -1,0 +1,199 @@
+import { BolnaApiError, errorForStatus } from './errors.js'
+import type { RateLimiter } from './rate-limiter.js'
+
+export interface HttpSettings {
+  baseUrl: URL
+  token: string
+  timeoutMs: number
+  maxRetries: number
+  limiter?: RateLimiter
+  /** Injectable so tests do not wait. */
+  sleep?: (ms: number) => Promise<void>
+  /** Injectable so tests can pin the jitter. */
+  random?: () => number
+  /** One line per request: method, path, status, time — never headers. */
+  debug?: (line: string) => void
+  maxAnswerBytes?: number
+}
+
+/**
+ * Which failures a request may repeat by itself.
+ * - `idempotent`: any retryable failure (GET, DELETE, mapping calls).
+ * - `unsafe`: only failures that prove nothing was stored (429, connection refused);
+ *   anything else is thrown as `ambiguous` so the caller can look before writing again.
+ */
+export type RetryPolicy = 'idempotent' | 'unsafe'
+
+export interface HttpAnswer {
+  status: number
+  body: unknown
+}
+
+const BACKOFF_BASE_MS = 250
+const BACKOFF_CAP_MS = 8_000
+const RETRY_AFTER_CAP_MS = 60_000
+const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024
+
+export const realSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Full-jitter exponential backoff: a random wait in [0, min(cap, base·2^attempt)). */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt))
+}
+
+/** Retry-After in seconds or as an HTTP date, capped; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined
+  const trimmed = value.trim()
+  const ms = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now
+  if (!Number.isFinite(ms)) return undefined
+  return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS)
+}
+
+/** JSON over HTTPS with the key, timeouts, retries and the API's errors made readable. */
+export class HttpClient {
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly random: () => number
+  private readonly maxAnswerBytes: number
+
+  constructor(private readonly settings: HttpSettings) {
+    this.sleep = settings.sleep ?? realSleep
+    this.random = settings.random ?? Math.random
+    this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES
+  }
+
+  get maxRetries(): number {
+    return this.settings.maxRetries
+  }
+
+  /** Waits out one backoff step, as the client's own retries do. */
+  async backoff(attempt: number): Promise<void> {
+    await this.sleep(backoffMs(attempt, this.random))
+  }
+
+  async request(method: string, path: string, body: unknown, policy: RetryPolicy): Promise<HttpAnswer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, path, body)
+      } catch (error) {
+        if (!(error instanceof BolnaApiError) || attempt >= this.settings.maxRetries || !mayRepeat(error, policy)) {
+          throw error
+        }
+        const waitMs = error.details.retryAfterMs ?? backoffMs(attempt, this.random)
+        if (error.details.retryAfterMs !== undefined) this.settings.limiter?.pauseUntil(Date.now() + waitMs)
+        this.settings.debug?.(`retrying ${method} ${path} in ${waitMs} ms (${error.message})`)
+        await this.sleep(waitMs)
+      }
+    }
+  }
+
+  private async once(method: string, path: string, body: unknown): Promise<HttpAnswer> {
+    await this.settings.limiter?.take()
+    const started = Date.now()
+    const url = new URL(this.settings.baseUrl.pathname.replace(/\/$/, '') + path, this.settings.baseUrl)
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.settings.token}`,
+      accept: 'application/json',
+      'user-agent': 'bolna-sip-trunk-number-action'
+    }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const signal = AbortSignal.timeout(this.settings.timeoutMs)
+    let status: number | string = 'no answer'
+    try {
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+        signal
+      })
+      status = response.status
+      const text = await this.readCapped(response, method, path)
+      if (response.status < 200 || response.status >= 300) {
+        throw errorForStatus(method, path, response.status, text, parseRetryAfterHeader(response))
+      }
+      return { status: response.status, body: parseJson(text, method, path) }
+    } catch (error) {
+      if (error instanceof BolnaApiError) throw error
+      throw transportError(error, method, path, this.settings.timeoutMs, signal.aborted)
+    } finally {
+      this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
+    }
+  }
+
+  /** Reads the answer, refusing to hold more than maxAnswerBytes of it. */
+  private async readCapped(response: Response, method: string, path: string): Promise<string> {
+    if (!response.body) return ''
+    const reader = response.body.getReader()
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > this.maxAnswerBytes) {
+        await reader.cancel().catch(() => undefined)
+        throw new BolnaApiError(
+          `${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`,
+          { kind: 'bad-answer', method, path, status: response.status, retryable: false, ambiguous: method !== 'GET' }
+        )
+      }
+      chunks.push(value)
+    }
+    return Buffer.concat(chunks).toString('utf8')
+  }
+}
+
+function mayRepeat(error: BolnaApiError, policy: RetryPolicy): boolean {
+  if (!error.details.retryable) return false
+  return policy === 'idempotent' || !error.details.ambiguous
+}
+
+function parseRetryAfterHeader(response: Response): number | undefined {
+  return parseRetryAfter(response.headers.get('retry-after'))
+}
+
+function parseJson(text: string, method: string, path: string): unknown {
+  if (!text.trim()) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new BolnaApiError(`${method} ${path} answered with malformed JSON`, {
+      kind: 'bad-answer',
+      method,
+      path,
+      retryable: true,
+      ambiguous: method !== 'GET'
+    })
+  }
+}
+
+function transportError(error: unknown, method: string, path: string, timeoutMs: number, timedOut: boolean): BolnaApiError {
+  if (timedOut) {
+    return new BolnaApiError(`${method} ${path} timed out after ${timeoutMs / 1000} s`, {
+      kind: 'timeout',
+      method,
+      path,
+      retryable: true,
+      ambiguous: true
+    })
+  }
+  const code = networkCode(error)
+  // A refused connection never reached the server, so even a write is safe to repeat.
+  const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+  return new BolnaApiError(`${method} ${path} failed: network error (${code ?? 'connection lost'})`, {
+    kind: 'network',
+    method,
+    path,
+    retryable: true,
+    ambiguous: !neverSent
+  })
+}
+
+function networkCode(error: unknown): string | undefined {
+  for (let cause: unknown = error; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code
+    if (typeof code === 'string') return code
+  }
+  return undefined
+}

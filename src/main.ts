@@ -1,0 +1,137 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path'
+import * as core from '@actions/core'
+import { DEFAULT_APPLY_OPTIONS, applyPlan, eachConcurrently, ensureNumber, messageOf, wireAgent } from './apply.js'
+import type { PhoneNumberRecord, TrunkNumbersApi } from './bolna/api.js'
+import { HttpClient, realSleep } from './bolna/http.js'
+import { RateLimiter } from './bolna/rate-limiter.js'
+import { SipTrunksApi } from './bolna/sip-trunks.js'
+import { readSettings, secretInputs } from './inputs.js'
+import type { NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
+import { digitsOf } from './phone.js'
+import { findNumber, hasChanges, planChanges } from './plan.js'
+import type { DesiredNumber, DesiredState } from './plan.js'
+import { annotateProblems, failed, planMarkdown, quote, reportNumber, reportPlan, reportResults } from './report.js'
+
+/** The step: read the inputs, then add one number or bring a numbers file's trunks in line. */
+export async function run(): Promise<void> {
+  const secrets = secretInputs()
+  try {
+    const settings = readSettings()
+    const bolna = connectToBolna(settings)
+    if (settings.mode === 'single') await addOneNumber(bolna, settings)
+    else await syncNumbersFile(bolna, settings)
+  } catch (error) {
+    core.setFailed(redact(messageOf(error), secrets))
+  }
+}
+
+export function connectToBolna(settings: Settings): TrunkNumbersApi {
+  const http = new HttpClient({
+    baseUrl: settings.apiBaseUrl,
+    token: settings.token,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    limiter: new RateLimiter(settings.requestsPerMinute, realSleep),
+    debug: line => core.debug(line)
+  })
+  return new SipTrunksApi(http)
+}
+
+/** Single mode: look, add when missing (exactly once), then map the agent if asked. */
+async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettings): Promise<void> {
+  const want: DesiredNumber = {
+    phoneNumber: settings.phoneNumber,
+    digits: digitsOf(settings.phoneNumber),
+    name: settings.name,
+    e164CheckEnabled: settings.e164CheckEnabled,
+    agentId: settings.agentId
+  }
+  const listed = await bolna.listNumbers(settings.trunkId)
+  const existing = findNumber(listed, want.digits)
+  const report = { trunkId: settings.trunkId, phoneNumber: settings.phoneNumber, name: settings.name, agentId: settings.agentId }
+
+  if (settings.dryRun) {
+    const agentStatus = settings.agentId ? (existing?.agent_id === settings.agentId ? 'unchanged' : 'planned') : undefined
+    await reportNumber({ ...report, status: existing ? 'exists' : 'planned', record: existing, agentStatus })
+    return
+  }
+  if (existing && settings.ifExists === 'fail') {
+    await reportNumber({ ...report, status: 'exists', record: existing })
+    throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`)
+  }
+
+  const outcome = await ensureNumber(bolna, settings.trunkId, want, DEFAULT_APPLY_OPTIONS, listed)
+  const agentStatus = settings.agentId ? await mapAgent(bolna, outcome.record, settings) : undefined
+  await reportNumber({ ...report, status: outcome.status, record: outcome.record, agentStatus })
+}
+
+async function mapAgent(bolna: TrunkNumbersApi, record: PhoneNumberRecord, settings: SingleNumberSettings) {
+  const agentId = settings.agentId as string
+  try {
+    const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, DEFAULT_APPLY_OPTIONS)
+    if (status === 'mapped' && record.agent_id) core.info(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`)
+    return status
+  } catch (error) {
+    core.setOutput('number_id', record.id)
+    throw new Error(
+      `${quote(record.phone_number)} is on trunk ${quote(settings.trunkId)} (id ${quote(record.id)}), but mapping it to agent ${quote(agentId)} failed: ${messageOf(error)}`
+    )
+  }
+}
+
+/** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
+async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSettings): Promise<void> {
+  const { readNumbersFile } = await import('./numbers-file.js')
+  const { path, shownAs } = inWorkspace(settings.numbersFile)
+  const file = await readNumbersFile(path)
+  if (!file.ok) {
+    annotateProblems(shownAs, file.problems)
+    throw new Error(`${shownAs} has ${file.problems.length} problem(s), annotated above; nothing was changed.`)
+  }
+
+  const actual = await listTrunks(bolna, file.desired, settings.concurrency)
+  const plan = planChanges(file.desired, actual, settings.prune)
+  await reportPlan(plan, shownAs)
+  if (settings.prComment) {
+    const { commentPlan } = await import('./pr-comment.js')
+    await commentPlan(planMarkdown(plan, shownAs), shownAs, settings.githubToken)
+  }
+  if (plan.counts.remove > settings.maxDeletes) {
+    throw new Error(`The plan removes ${plan.counts.remove} numbers, more than max_deletes (${settings.maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`)
+  }
+  if (settings.dryRun) {
+    if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
+    return
+  }
+
+  const results = await applyPlan(bolna, plan, actual, settings.concurrency, DEFAULT_APPLY_OPTIONS)
+  await reportResults(results)
+  const failures = results.filter(failed)
+  if (failures.length > 0) {
+    const lines = failures.map(r => `  ${quote(r.phone_number)} on trunk ${quote(r.trunk_id)}: ${r.error}`)
+    throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`)
+  }
+}
+
+/** Lists every trunk the file names, once each; any failure stops the run before a write. */
+async function listTrunks(bolna: TrunkNumbersApi, desired: DesiredState, concurrency: number) {
+  const actual = new Map<string, PhoneNumberRecord[]>()
+  await eachConcurrently(desired.trunks, concurrency, async trunk => {
+    actual.set(trunk.trunkId, await bolna.listNumbers(trunk.trunkId))
+  })
+  return actual
+}
+
+function inWorkspace(file: string): { path: string; shownAs: string } {
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
+  const path = resolve(workspace, file)
+  const shownAs = relative(workspace, path)
+  if (shownAs === '..' || shownAs.startsWith(`..${sep}`) || isAbsolute(shownAs)) {
+    throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${quote(file)}).`)
+  }
+  return { path, shownAs }
+}
+
+function redact(message: string, secrets: readonly string[]): string {
+  return secrets.filter(s => s.length >= 4).reduce((text, secret) => text.split(secret).join('***'), message)
+}

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parse } from 'yaml'
+
+const root = resolve(import.meta.dirname, '../..')
+
+export interface ActionRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** Everything the run printed or wrote, for scanning (e.g. for the token). */
+  everything: string
+  workspace: string
+}
+
+export interface RunOptions {
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  workspace?: string
+  files?: Record<string, string>
+}
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>
+  outputs: Record<string, unknown>
+}
+
+export async function actionYml(): Promise<ActionYml> {
+  return parse(await readFile(join(root, 'action.yml'), 'utf8')) as ActionYml
+}
+
+/**
+ * Runs `node dist/index.js` the way the runner does: each input as INPUT_<NAME>
+ * with action.yml's defaults filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ */
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'bolna-action-'))
+  const workspace = options.workspace ?? dir
+  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(workspace, name), text)
+  const outputFile = join(dir, 'github_output')
+  const summaryFile = join(dir, 'step_summary')
+  await writeFile(outputFile, '')
+  await writeFile(summaryFile, '')
+
+  const yml = await actionYml()
+  const inputs: Record<string, string> = {}
+  for (const [name, spec] of Object.entries(yml.inputs)) {
+    const value = name in (options.inputs ?? {}) ? options.inputs![name]! : String(spec.default ?? '')
+    // The runner evaluates expressions in defaults; github.token becomes a token.
+    inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_fake_default_github_token' : value
+  }
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: dir,
+    ...inputs,
+    ...options.env
+  }
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, cwd: workspace })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stderr += chunk))
+  const code = await new Promise<number | null>(done => child.on('close', done))
+  const outputText = await readFile(outputFile, 'utf8')
+  const summary = await readFile(summaryFile, 'utf8')
+  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary, everything: stdout + stderr + outputText + summary, workspace }
+}
+
+/** Reads the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i]!)
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!)
+    outputs[name!] = value.join('\n')
+  }
+  return outputs
+}
+
+/** The `::error …::message` lines a run printed. */
+export function annotations(run: ActionRun, kind = 'error'): string[] {
+  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { INPUT_DEFAULTS, readSettings } from '../../src/inputs.js'
+import { actionYml } from '../helpers/run-action.js'
+
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
+const single = { token: 'key-123', trunk_id: 'trunk-1', phone_number: '919876543210' }
+const fail = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => () => readSettings(reader(inputs), env)
+
+describe('readSettings', () => {
+  it('turns single-mode inputs into typed settings with the defaults', () => {
+    const settings = readSettings(reader({ ...single, name: 'Mumbai' }), {})
+    expect(settings).toMatchObject({
+      mode: 'single',
+      trunkId: 'trunk-1',
+      phoneNumber: '919876543210',
+      name: 'Mumbai',
+      e164CheckEnabled: false,
+      ifExists: 'skip',
+      dryRun: false,
+      timeoutMs: 30_000,
+      maxRetries: 3,
+      requestsPerMinute: 900
+    })
+    expect(settings.apiBaseUrl.href).toBe('https://api.bolna.ai/')
+  })
+
+  it('keeps the defaults equal to action.yml', async () => {
+    const yml = await actionYml()
+    for (const [name, value] of Object.entries(INPUT_DEFAULTS)) expect(yml.inputs[name]?.default, name).toBe(value)
+  })
+
+  it('falls back to BOLNA_API_KEY, and names both when neither is set', () => {
+    expect(readSettings(reader({ ...single, token: '' }), { BOLNA_API_KEY: 'from-env' }).token).toBe('from-env')
+    expect(fail({ ...single, token: '' })).toThrow(/"token" input .* BOLNA_API_KEY environment variable/)
+  })
+
+  it('accepts only YAML 1.2 booleans, naming the input', () => {
+    expect(readSettings(reader({ ...single, dry_run: 'TRUE' }), {}).dryRun).toBe(true)
+    expect(readSettings(reader({ ...single, dry_run: 'False' }), {}).dryRun).toBe(false)
+    expect(fail({ ...single, dry_run: 'yes' })).toThrow('Input "dry_run" must be true or false')
+    expect(fail({ ...single, e164_check_enabled: '1' })).toThrow('Input "e164_check_enabled" must be true or false')
+  })
+
+  it('requires https, allowing plain http only for loopback hosts', () => {
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9', 'https://example.test/api']) {
+      expect(() => readSettings(reader({ ...single, api_base_url: url }), {}), url).not.toThrow()
+    }
+    for (const url of ['http://api.bolna.ai', 'http://10.0.0.1', 'ftp://x', 'not a url', 'https://user:pw@x.test']) {
+      expect(fail({ ...single, api_base_url: url }), url).toThrow(/Input "api_base_url"/)
+    }
+  })
+
+  it('checks numbers, ranges and choices, naming the input and what is allowed', () => {
+    expect(fail({ ...single, timeout_seconds: '0' })).toThrow('Input "timeout_seconds" must be a number from 1 to 600 (got "0")')
+    expect(fail({ ...single, max_retries: '2.5' })).toThrow('Input "max_retries" must be a whole number from 0 to 10')
+    expect(fail({ ...single, if_exists: 'replace' })).toThrow('Input "if_exists" must be one of: skip, fail')
+    expect(fail({ ...single, phone_number: 'call me' })).toThrow(/Input "phone_number" may hold only digits/)
+    expect(fail({ ...single, name: 'two\nlines' })).toThrow('Input "name" must be one line with no control characters')
+    expect(fail({ ...single, trunk_id: '' })).toThrow('Input "trunk_id" is required')
+  })
+
+  it('checks E.164 locally when e164_check_enabled is true', () => {
+    expect(fail({ ...single, e164_check_enabled: 'true' })).toThrow(/Input "phone_number" is not in E\.164 format/)
+    expect(readSettings(reader({ ...single, phone_number: '+919876543210', e164_check_enabled: 'true' }), {}).mode).toBe('single')
+  })
+
+  it('never echoes the token in an error', () => {
+    expect(fail({ ...single, token: 'secret\nvalue' })).toThrow(/^Input "token" must be one line/)
+    try {
+      readSettings(reader({ ...single, token: 'secret\nvalue' }), {})
+    } catch (error) {
+      expect(String(error)).not.toContain('secret')
+    }
+  })
+
+  it('file mode: numbers_file excludes the single-number inputs', () => {
+    const settings = readSettings(reader({ token: 'k', numbers_file: 'numbers.yml', prune: 'true' }), {})
+    expect(settings).toMatchObject({ mode: 'file', numbersFile: 'numbers.yml', prune: true, maxDeletes: 10, concurrency: 4, prComment: true })
+    expect(fail({ token: 'k', numbers_file: 'n.yml', trunk_id: 't' })).toThrow('Input "trunk_id" must be empty when "numbers_file" is set')
+    expect(fail({ token: 'k', numbers_file: 'n.yml', concurrency: '0' })).toThrow('Input "concurrency" must be a whole number from 1 to 64')
+  })
+})
