@@ -28740,7 +28740,6 @@ function countChanges(changes) {
 
 
 
-const DEFAULT_APPLY_OPTIONS = { settleMs: 8_000 };
 /**
  * Puts one number on a trunk exactly once.
  *
@@ -29110,6 +29109,7 @@ const INPUT_DEFAULTS = {
     e164_check_enabled: 'false',
     timeout_seconds: '30',
     max_retries: '3',
+    settle_seconds: '8',
     dry_run: 'false',
     if_exists: 'skip',
     set_agent_telephony: 'false',
@@ -29148,6 +29148,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
         timeoutMs: parse(read, 'timeout_seconds', number(1, 600, 'number')) * 1000,
         maxRetries: parse(read, 'max_retries', number(0, 10, 'integer')),
         requestsPerMinute: parse(read, 'requests_per_minute', number(0, 100_000, 'integer')),
+        settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
         dryRun: parse(read, 'dry_run', inputs_boolean)
     };
     const numbersFile = read('numbers_file');
@@ -29404,14 +29405,14 @@ async function addOneNumber(bolna, settings) {
         await reportNumber({ ...report, status: 'exists', record: existing });
         throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`);
     }
-    const outcome = await ensureNumber(bolna, settings.trunkId, want, DEFAULT_APPLY_OPTIONS, listed);
+    const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed);
     const agentStatus = settings.agentId ? await mapAgent(bolna, outcome.record, settings) : undefined;
     await reportNumber({ ...report, status: outcome.status, record: outcome.record, agentStatus });
 }
 async function mapAgent(bolna, record, settings) {
     const agentId = settings.agentId;
     try {
-        const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, DEFAULT_APPLY_OPTIONS);
+        const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, settings);
         if (status === 'mapped' && record.agent_id)
             core/* info */.pq(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`);
         return status;
@@ -29445,7 +29446,7 @@ async function syncNumbersFile(bolna, settings) {
             throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
         return;
     }
-    const results = await applyPlan(bolna, plan, actual, settings.concurrency, DEFAULT_APPLY_OPTIONS);
+    const results = await applyPlan(bolna, plan, actual, settings.concurrency, settings);
     await reportResults(results);
     const failures = results.filter(failed);
     if (failures.length > 0) {

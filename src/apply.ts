@@ -10,8 +10,6 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
-export const DEFAULT_APPLY_OPTIONS: ApplyOptions = { settleMs: 8_000 }
-
 export type AgentStatus = 'mapped' | 'unchanged'
 
 export interface NumberOutcome {

@@ -11,6 +11,8 @@ interface ConnectionSettings {
   timeoutMs: number
   maxRetries: number
   requestsPerMinute: number
+  /** How long a number just added may take to show in the list or to be mappable. */
+  settleMs: number
   dryRun: boolean
 }
 
@@ -135,6 +137,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   e164_check_enabled: 'false',
   timeout_seconds: '30',
   max_retries: '3',
+  settle_seconds: '8',
   dry_run: 'false',
   if_exists: 'skip',
   set_agent_telephony: 'false',
@@ -174,6 +177,7 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     timeoutMs: parse(read, 'timeout_seconds', number(1, 600, 'number')) * 1000,
     maxRetries: parse(read, 'max_retries', number(0, 10, 'integer')),
     requestsPerMinute: parse(read, 'requests_per_minute', number(0, 100_000, 'integer')),
+    settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
     dryRun: parse(read, 'dry_run', boolean)
   }
 

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
-import { DEFAULT_APPLY_OPTIONS, applyPlan, eachConcurrently, ensureNumber, messageOf, wireAgent } from './apply.js'
+import { applyPlan, eachConcurrently, ensureNumber, messageOf, wireAgent } from './apply.js'
 import type { PhoneNumberRecord, TrunkNumbersApi } from './bolna/api.js'
 import { HttpClient, realSleep } from './bolna/http.js'
 import { RateLimiter } from './bolna/rate-limiter.js'
@@ -60,7 +60,7 @@ async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettin
     throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`)
   }
 
-  const outcome = await ensureNumber(bolna, settings.trunkId, want, DEFAULT_APPLY_OPTIONS, listed)
+  const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed)
   const agentStatus = settings.agentId ? await mapAgent(bolna, outcome.record, settings) : undefined
   await reportNumber({ ...report, status: outcome.status, record: outcome.record, agentStatus })
 }
@@ -68,7 +68,7 @@ async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettin
 async function mapAgent(bolna: TrunkNumbersApi, record: PhoneNumberRecord, settings: SingleNumberSettings) {
   const agentId = settings.agentId as string
   try {
-    const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, DEFAULT_APPLY_OPTIONS)
+    const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, settings)
     if (status === 'mapped' && record.agent_id) core.info(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`)
     return status
   } catch (error) {
@@ -104,7 +104,7 @@ async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSett
     return
   }
 
-  const results = await applyPlan(bolna, plan, actual, settings.concurrency, DEFAULT_APPLY_OPTIONS)
+  const results = await applyPlan(bolna, plan, actual, settings.concurrency, settings)
   await reportResults(results)
   const failures = results.filter(failed)
   if (failures.length > 0) {

@@ -12,7 +12,10 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
-  /** Everything the run printed or wrote, for scanning (e.g. for the token). */
+  /**
+   * Everything the run printed or wrote, for scanning (e.g. for the token) — less the
+   * `::add-mask::` commands, which the runner consumes and never shows.
+   */
   everything: string
   workspace: string
 }
@@ -72,7 +75,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const code = await new Promise<number | null>(done => child.on('close', done))
   const outputText = await readFile(outputFile, 'utf8')
   const summary = await readFile(summaryFile, 'utf8')
-  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary, everything: stdout + stderr + outputText + summary, workspace }
+  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary, everything: [stdout, stderr, outputText, summary].join('\n').replace(/^::add-mask::.*$/gm, ''), workspace }
 }
 
 /** Reads the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`. */

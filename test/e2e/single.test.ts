@@ -1,0 +1,242 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { annotations, runAction } from '../helpers/run-action.ts'
+import type { ActionRun } from '../helpers/run-action.ts'
+
+const KEY = 'bolna-test-key-5f1c9a'
+let emulator: BolnaEmulator
+let url: string
+
+beforeEach(async () => {
+  emulator = new BolnaEmulator({ apiKey: KEY, trunks: ['trunk-1', 'trunk/2'] })
+  url = await emulator.start()
+})
+afterEach(async () => {
+  await emulator.stop()
+})
+
+const base = () => ({ token: KEY, api_base_url: url, trunk_id: 'trunk-1', phone_number: '919876543210', name: 'Mumbai Support Line', timeout_seconds: '2' })
+
+async function act(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+  const run = await runAction({ inputs: { ...base(), ...inputs }, env })
+  expect(run.everything, 'the token leaked').not.toContain(KEY)
+  expect(run.stderr + run.stdout, 'a stack trace was printed').not.toMatch(/\n\s+at .+:\d+:\d+/)
+  return run
+}
+
+const failure = (run: ActionRun) => annotations(run).join('\n')
+const posts = () => emulator.requests.filter(r => r.method === 'POST')
+
+describe('adding one number', () => {
+  it('creates it, then finds it on the re-run without a second POST', async () => {
+    const first = await act()
+    expect(first.code).toBe(0)
+    expect(first.outputs).toMatchObject({ status: 'created', phone_number: '919876543210', trunk_id: 'trunk-1' })
+    const record = JSON.parse(first.outputs.number!)
+    expect(record).toMatchObject({ id: first.outputs.number_id, name: 'Mumbai Support Line', deleted: false })
+    expect(posts()[0]?.body).toEqual({ phone_number: '919876543210', name: 'Mumbai Support Line', e164_check_enabled: false })
+    expect(first.summary).toContain('Bolna SIP trunk number')
+    expect(first.summary).toContain(first.outputs.number_id)
+
+    const second = await act({ phone_number: '+91 98765-43210' })
+    expect(second.code).toBe(0)
+    expect(second.outputs).toMatchObject({ status: 'exists', number_id: first.outputs.number_id })
+    expect(posts()).toHaveLength(1)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+  })
+
+  it('sends the number as written and the flag as a JSON boolean', async () => {
+    const run = await act({ phone_number: ' +919876543210 ', e164_check_enabled: 'True', name: '' })
+    expect(run.code).toBe(0)
+    expect(posts()[0]?.body).toEqual({ phone_number: '+919876543210', e164_check_enabled: true })
+  })
+
+  it('ignores soft-deleted records and adds the number again', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', deleted: true })
+    const run = await act()
+    expect(run.outputs.status).toBe('created')
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+  })
+
+  it('warns when the existing number has another name, and changes nothing', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', name: 'Old name' })
+    const run = await act()
+    expect(run.outputs.status).toBe('exists')
+    expect(annotations(run, 'warning').join('\n')).toMatch(/named "Old name", not "Mumbai Support Line"/)
+    expect(emulator.writes()).toHaveLength(0)
+  })
+
+  it('if_exists: fail fails on an existing number, with its id', async () => {
+    const seeded = emulator.seed('trunk-1', { phone_number: '919876543210' })
+    const run = await act({ if_exists: 'fail' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain(`already on trunk "trunk-1" (id "${seeded.id}") and if_exists is "fail"`)
+    expect(run.outputs.number_id).toBe(seeded.id)
+  })
+
+  it('dry_run looks and reports but writes nothing', async () => {
+    const planned = await act({ dry_run: 'true' })
+    expect(planned.outputs).toMatchObject({ status: 'planned', number_id: '' })
+    const seeded = emulator.seed('trunk-1', { phone_number: '919876543210' })
+    const exists = await act({ dry_run: 'true' })
+    expect(exists.outputs).toMatchObject({ status: 'exists', number_id: seeded.id })
+    expect(emulator.writes()).toHaveLength(0)
+  })
+
+  it('percent-encodes the trunk id as one path segment', async () => {
+    const run = await act({ trunk_id: 'trunk/2' })
+    expect(run.code).toBe(0)
+    expect(emulator.records('trunk/2')).toHaveLength(1)
+    expect(emulator.requests.every(r => r.path.startsWith('/sip-trunks/trunks/trunk%2F2/numbers'))).toBe(true)
+  })
+
+  it('takes the key from BOLNA_API_KEY when the token input is empty', async () => {
+    const run = await act({ token: '' }, { BOLNA_API_KEY: KEY })
+    expect(run.code).toBe(0)
+    expect(run.stdout.split('\n')[0]).toBe(`::add-mask::${KEY}`)
+  })
+})
+
+describe('errors say what to do, and never show the key', () => {
+  it('a rejected key (403) says so', async () => {
+    const run = await act({ token: 'wrong-key-0000' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(/Bolna rejected the API key \(403 on GET \/sip-trunks\/trunks\/trunk-1\/numbers: Invalid API key\)/)
+    expect(run.everything).not.toContain('wrong-key-0000')
+  })
+
+  it('an unknown trunk names it', async () => {
+    const run = await act({ trunk_id: 'nope' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(/Trunk "nope" not found \(Bolna said: trunk not found\)/)
+  })
+
+  it('a number active on another trunk carries the API reason (409)', async () => {
+    emulator.seed('trunk/2', { phone_number: '+919876543210' })
+    const run = await act()
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(/Bolna refused POST \/sip-trunks\/trunks\/trunk-1\/numbers \(409\): Phone number already exists on another active trunk/)
+  })
+
+  it('other statuses give method, path, status and the message, retried first for 5xx', async () => {
+    emulator.injectFault({ kind: 'status', status: 400, method: 'GET', body: '{"error":400,"message":"bad things"}' })
+    const run = await act()
+    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1/numbers failed with 400: bad things')
+    expect(emulator.requests).toHaveLength(1)
+  })
+
+  it('an input error names the input, before any request', async () => {
+    const run = await act({ timeout_seconds: 'soon' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('Input "timeout_seconds" must be a number from 1 to 600 (got "soon")')
+    expect(emulator.requests).toHaveLength(0)
+  })
+
+  it('refuses plain http to a non-loopback host', async () => {
+    const run = await act({ api_base_url: 'http://api.bolna.ai' })
+    expect(failure(run)).toMatch(/Input "api_base_url" must use https/)
+  })
+
+  it('refuses a name that could start a workflow command', async () => {
+    const run = await act({ name: 'x\n::set-output name=status::hacked' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('Input "name" must be one line')
+    expect(run.stdout).not.toMatch(/^::set-output/m)
+  })
+
+  it('a redirect is refused and the key goes nowhere else', async () => {
+    emulator.injectFault({ kind: 'redirect', location: 'http://127.0.0.2:9/stolen' })
+    const run = await act()
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(/redirect \(302\).*not followed/)
+  })
+})
+
+describe('calm under faults', () => {
+  it('retries 5xx, HTML 502 pages, resets and malformed JSON on the list', async () => {
+    emulator.injectFault({ kind: 'html', method: 'GET' })
+    emulator.injectFault({ kind: 'reset', method: 'GET' })
+    emulator.injectFault({ kind: 'malformed', method: 'GET' })
+    const run = await act()
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('created')
+  })
+
+  it('honours Retry-After on 429 and retries the POST (nothing was stored)', async () => {
+    emulator.injectFault({ kind: 'status', status: 429, retryAfter: '1', method: 'POST' })
+    const started = Date.now()
+    const run = await act()
+    expect(run.code).toBe(0)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(posts()).toHaveLength(2)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+  })
+
+  it('a hang past timeout_seconds is retried', async () => {
+    emulator.injectFault({ kind: 'hang', method: 'GET' })
+    const run = await act({ timeout_seconds: '1' })
+    expect(run.code).toBe(0)
+  })
+
+  it('gives up after max_retries with the last reason', async () => {
+    emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })
+    const run = await act({ max_retries: '2' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1/numbers failed with 503: injected 503')
+    expect(emulator.requests).toHaveLength(3)
+  })
+
+  it('never retries a 4xx other than 408 and 429', async () => {
+    emulator.injectFault({ kind: 'status', status: 422, method: 'POST' })
+    const run = await act()
+    expect(run.code).toBe(1)
+    expect(posts()).toHaveLength(1)
+  })
+})
+
+describe('exactly once, on an emulator that accepts duplicates', () => {
+  it('stored-then-500: adopts the stored record instead of adding a second', async () => {
+    emulator.injectFault({ kind: 'stored-then-status', status: 500, method: 'POST' })
+    const run = await act()
+    expect(run.code).toBe(0)
+    expect(run.outputs.status).toBe('created')
+    expect(posts()).toHaveLength(1)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+    expect(run.outputs.number_id).toBe(emulator.records('trunk-1')[0]!.id)
+  })
+
+  it('stored-then-reset with a 1.5 s list lag: polls until the record shows', async () => {
+    emulator.setOptions({ listLagMs: 1500 })
+    emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
+    const run = await act()
+    expect(run.code).toBe(0)
+    expect(posts()).toHaveLength(1)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+    expect(run.outputs.number_id).toBe(emulator.records('trunk-1')[0]!.id)
+  })
+
+  it('a lost answer that was NOT stored is added again, once, after settle_seconds of looking', async () => {
+    emulator.injectFault({ kind: 'reset', method: 'POST' })
+    const run = await act({ settle_seconds: '1' })
+    expect(run.code).toBe(0)
+    expect(posts()).toHaveLength(2)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+  })
+
+  it('a gateway timeout (504) on a POST that was stored is adopted too', async () => {
+    emulator.injectFault({ kind: 'stored-then-status', status: 504, method: 'POST' })
+    const run = await act()
+    expect(run.code).toBe(0)
+    expect(posts()).toHaveLength(1)
+    expect(emulator.records('trunk-1')).toHaveLength(1)
+  })
+})
+
+describe('debug lines', () => {
+  it('log each request without headers', async () => {
+    const run = await act({}, { RUNNER_DEBUG: '1' })
+    expect(run.stdout).toMatch(/::debug::GET \/sip-trunks\/trunks\/trunk-1\/numbers -> 200 in \d+ ms/)
+    expect(run.stdout).toMatch(/::debug::POST \/sip-trunks\/trunks\/trunk-1\/numbers -> 201 in \d+ ms/)
+    expect(run.stdout.toLowerCase()).not.toContain('authorization')
+  })
+})
