@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ensureNumber } from '../../src/apply.js'
+import { BolnaApiError } from '../../src/bolna/errors.js'
+import { HttpClient } from '../../src/bolna/http.js'
+import { SipTrunksApi } from '../../src/bolna/sip-trunks.js'
+import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+
+let emulator: BolnaEmulator
+let sleeps: number[]
+
+function client(overrides: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
+  const http = new HttpClient({
+    baseUrl: new URL(emulator.url),
+    token: 'test-key',
+    timeoutMs: 1000,
+    maxRetries: 3,
+    sleep: async ms => void sleeps.push(ms),
+    random: () => 0.5,
+    ...overrides
+  })
+  return new SipTrunksApi(http)
+}
+
+beforeEach(async () => {
+  emulator = new BolnaEmulator({ trunks: ['t1'] })
+  await emulator.start()
+  sleeps = []
+})
+afterEach(() => emulator.stop())
+
+const want = { phoneNumber: '919876543210', digits: '919876543210', e164CheckEnabled: false }
+
+describe('HttpClient and SipTrunksApi against the emulator', () => {
+  it('lists live numbers only, dropping soft-deleted records', async () => {
+    emulator.seed('t1', { phone_number: '911111111111', deleted: true })
+    const live = emulator.seed('t1', { phone_number: '912222222222' })
+    expect((await client().listNumbers('t1')).map(r => r.id)).toEqual([live.id])
+  })
+
+  it('waits out Retry-After, then backs off with jitter, without really sleeping', async () => {
+    emulator.injectFault({ kind: 'status', status: 429, retryAfter: '2' })
+    emulator.injectFault({ kind: 'status', status: 503 })
+    emulator.injectFault({ kind: 'status', status: 502 })
+    await client().listNumbers('t1')
+    expect(sleeps).toEqual([2000, 250, 500])
+  })
+
+  it('gives up after maxRetries and keeps the last reason', async () => {
+    emulator.injectFault({ kind: 'status', status: 500, times: 5 })
+    await expect(client({ maxRetries: 1 }).listNumbers('t1')).rejects.toThrow('GET /sip-trunks/trunks/t1/numbers failed with 500: injected 500')
+    expect(emulator.requests).toHaveLength(2)
+  })
+
+  it('never repeats a POST whose answer was lost; it reports it as ambiguous', async () => {
+    emulator.injectFault({ kind: 'stored-then-status', status: 502, method: 'POST' })
+    const error = await client().addNumber('t1', { phone_number: '919876543210', e164_check_enabled: false }).catch(e => e)
+    expect(error).toBeInstanceOf(BolnaApiError)
+    expect(error.details).toMatchObject({ ambiguous: true, status: 502 })
+    expect(emulator.writes()).toHaveLength(1)
+  })
+
+  it('cuts off a huge answer instead of holding it', async () => {
+    emulator.injectFault({ kind: 'huge', sizeBytes: 8 * 1024 * 1024 })
+    await expect(client({ maxAnswerBytes: 1024 * 1024 }).listNumbers('t1')).rejects.toThrow(/answered more than 1048576 bytes/)
+  })
+
+  it('times out a hung request and retries it', async () => {
+    emulator.injectFault({ kind: 'hang' })
+    await expect(client({ timeoutMs: 200 }).listNumbers('t1')).resolves.toEqual([])
+    expect(sleeps).toHaveLength(1)
+  })
+
+  it('an unexpected body is an error naming the field', async () => {
+    emulator.injectFault({ kind: 'status', status: 200, body: '[{"id": 5}]' })
+    await expect(client().listNumbers('t1')).rejects.toThrow(/unexpected body at 0\.id/)
+  })
+
+  it('removing a number already gone is not an error', async () => {
+    const record = emulator.seed('t1', { phone_number: '912222222222' })
+    expect(await client().removeNumber('t1', record.id)).toBe('removed')
+    expect(await client().removeNumber('t1', record.id)).toBe('absent')
+  })
+})
+
+describe('ensureNumber', () => {
+  it('adopts a record stored behind a lost answer, once the lagging list shows it', async () => {
+    emulator.setOptions({ listLagMs: 300 })
+    emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
+    const outcome = await ensureNumber(client(), 't1', want, { settleMs: 3000 })
+    expect(outcome.status).toBe('created')
+    expect(emulator.records('t1')).toHaveLength(1)
+    expect(emulator.writes()).toHaveLength(1)
+  })
+
+  it('adds again when the lost add was not stored, and says so when it never lands', async () => {
+    emulator.injectFault({ kind: 'reset', method: 'POST', times: 10 })
+    await expect(ensureNumber(client({ maxRetries: 2 }), 't1', want, { settleMs: 0 })).rejects.toThrow(
+      /network error .*the number did not appear on the trunk afterwards, so it was not added/
+    )
+    expect(emulator.writes()).toHaveLength(3)
+    expect(emulator.records('t1')).toHaveLength(0)
+  })
+
+  it('does not add a number the known list already holds', async () => {
+    const record = emulator.seed('t1', { phone_number: '+91 98765 43210' })
+    const outcome = await ensureNumber(client(), 't1', want, { settleMs: 0 })
+    expect(outcome).toMatchObject({ status: 'exists', record: { id: record.id } })
+    expect(emulator.writes()).toHaveLength(0)
+  })
+})
