@@ -8,9 +8,13 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   commentPlan: () => (/* binding */ commentPlan)
 /* harmony export */ });
-/* unused harmony export COMMENT_MARKER_PREFIX */
+/* unused harmony exports isPullRequestEvent, COMMENT_MARKER_PREFIX */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
 
+/** pull_request or pull_request_target, read without loading octokit. */
+function isPullRequestEvent() {
+    return (process.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request');
+}
 const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:';
 /**
  * Posts the plan on the pull request, or updates the comment an earlier run posted
@@ -19,10 +23,12 @@ const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:';
  * a missing permission must not fail a plan.
  */
 async function commentPlan(markdown, file, githubToken) {
+    if (!isPullRequestEvent())
+        return;
     const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
     const { context } = github;
     const pullRequest = context.payload.pull_request?.number;
-    if (!context.eventName.startsWith('pull_request') || typeof pullRequest !== 'number')
+    if (typeof pullRequest !== 'number')
         return;
     if (!githubToken) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e('No github_token, so the plan was not posted on the pull request.');

@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
 
+/** pull_request or pull_request_target, read without loading octokit. */
+export function isPullRequestEvent(): boolean {
+  return (process.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')
+}
+
 export const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
 
 /**
@@ -9,10 +14,11 @@ export const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
  * a missing permission must not fail a plan.
  */
 export async function commentPlan(markdown: string, file: string, githubToken: string): Promise<void> {
+  if (!isPullRequestEvent()) return
   const github = await import('@actions/github')
   const { context } = github
   const pullRequest = context.payload.pull_request?.number
-  if (!context.eventName.startsWith('pull_request') || typeof pullRequest !== 'number') return
+  if (typeof pullRequest !== 'number') return
   if (!githubToken) {
     core.warning('No github_token, so the plan was not posted on the pull request.')
     return

@@ -1,0 +1,69 @@
+// A fake of the three GitHub REST calls the PR comment uses, on loopback.
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface FakeComment {
+  id: number
+  body: string
+  issue: number
+}
+
+export class FakeGitHubApi {
+  comments: FakeComment[] = []
+  requests: { method: string; path: string; authorization?: string }[] = []
+  /** Answer writes with 403, as GitHub does when the job lacks pull-requests: write. */
+  forbidWrites = false
+  private server?: Server
+  private nextId = 1000
+
+  private readonly token: string
+
+  constructor(token: string) {
+    this.token = token
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise(resolve => this.server?.close(resolve))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw = ''
+    for await (const chunk of req) raw += chunk
+    const url = new URL(req.url ?? '/', 'http://x')
+    this.requests.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization })
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(body))
+    }
+    if (req.headers.authorization !== `token ${this.token}` && req.headers.authorization !== `Bearer ${this.token}`) {
+      return send(401, { message: 'Bad credentials' })
+    }
+    const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
+    const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
+    if (list && req.method === 'GET') {
+      return send(200, this.comments.filter(c => c.issue === Number(list[1])).map(c => ({ id: c.id, body: c.body })))
+    }
+    if ((list && req.method === 'POST') || (one && req.method === 'PATCH')) {
+      if (this.forbidWrites) return send(403, { message: 'Resource not accessible by integration' })
+      const body = (JSON.parse(raw) as { body: string }).body
+      if (list) {
+        const comment = { id: this.nextId++, body, issue: Number(list[1]) }
+        this.comments.push(comment)
+        return send(201, comment)
+      }
+      const comment = this.comments.find(c => c.id === Number(one![1]))
+      if (!comment) return send(404, { message: 'Not Found' })
+      comment.body = body
+      return send(200, comment)
+    }
+    send(404, { message: 'Not Found' })
+  }
+}
