@@ -29251,8 +29251,9 @@ function annotateProblems(file, problems) {
 }
 /** The plan as the `plan` output carries it. */
 function planJson(plan) {
+    const c = plan.counts;
     return {
-        counts: plan.counts,
+        counts: { add: c.add, remove: c.remove, unchanged: c.unchanged, name_differs: c.nameDiffers, agent_changes: c.agentChanges, left_alone: c.leftAlone },
         changes: plan.changes.map(change => {
             if (change.action === 'remove' || change.action === 'leave') {
                 return { action: change.action, trunk_id: change.trunkId, phone_number: change.record.phone_number, number_id: change.record.id, why: change.why };

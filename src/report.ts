@@ -83,8 +83,9 @@ export function annotateProblems(file: string, problems: readonly FileProblem[])
 
 /** The plan as the `plan` output carries it. */
 export function planJson(plan: Plan): object {
+  const c = plan.counts
   return {
-    counts: plan.counts,
+    counts: { add: c.add, remove: c.remove, unchanged: c.unchanged, name_differs: c.nameDiffers, agent_changes: c.agentChanges, left_alone: c.leftAlone },
     changes: plan.changes.map(change => {
       if (change.action === 'remove' || change.action === 'leave') {
         return { action: change.action, trunk_id: change.trunkId, phone_number: change.record.phone_number, number_id: change.record.id, why: change.why }
