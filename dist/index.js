@@ -28802,8 +28802,14 @@ async function wireAgent(api, record, agentId, setTelephony, options) {
             await sleep(pause);
         }
     }
-    if (setTelephony)
-        await api.useSipTrunkForAgent(agentId);
+    if (setTelephony) {
+        try {
+            await api.useSipTrunkForAgent(agentId);
+        }
+        catch (error) {
+            throw new Error(`the number is mapped to the agent, but switching the agent's telephony provider to sip-trunk failed: ${messageOf(error)}`);
+        }
+    }
     return 'mapped';
 }
 /**
@@ -28820,9 +28826,25 @@ async function applyPlan(api, plan, actual, concurrency, options) {
             results.set(change, await applyChange(api, change, actual, options));
         });
     }
-    return plan.changes
-        .filter(change => change.action !== 'leave')
-        .map(change => results.get(change) ?? unchangedResult(change));
+    const ordered = plan.changes.filter(change => change.action !== 'leave').map(change => results.get(change) ?? unchangedResult(change));
+    if (options.setAgentTelephony)
+        await switchAgentsToSipTrunk(api, ordered, concurrency);
+    return ordered;
+}
+/** PATCHes each agent that got a number in this run once; a failure marks that agent's entries. */
+async function switchAgentsToSipTrunk(api, results, concurrency) {
+    const agents = [...new Set(results.filter(r => r.agent_status === 'mapped').map(r => r.agent_id))];
+    await eachConcurrently(agents, concurrency, async (agentId) => {
+        try {
+            await api.useSipTrunkForAgent(agentId);
+        }
+        catch (error) {
+            for (const result of results.filter(r => r.agent_id === agentId && r.agent_status === 'mapped')) {
+                result.agent_status = 'failed';
+                result.error = `the number is mapped to agent ${JSON.stringify(agentId)}, but switching the agent to sip-trunk failed: ${messageOf(error)}`;
+            }
+        }
+    });
 }
 async function applyChange(api, change, actual, options) {
     const base = { trunk_id: change.trunkId };
@@ -28859,7 +28881,7 @@ async function applyChange(api, change, actual, options) {
         }
         catch (error) {
             entry.agent_status = 'failed';
-            entry.error = `the number is on the trunk, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`;
+            entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`;
         }
     }
     return entry;
@@ -29167,6 +29189,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
             concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
             failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
             prComment: parse(read, 'pr_comment', inputs_boolean),
+            setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean),
             githubToken
         };
     }
@@ -29407,20 +29430,20 @@ async function addOneNumber(bolna, settings) {
         throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`);
     }
     const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed);
-    const agentStatus = settings.agentId ? await mapAgent(bolna, outcome.record, settings) : undefined;
-    await reportNumber({ ...report, status: outcome.status, record: outcome.record, agentStatus });
-}
-async function mapAgent(bolna, record, settings) {
-    const agentId = settings.agentId;
+    const added = { ...report, status: outcome.status, record: outcome.record };
+    if (!settings.agentId)
+        return reportNumber(added);
     try {
-        const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, settings);
-        if (status === 'mapped' && record.agent_id)
-            core/* info */.pq(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`);
-        return status;
+        const agentStatus = await wireAgent(bolna, outcome.record, settings.agentId, settings.setAgentTelephony, settings);
+        if (agentStatus === 'mapped' && outcome.record.agent_id) {
+            core/* info */.pq(`Moved ${quote(outcome.record.phone_number)} from agent ${quote(outcome.record.agent_id)} to ${quote(settings.agentId)}.`);
+        }
+        await reportNumber({ ...added, agentStatus });
     }
     catch (error) {
-        core/* setOutput */.uH('number_id', record.id);
-        throw new Error(`${quote(record.phone_number)} is on trunk ${quote(settings.trunkId)} (id ${quote(record.id)}), but mapping it to agent ${quote(agentId)} failed: ${messageOf(error)}`);
+        await reportNumber({ ...added, agentStatus: 'failed' });
+        const number = `${quote(outcome.record.phone_number)} ${outcome.status === 'created' ? 'was added to' : 'is on'} trunk ${quote(settings.trunkId)} (id ${quote(outcome.record.id)})`;
+        throw new Error(`${number}, but wiring it to agent ${quote(settings.agentId)} failed: ${messageOf(error)}`);
     }
 }
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */

@@ -91,7 +91,13 @@ export async function wireAgent(
       await sleep(pause)
     }
   }
-  if (setTelephony) await api.useSipTrunkForAgent(agentId)
+  if (setTelephony) {
+    try {
+      await api.useSipTrunkForAgent(agentId)
+    } catch (error) {
+      throw new Error(`the number is mapped to the agent, but switching the agent's telephony provider to sip-trunk failed: ${messageOf(error)}`)
+    }
+  }
   return 'mapped'
 }
 
@@ -117,7 +123,7 @@ export async function applyPlan(
   plan: Plan,
   actual: ReadonlyMap<string, readonly PhoneNumberRecord[]>,
   concurrency: number,
-  options: ApplyOptions
+  options: ApplyOptions & { setAgentTelephony?: boolean }
 ): Promise<ApplyResult[]> {
   const writes = plan.changes.filter(c => c.action === 'remove' || c.action === 'add' || (c.action === 'keep' && c.agent))
   const removals: Change[] = writes.filter(c => c.action === 'remove')
@@ -128,9 +134,24 @@ export async function applyPlan(
       results.set(change, await applyChange(api, change, actual, options))
     })
   }
-  return plan.changes
-    .filter(change => change.action !== 'leave')
-    .map(change => results.get(change) ?? unchangedResult(change))
+  const ordered = plan.changes.filter(change => change.action !== 'leave').map(change => results.get(change) ?? unchangedResult(change))
+  if (options.setAgentTelephony) await switchAgentsToSipTrunk(api, ordered, concurrency)
+  return ordered
+}
+
+/** PATCHes each agent that got a number in this run once; a failure marks that agent's entries. */
+async function switchAgentsToSipTrunk(api: TrunkNumbersApi, results: ApplyResult[], concurrency: number): Promise<void> {
+  const agents = [...new Set(results.filter(r => r.agent_status === 'mapped').map(r => r.agent_id as string))]
+  await eachConcurrently(agents, concurrency, async agentId => {
+    try {
+      await api.useSipTrunkForAgent(agentId)
+    } catch (error) {
+      for (const result of results.filter(r => r.agent_id === agentId && r.agent_status === 'mapped')) {
+        result.agent_status = 'failed'
+        result.error = `the number is mapped to agent ${JSON.stringify(agentId)}, but switching the agent to sip-trunk failed: ${messageOf(error)}`
+      }
+    }
+  })
 }
 
 async function applyChange(
@@ -168,7 +189,7 @@ async function applyChange(
       entry.agent_status = await wireAgent(api, record, want.agentId, false, options)
     } catch (error) {
       entry.agent_status = 'failed'
-      entry.error = `the number is on the trunk, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`
+      entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`
     }
   }
   return entry

@@ -32,6 +32,8 @@ export interface SingleNumberSettings extends ConnectionSettings, AgentSettings 
 
 export interface NumbersFileSettings extends ConnectionSettings {
   mode: 'file'
+  /** Switch every agent a number was mapped to in this run to the SIP trunk. */
+  setAgentTelephony: boolean
   numbersFile: string
   prune: boolean
   maxDeletes: number
@@ -197,6 +199,7 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
       concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
       failOnDrift: parse(read, 'fail_on_drift', boolean),
       prComment: parse(read, 'pr_comment', boolean),
+      setAgentTelephony: parse(read, 'set_agent_telephony', boolean),
       githubToken
     }
   }

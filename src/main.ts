@@ -61,21 +61,18 @@ async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettin
   }
 
   const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed)
-  const agentStatus = settings.agentId ? await mapAgent(bolna, outcome.record, settings) : undefined
-  await reportNumber({ ...report, status: outcome.status, record: outcome.record, agentStatus })
-}
-
-async function mapAgent(bolna: TrunkNumbersApi, record: PhoneNumberRecord, settings: SingleNumberSettings) {
-  const agentId = settings.agentId as string
+  const added = { ...report, status: outcome.status, record: outcome.record }
+  if (!settings.agentId) return reportNumber(added)
   try {
-    const status = await wireAgent(bolna, record, agentId, settings.setAgentTelephony, settings)
-    if (status === 'mapped' && record.agent_id) core.info(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`)
-    return status
+    const agentStatus = await wireAgent(bolna, outcome.record, settings.agentId, settings.setAgentTelephony, settings)
+    if (agentStatus === 'mapped' && outcome.record.agent_id) {
+      core.info(`Moved ${quote(outcome.record.phone_number)} from agent ${quote(outcome.record.agent_id)} to ${quote(settings.agentId)}.`)
+    }
+    await reportNumber({ ...added, agentStatus })
   } catch (error) {
-    core.setOutput('number_id', record.id)
-    throw new Error(
-      `${quote(record.phone_number)} is on trunk ${quote(settings.trunkId)} (id ${quote(record.id)}), but mapping it to agent ${quote(agentId)} failed: ${messageOf(error)}`
-    )
+    await reportNumber({ ...added, agentStatus: 'failed' })
+    const number = `${quote(outcome.record.phone_number)} ${outcome.status === 'created' ? 'was added to' : 'is on'} trunk ${quote(settings.trunkId)} (id ${quote(outcome.record.id)})`
+    throw new Error(`${number}, but wiring it to agent ${quote(settings.agentId)} failed: ${messageOf(error)}`)
   }
 }
 

@@ -41,7 +41,7 @@ export interface NumberReport {
   phoneNumber: string
   name?: string
   agentId?: string
-  agentStatus?: AgentStatus | 'planned'
+  agentStatus?: AgentStatus | 'planned' | 'failed'
 }
 
 export async function reportNumber(report: NumberReport): Promise<void> {
