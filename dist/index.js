@@ -28661,6 +28661,12 @@ function networkCode(error) {
 var phone = __nccwpck_require__(3387);
 ;// CONCATENATED MODULE: ./src/plan.ts
 
+/** Why the plan may not be applied (it removes more than maxDeletes), or undefined. */
+function deleteLimitProblem(plan, maxDeletes) {
+    if (plan.counts.remove <= maxDeletes)
+        return undefined;
+    return `The plan removes ${plan.counts.remove} numbers, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`;
+}
 /** True when applying the plan would write anything. */
 function hasChanges(plan) {
     return plan.counts.add + plan.counts.remove + plan.counts.agentChanges > 0;
@@ -29462,9 +29468,9 @@ async function syncNumbersFile(bolna, settings) {
         const { commentPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
         await commentPlan(planMarkdown(plan, shownAs), shownAs, settings.githubToken);
     }
-    if (plan.counts.remove > settings.maxDeletes) {
-        throw new Error(`The plan removes ${plan.counts.remove} numbers, more than max_deletes (${settings.maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`);
-    }
+    const tooManyDeletes = deleteLimitProblem(plan, settings.maxDeletes);
+    if (tooManyDeletes)
+        throw new Error(tooManyDeletes);
     if (settings.dryRun) {
         if (settings.failOnDrift && hasChanges(plan))
             throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');

@@ -8,7 +8,7 @@ import { SipTrunksApi } from './bolna/sip-trunks.js'
 import { readSettings, secretInputs } from './inputs.js'
 import type { NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
 import { digitsOf } from './phone.js'
-import { findNumber, hasChanges, planChanges } from './plan.js'
+import { deleteLimitProblem, findNumber, hasChanges, planChanges } from './plan.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
 import { annotateProblems, failed, planMarkdown, quote, reportNumber, reportPlan, reportResults } from './report.js'
 
@@ -93,9 +93,8 @@ async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSett
     const { commentPlan } = await import('./pr-comment.js')
     await commentPlan(planMarkdown(plan, shownAs), shownAs, settings.githubToken)
   }
-  if (plan.counts.remove > settings.maxDeletes) {
-    throw new Error(`The plan removes ${plan.counts.remove} numbers, more than max_deletes (${settings.maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`)
-  }
+  const tooManyDeletes = deleteLimitProblem(plan, settings.maxDeletes)
+  if (tooManyDeletes) throw new Error(tooManyDeletes)
   if (settings.dryRun) {
     if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
     return

@@ -49,6 +49,12 @@ export interface Plan {
   counts: PlanCounts
 }
 
+/** Why the plan may not be applied (it removes more than maxDeletes), or undefined. */
+export function deleteLimitProblem(plan: Plan, maxDeletes: number): string | undefined {
+  if (plan.counts.remove <= maxDeletes) return undefined
+  return `The plan removes ${plan.counts.remove} numbers, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`
+}
+
 /** True when applying the plan would write anything. */
 export function hasChanges(plan: Plan): boolean {
   return plan.counts.add + plan.counts.remove + plan.counts.agentChanges > 0

@@ -1,0 +1,95 @@
+import { describe, it } from 'vitest'
+import { digitsOf } from '../../src/phone.js'
+import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { annotations, runAction } from '../helpers/run-action.ts'
+
+/**
+ * 200 numbers over 5 trunks against an emulator that faults ~30 % of requests
+ * (5xx, 429 with Retry-After, resets, hangs past the timeout, stored-then-fail)
+ * and lags its list. Seeds are printed so a failure can be replayed:
+ * CHAOS_SEEDS=1234 npx vitest run test/chaos
+ */
+const KEY = 'chaos-key-0b9f'
+const TRUNKS = ['trunk-0', 'trunk-1', 'trunk-2', 'trunk-3', 'trunk-4']
+const SEEDS = (process.env.CHAOS_SEEDS ?? '101,202,303').split(',').map(Number)
+
+function numbersFile(): { text: string; wanted: Map<string, string[]> } {
+  const wanted = new Map<string, string[]>()
+  const lines = ['version: 1', 'trunks:']
+  TRUNKS.forEach((trunk, t) => {
+    lines.push(`  - trunk_id: ${trunk}`, '    numbers:')
+    const numbers = Array.from({ length: 40 }, (_, i) => `+9198${t}${String(1_000_000 + i)}`)
+    for (const n of numbers) lines.push(`      - phone_number: "${n}"`)
+    wanted.set(trunk, numbers.map(digitsOf).sort())
+  })
+  return { text: `${lines.join('\n')}\n`, wanted }
+}
+
+// The seeds run side by side: the runs mostly wait (timeouts, Retry-After, list lag).
+describe.concurrent('chaos reconcile', () => {
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: exactly the file after one run and at most one re-run; nothing lost or doubled`, async ({ expect, onTestFinished }) => {
+      console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npx vitest run test/chaos)`)
+      const emulator = new BolnaEmulator({ apiKey: KEY, trunks: TRUNKS, listLagMs: 300 })
+      onTestFinished(() => emulator.stop())
+      const url = await emulator.start()
+      emulator.chaos({ seed, rate: 0.3, retryAfter: '1', hangMs: 5_000 })
+      const { text, wanted } = numbersFile()
+      const inputs = {
+        token: KEY,
+        api_base_url: url,
+        numbers_file: 'numbers.yml',
+        timeout_seconds: '1',
+        settle_seconds: '2',
+        max_retries: '4',
+        concurrency: '16',
+        requests_per_minute: '0'
+      }
+
+      const first = await runAction({ inputs, files: { 'numbers.yml': text } })
+      expect(first.everything).not.toContain(KEY)
+      expect(first.stdout + first.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+      expect(emulator.faultsInjected).toBeGreaterThan(30)
+
+      // Never doubled, never extra — even mid-way, under faults.
+      for (const trunk of TRUNKS) {
+        const held = emulator.records(trunk).map(r => digitsOf(r.phone_number))
+        expect(new Set(held).size, `duplicates on ${trunk}`).toBe(held.length)
+        for (const digits of held) expect(wanted.get(trunk)).toContain(digits)
+      }
+
+      // Whatever the first run could not finish, it said so: in results and in the failure.
+      const missing = TRUNKS.flatMap(trunk => {
+        const held = new Set(emulator.records(trunk).map(r => digitsOf(r.phone_number)))
+        return wanted.get(trunk)!.filter(d => !held.has(d)).map(d => ({ trunk, digits: d }))
+      })
+      const failure = annotations(first).join('\n')
+      if (first.code === 0) {
+        expect(missing).toEqual([])
+      } else if (first.outputs.results) {
+        const results = JSON.parse(first.outputs.results) as { trunk_id: string; phone_number: string; status: string }[]
+        const failed = results.filter(r => r.status === 'failed')
+        expect(failed.length).toBeGreaterThan(0)
+        for (const m of missing) {
+          expect(failed.some(r => r.trunk_id === m.trunk && digitsOf(r.phone_number) === m.digits), `${m.digits} missing but not reported`).toBe(true)
+        }
+        for (const r of failed) expect(failure).toContain(`"${r.phone_number}" on trunk "${r.trunk_id}"`)
+      } else {
+        // A trunk could not be listed at all: the run stopped before any write, saying why.
+        expect(emulator.writes()).toHaveLength(0)
+        expect(failure).toMatch(/GET \/sip-trunks\/trunks\/trunk-\d\/numbers/)
+      }
+      console.log(`seed ${seed}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`)
+
+      // The outage ends; one re-run converges.
+      if (first.code !== 0) {
+        emulator.chaos(null)
+        const second = await runAction({ inputs, files: { 'numbers.yml': text } })
+        expect(second.code, annotations(second).join('\n')).toBe(0)
+      }
+      for (const trunk of TRUNKS) {
+        expect(emulator.records(trunk).map(r => digitsOf(r.phone_number)).sort()).toEqual(wanted.get(trunk))
+      }
+    })
+  }
+})
