@@ -11,42 +11,44 @@ export const modules = {
 /* unused harmony export parseNumbersFile */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3834);
+/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3834);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8815);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9691);
-/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3387);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9691);
+/* harmony import */ var _bolna_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7700);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3387);
+
 
 
 
 
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const text = (max) => zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
+const text = (max) => zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters');
-const flag = zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY({ error: 'must be true or false' });
-const numberEntry = zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
-    phone_number: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP({
+const flag = zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY({ error: 'must be true or false' });
+const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
+    phone_number: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({
         error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
     })
         .transform(value => value.trim()),
     name: text(255).optional(),
     e164_check_enabled: flag.optional(),
-    agent_id: text(200).optional()
+    agent_id: text(200).refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."').optional()
 });
-const fileSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
-    version: zod__WEBPACK_IMPORTED_MODULE_2__/* .literal */ .euz(1, { error: 'must be 1' }),
-    defaults: zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({ e164_check_enabled: flag.optional() }).optional(),
-    trunks: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .strictObject */ .rej({
-        trunk_id: text(200),
+const fileSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
+    version: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(1, { error: 'must be 1' }),
+    defaults: zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({ e164_check_enabled: flag.optional() }).optional(),
+    trunks: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
+        trunk_id: text(200).refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."'),
         prune: flag.optional(),
-        numbers: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
+        numbers: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
     }), { error: 'must be a list of trunks' })
         .min(1, 'must list at least one trunk')
 });
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
-async function readNumbersFile(path) {
+async function readNumbersFile(path, apiKey) {
     let source;
     try {
         source = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8');
@@ -55,6 +57,10 @@ async function readNumbersFile(path) {
         const code = error.code;
         const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable');
         return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] };
+    }
+    if (apiKey.length >= 8 && source.includes(apiKey)) {
+        // Not echoed: every line that holds it would repeat the key in the log.
+        return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] };
     }
     return parseNumbersFile(source);
 }
@@ -65,7 +71,15 @@ function parseNumbersFile(source) {
     if (doc.errors.length > 0) {
         return { ok: false, problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
     }
-    const parsed = fileSchema.safeParse(doc.toJS());
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        // An alias to no anchor, or too many aliases (a "billion laughs" file).
+        return { ok: false, problems: [{ message: `YAML: ${firstLine(error.message)}` }] };
+    }
+    const parsed = fileSchema.safeParse(value);
     if (!parsed.success) {
         const problems = parsed.error.issues.flatMap(issue => schemaProblems(doc, issue, lineAt));
         return { ok: false, problems: sortByLine(problems) };
@@ -111,12 +125,12 @@ function checkNumbers(file, lineOf) {
             const line = lineOf(['trunks', t, 'numbers', n, 'phone_number']);
             const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`;
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
+            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
             if (problem) {
                 problems.push({ line, message: `${where} ${problem}` });
                 return;
             }
-            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .digitsOf */ .C3)(entry.phone_number);
+            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .digitsOf */ .C3)(entry.phone_number);
             const first = seen.get(digits);
             if (first) {
                 const again = first.trunkId === trunk.trunk_id ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}` : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`;
@@ -132,7 +146,7 @@ function checkNumbers(file, lineOf) {
 }
 /** libphonenumber's length rules for the number's country (read as +<digits>). */
 function impossibleNumber(phoneNumber) {
-    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_4__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_3__/* .digitsOf */ .C3)(phoneNumber)}`);
+    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_5__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .digitsOf */ .C3)(phoneNumber)}`);
     if (parsed?.isPossible())
         return undefined;
     return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")';

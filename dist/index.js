@@ -28368,11 +28368,46 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7700:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DH: () => (/* binding */ isDotSegment),
+/* harmony export */   fY: () => (/* binding */ phoneNumberRecord),
+/* harmony export */   mX: () => (/* binding */ segment)
+/* harmony export */ });
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9691);
+
+/** A phone number as Bolna keeps it on a trunk (extra fields are kept, unread). */
+const phoneNumberRecord = zod__WEBPACK_IMPORTED_MODULE_0__/* .looseObject */ ._H3({
+    id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().min(1),
+    phone_number: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP(),
+    name: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
+    deleted: zod__WEBPACK_IMPORTED_MODULE_0__/* .boolean */ .zMY().nullish(),
+    agent_id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish(),
+    byot_trunk_id: zod__WEBPACK_IMPORTED_MODULE_0__/* .string */ .YjP().nullish()
+});
+/**
+ * One path segment, whatever the id holds ('/', '?', '#'). URLs resolve '.' and '..'
+ * however they are encoded (%2E too), so those two ids cannot be sent at all.
+ */
+function segment(id) {
+    if (isDotSegment(id))
+        throw new Error(`the id ${JSON.stringify(id)} cannot be sent in a URL path`);
+    return encodeURIComponent(id);
+}
+function isDotSegment(id) {
+    return id === '.' || id === '..';
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6105);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5682);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28416,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6105:
+/***/ 5682:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28567,7 +28602,8 @@ class HttpClient {
                 signal
             });
             status = response.status;
-            const text = await this.readCapped(response, method, path);
+            // An API that echoes the key (in an error message, say) must not carry it into our logs.
+            const text = (await this.readCapped(response, method, path)).split(this.settings.token).join('***');
             if (response.status < 200 || response.status >= 300) {
                 throw errorForStatus(method, path, response.status, text, parseRetryAfterHeader(response));
             }
@@ -28952,28 +28988,13 @@ class RateLimiter {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
 var schemas = __nccwpck_require__(9691);
-;// CONCATENATED MODULE: ./src/bolna/api.ts
-
-/** A phone number as Bolna keeps it on a trunk (extra fields are kept, unread). */
-const phoneNumberRecord = schemas/* looseObject */._H3({
-    id: schemas/* string */.YjP().min(1),
-    phone_number: schemas/* string */.YjP(),
-    name: schemas/* string */.YjP().nullish(),
-    deleted: schemas/* boolean */.zMY().nullish(),
-    agent_id: schemas/* string */.YjP().nullish(),
-    byot_trunk_id: schemas/* string */.YjP().nullish()
-});
-/** One path segment, whatever the id holds ('/', '?', '..'). */
-function segment(id) {
-    const encoded = encodeURIComponent(id);
-    return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded;
-}
-
+// EXTERNAL MODULE: ./src/bolna/api.ts
+var api = __nccwpck_require__(7700);
 ;// CONCATENATED MODULE: ./src/bolna/sip-trunks.ts
 
 
 
-const recordList = schemas/* array */.YOg(phoneNumberRecord);
+const recordList = schemas/* array */.YOg(api/* phoneNumberRecord */.fY);
 /** Bolna's `/sip-trunks` family (see shared/bolna-api.md). */
 class SipTrunksApi {
     http;
@@ -28987,7 +29008,7 @@ class SipTrunksApi {
         return this.http.backoff(attempt);
     }
     async listNumbers(trunkId) {
-        const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`;
+        const path = `/sip-trunks/trunks/${(0,api/* segment */.mX)(trunkId)}/numbers`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
             return validAnswer(recordList, body, 'GET', path).filter(record => record.deleted !== true);
@@ -28997,17 +29018,17 @@ class SipTrunksApi {
         }
     }
     async addNumber(trunkId, number) {
-        const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`;
+        const path = `/sip-trunks/trunks/${(0,api/* segment */.mX)(trunkId)}/numbers`;
         try {
             const { body } = await this.http.request('POST', path, number, 'unsafe');
-            return validAnswer(phoneNumberRecord, body, 'POST', path);
+            return validAnswer(api/* phoneNumberRecord */.fY, body, 'POST', path);
         }
         catch (error) {
             throw trunkNotFound(error, trunkId);
         }
     }
     async removeNumber(trunkId, numberId) {
-        const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`;
+        const path = `/sip-trunks/trunks/${(0,api/* segment */.mX)(trunkId)}/numbers/${(0,api/* segment */.mX)(numberId)}`;
         try {
             await this.http.request('DELETE', path, undefined, 'idempotent');
             return 'removed';
@@ -29024,7 +29045,7 @@ class SipTrunksApi {
     }
     async useSipTrunkForAgent(agentId) {
         const body = { agent_config: { telephony_provider: 'sip-trunk' } };
-        await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent');
+        await this.http.request('PATCH', `/v2/agent/${(0,api/* segment */.mX)(agentId)}`, body, 'idempotent');
     }
 }
 function validAnswer(schema, body, method, path) {
@@ -29055,6 +29076,7 @@ var core_core = __nccwpck_require__(8532);
 
 
 
+
 /** A bad input: the message names it and says what is allowed. */
 class InputError extends Error {
     name = 'InputError';
@@ -29063,6 +29085,7 @@ const YAML_TRUE = ['true', 'True', 'TRUE'];
 const YAML_FALSE = ['false', 'False', 'FALSE'];
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const MIN_SECRET_LENGTH = 8;
 const inputs_boolean = schemas/* string */.YjP().transform((value, ctx) => {
     if (YAML_TRUE.includes(value))
         return true;
@@ -29082,7 +29105,7 @@ const number = (min, max, kind) => schemas/* string */.YjP().transform((value, c
 const singleLine = (max) => schemas/* string */.YjP()
     .max(max, `must be at most ${max} characters`)
     .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters');
-const id = singleLine(200);
+const id = singleLine(200).refine(value => !(0,api/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)');
 const phoneNumber = schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = (0,phone/* phoneNumberProblem */.l_)(value);
     if (problem)
@@ -29157,8 +29180,15 @@ function secretInputs(read = actionInputs, env = process.env) {
  * is read, so no later log line can show it.
  */
 function readSettings(readInput = actionInputs, env = process.env) {
-    const read = name => readInput(name) || INPUT_DEFAULTS[name] || '';
-    const token = read('token') || (env.BOLNA_API_KEY ?? '').trim();
+    const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim();
+    const read = name => {
+        const value = readInput(name) || INPUT_DEFAULTS[name] || '';
+        // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
+        if (name !== 'token' && token.length >= MIN_SECRET_LENGTH && value.includes(token)) {
+            throw new InputError(`Input "${name}" contains the Bolna API key; pass the key only as "token" (and consider rotating it).`);
+        }
+        return value;
+    };
     if (token)
         core/* setSecret */.Pq(token);
     const githubToken = read('github_token');
@@ -29456,7 +29486,7 @@ async function addOneNumber(bolna, settings) {
 async function syncNumbersFile(bolna, settings) {
     const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(716), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
     const { path, shownAs } = inWorkspace(settings.numbersFile);
-    const file = await readNumbersFile(path);
+    const file = await readNumbersFile(path, settings.token);
     if (!file.ok) {
         annotateProblems(shownAs, file.problems);
         throw new Error(`${shownAs} has ${file.problems.length} problem(s), annotated above; nothing was changed.`);

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { z } from 'zod'
+import { isDotSegment } from './bolna/api.js'
 import { e164Problem, phoneNumberProblem } from './phone.js'
 
 /** Every input, validated and typed, before the first request (cf. actions/checkout's input-helper). */
@@ -54,6 +55,7 @@ const YAML_TRUE = ['true', 'True', 'TRUE']
 const YAML_FALSE = ['false', 'False', 'FALSE']
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
+const MIN_SECRET_LENGTH = 8
 
 const boolean = z.string().transform((value, ctx) => {
   if (YAML_TRUE.includes(value)) return true
@@ -78,7 +80,7 @@ const singleLine = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters')
 
-const id = singleLine(200)
+const id = singleLine(200).refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)')
 
 const phoneNumber = z.string().superRefine((value, ctx) => {
   const problem = phoneNumberProblem(value)
@@ -161,8 +163,15 @@ export function secretInputs(read: InputReader = actionInputs, env: NodeJS.Proce
  * is read, so no later log line can show it.
  */
 export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
-  const read: InputReader = name => readInput(name) || INPUT_DEFAULTS[name] || ''
-  const token = read('token') || (env.BOLNA_API_KEY ?? '').trim()
+  const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim()
+  const read: InputReader = name => {
+    const value = readInput(name) || INPUT_DEFAULTS[name] || ''
+    // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
+    if (name !== 'token' && token.length >= MIN_SECRET_LENGTH && value.includes(token)) {
+      throw new InputError(`Input "${name}" contains the Bolna API key; pass the key only as "token" (and consider rotating it).`)
+    }
+    return value
+  }
   if (token) core.setSecret(token)
   const githubToken = read('github_token')
   if (githubToken) core.setSecret(githubToken)

@@ -80,7 +80,7 @@ async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettin
 async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSettings): Promise<void> {
   const { readNumbersFile } = await import('./numbers-file.js')
   const { path, shownAs } = inWorkspace(settings.numbersFile)
-  const file = await readNumbersFile(path)
+  const file = await readNumbersFile(path, settings.token)
   if (!file.ok) {
     annotateProblems(shownAs, file.problems)
     throw new Error(`${shownAs} has ${file.problems.length} problem(s), annotated above; nothing was changed.`)

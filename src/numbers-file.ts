@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml'
 import type { Document } from 'yaml'
 import { z } from 'zod'
+import { isDotSegment } from './bolna/api.js'
 import { digitsOf, e164Problem, phoneNumberProblem } from './phone.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
 
@@ -32,7 +33,7 @@ const numberEntry = z.strictObject({
     .transform(value => value.trim()),
   name: text(255).optional(),
   e164_check_enabled: flag.optional(),
-  agent_id: text(200).optional()
+  agent_id: text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."').optional()
 })
 
 const fileSchema = z.strictObject({
@@ -41,7 +42,7 @@ const fileSchema = z.strictObject({
   trunks: z
     .array(
       z.strictObject({
-        trunk_id: text(200),
+        trunk_id: text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."'),
         prune: flag.optional(),
         numbers: z.array(numberEntry, { error: 'must be a list of numbers' })
       }),
@@ -53,7 +54,7 @@ const fileSchema = z.strictObject({
 type FileShape = z.infer<typeof fileSchema>
 
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
-export async function readNumbersFile(path: string): Promise<NumbersFileResult> {
+export async function readNumbersFile(path: string, apiKey: string): Promise<NumbersFileResult> {
   let source: string
   try {
     source = await readFile(path, 'utf8')
@@ -61,6 +62,10 @@ export async function readNumbersFile(path: string): Promise<NumbersFileResult> 
     const code = (error as { code?: string }).code
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')
     return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] }
+  }
+  if (apiKey.length >= 8 && source.includes(apiKey)) {
+    // Not echoed: every line that holds it would repeat the key in the log.
+    return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] }
   }
   return parseNumbersFile(source)
 }
@@ -72,7 +77,14 @@ export function parseNumbersFile(source: string): NumbersFileResult {
   if (doc.errors.length > 0) {
     return { ok: false, problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) }
   }
-  const parsed = fileSchema.safeParse(doc.toJS())
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    // An alias to no anchor, or too many aliases (a "billion laughs" file).
+    return { ok: false, problems: [{ message: `YAML: ${firstLine((error as Error).message)}` }] }
+  }
+  const parsed = fileSchema.safeParse(value)
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap(issue => schemaProblems(doc, issue, lineAt))
     return { ok: false, problems: sortByLine(problems) }

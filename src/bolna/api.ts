@@ -37,8 +37,15 @@ export interface TrunkNumbersApi {
   backoff(attempt: number): Promise<void>
 }
 
-/** One path segment, whatever the id holds ('/', '?', '..'). */
+/**
+ * One path segment, whatever the id holds ('/', '?', '#'). URLs resolve '.' and '..'
+ * however they are encoded (%2E too), so those two ids cannot be sent at all.
+ */
 export function segment(id: string): string {
-  const encoded = encodeURIComponent(id)
-  return encoded === '.' || encoded === '..' ? encoded.replace(/\./g, '%2E') : encoded
+  if (isDotSegment(id)) throw new Error(`the id ${JSON.stringify(id)} cannot be sent in a URL path`)
+  return encodeURIComponent(id)
+}
+
+export function isDotSegment(id: string): boolean {
+  return id === '.' || id === '..'
 }

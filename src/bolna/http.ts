@@ -108,7 +108,8 @@ export class HttpClient {
         signal
       })
       status = response.status
-      const text = await this.readCapped(response, method, path)
+      // An API that echoes the key (in an error message, say) must not carry it into our logs.
+      const text = (await this.readCapped(response, method, path)).split(this.settings.token).join('***')
       if (response.status < 200 || response.status >= 300) {
         throw errorForStatus(method, path, response.status, text, parseRetryAfterHeader(response))
       }

@@ -13,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => emulator.stop())
 
 async function act(inputs: Record<string, string> = {}, files?: Record<string, string>): Promise<ActionRun> {
-  const single = files ? {} : { trunk_id: 'trunk-1', phone_number: '919876543210' }
+  const single: Record<string, string> = files ? {} : { trunk_id: 'trunk-1', phone_number: '919876543210' }
   const run = await runAction({ inputs: { token: KEY, api_base_url: emulator.url, timeout_seconds: '2', ...single, ...inputs }, files })
   expect(run.everything).not.toContain(KEY)
   return run

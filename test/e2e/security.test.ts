@@ -1,0 +1,131 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { FakeGitHubApi } from '../fakes/github-api.ts'
+import { annotations, runAction } from '../helpers/run-action.ts'
+
+const KEY = 'sec-key-7e3d0c55'
+const GH_TOKEN = 'ghs_security_gh_token_41'
+let emulator: BolnaEmulator
+
+beforeEach(async () => {
+  emulator = new BolnaEmulator({ apiKey: KEY, trunks: ['trunk-1'], agents: ['agent-1'] })
+  await emulator.start()
+})
+afterEach(() => emulator.stop())
+
+const debug = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
+const single = () => ({ token: KEY, api_base_url: emulator.url, trunk_id: 'trunk-1', phone_number: '919876543210', timeout_seconds: '1', max_retries: '1' })
+
+describe('the token stays secret', () => {
+  it('in no log, output, summary, annotation or PR comment, with step debug on, through successes and failures', async () => {
+    const github = new FakeGitHubApi(GH_TOKEN)
+    const dir = await mkdtemp(join(tmpdir(), 'sec-'))
+    await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 3 } }))
+    const env = { ...debug, GITHUB_API_URL: await github.start(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/n' }
+    try {
+      emulator.injectFault({ kind: 'status', status: 500, body: `{"message":"echoing your key: ${KEY}"}` })
+      emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
+      const runs = [
+        await runAction({ inputs: { ...single(), agent_id: 'agent-1', set_agent_telephony: 'true' }, env }),
+        await runAction({ inputs: { ...single(), agent_id: 'agent-unknown' }, env }),
+        await runAction({ inputs: { ...single(), token: '', if_exists: 'fail' }, env: { ...env, BOLNA_API_KEY: KEY } }),
+        await runAction({ inputs: { ...single(), trunk_id: `x${KEY}x` }, env }),
+        await runAction({ inputs: { ...single(), api_base_url: `http://example.test/${KEY}` }, env }),
+        await runAction({ inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml' }, env, files: { 'n.yml': `# ${KEY}\nversion: 2\n` } }),
+        await runAction({
+          inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml', dry_run: 'true', github_token: GH_TOKEN },
+          env,
+          files: { 'n.yml': 'version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n      - phone_number: "918888888888"\n' }
+        })
+      ]
+      expect(runs.map(r => r.code)).toEqual([0, 1, 1, 1, 1, 1, 0])
+      expect(runs[0]!.stdout).toMatch(/::debug::/)
+      for (const run of runs) {
+        expect(run.everything).not.toContain(KEY)
+        expect(run.everything).not.toContain(GH_TOKEN)
+      }
+      expect(github.comments).toHaveLength(1)
+      expect(github.comments[0]!.body).not.toContain(KEY)
+      expect(github.requests.every(r => r.authorization === `token ${GH_TOKEN}`)).toBe(true)
+    } finally {
+      await github.stop()
+    }
+  })
+})
+
+describe('requests go where they should, and only there', () => {
+  it('a redirect never reaches another host with the token', async () => {
+    const seen: (string | undefined)[] = []
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.end('[]')
+    })
+    await new Promise<void>(resolve => elsewhere.listen(0, '127.0.0.2', resolve))
+    try {
+      const location = `http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}/sip-trunks/trunks/trunk-1/numbers`
+      for (const status of [301, 302, 307, 308]) emulator.injectFault({ kind: 'redirect', location, status })
+      for (let i = 0; i < 4; i++) {
+        const run = await runAction({ inputs: single() })
+        expect(run.code).toBe(1)
+        expect(annotations(run).join('\n')).toMatch(/answered a redirect \(30[1278]\)/)
+      }
+      expect(seen).toEqual([])
+      expect(emulator.records('trunk-1')).toHaveLength(0)
+    } finally {
+      elsewhere.close()
+    }
+  })
+
+  it('trunk ids cannot leave their path segment', async () => {
+    const ids = ['../../admin', 'a/b?x=1#f', '%2e%2e', '.%2E', 'trunk 1;rm', 'ünï/cödé', '...']
+    for (const id of ids) emulator.addTrunk(id)
+    for (const [i, id] of ids.entries()) {
+      emulator.clearLog()
+      const run = await runAction({ inputs: { ...single(), trunk_id: id, phone_number: `91987654321${i}` } })
+      expect(run.code, id).toBe(0)
+      expect(emulator.records(id), id).toHaveLength(1)
+      for (const r of emulator.requests) expect(r.path).toMatch(/^\/sip-trunks\/trunks\/[^/?#]+\/numbers$/)
+    }
+    expect(emulator.records('trunk-1')).toHaveLength(0)
+    // URLs resolve "." and ".." however encoded, so those ids are refused before any request.
+    emulator.clearLog()
+    for (const id of ['.', '..']) {
+      const run = await runAction({ inputs: { ...single(), trunk_id: id } })
+      expect(annotations(run).join('\n')).toContain('Input "trunk_id" cannot be "." or ".."')
+    }
+    expect(emulator.requests).toHaveLength(0)
+  })
+
+  it('record ids from the API cannot leave theirs either (DELETE on prune)', async () => {
+    emulator.seed('trunk-1', { phone_number: '911111111111', id: '../../../sip-trunks/trunks/other' })
+    const run = await runAction({
+      inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml', prune: 'true' },
+      files: { 'n.yml': 'version: 1\ntrunks:\n  - trunk_id: trunk-1\n    prune: true\n    numbers: []\n' }
+    })
+    expect(run.code).toBe(0)
+    const deletes = emulator.requests.filter(r => r.method === 'DELETE')
+    expect(deletes.map(r => r.path)).toEqual(['/sip-trunks/trunks/trunk-1/numbers/..%2F..%2F..%2Fsip-trunks%2Ftrunks%2Fother'])
+    expect(emulator.records('trunk-1')).toHaveLength(0)
+  })
+
+  it('plain http to a non-loopback host is refused before any request', async () => {
+    for (const url of ['http://api.bolna.ai', 'http://10.1.2.3:8080', 'http://127.0.0.1.example.test']) {
+      const run = await runAction({ inputs: { ...single(), api_base_url: url } })
+      expect(annotations(run).join('\n')).toMatch(/Input "api_base_url" must use https/)
+    }
+  })
+
+  it('an answer of many MB is cut off, fast, without holding it', async () => {
+    emulator.injectFault({ kind: 'huge', sizeBytes: 200 * 1024 * 1024 })
+    const started = Date.now()
+    const run = await runAction({ inputs: single(), env: { NODE_OPTIONS: '--max-old-space-size=64' } })
+    expect(run.code).toBe(1)
+    expect(annotations(run).join('\n')).toContain('GET /sip-trunks/trunks/trunk-1/numbers answered more than 5242880 bytes; the answer was cut off')
+    expect(Date.now() - started).toBeLessThan(10_000)
+  })
+})
