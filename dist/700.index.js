@@ -11,22 +11,23 @@ export const modules = {
 /* unused harmony export parseNumbersFile */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3834);
+/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3834);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8815);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9691);
 /* harmony import */ var _bolna_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7700);
-/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3387);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3387);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8992);
 
 
 
 
 
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
 const text = (max) => zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters');
+    .refine(_text_js__WEBPACK_IMPORTED_MODULE_4__/* .isOneLine */ .P, _text_js__WEBPACK_IMPORTED_MODULE_4__/* .ONE_LINE */ .S);
 const flag = zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY({ error: 'must be true or false' });
 const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
     phone_number: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({
@@ -35,7 +36,9 @@ const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
         .transform(value => value.trim()),
     name: text(255).optional(),
     e164_check_enabled: flag.optional(),
-    agent_id: text(200).refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."').optional()
+    agent_id: text(200)
+        .refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."')
+        .optional()
 });
 const fileSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
     version: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(1, { error: 'must be 1' }),
@@ -117,7 +120,10 @@ function checkNumbers(file, lineOf) {
     file.trunks.forEach((trunk, t) => {
         const trunkLine = lineOf(['trunks', t, 'trunk_id']);
         if (trunksSeen.has(trunk.trunk_id)) {
-            problems.push({ line: trunkLine, message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once` });
+            problems.push({
+                line: trunkLine,
+                message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once`
+            });
         }
         trunksSeen.set(trunk.trunk_id, trunkLine);
         const numbers = [];
@@ -125,15 +131,17 @@ function checkNumbers(file, lineOf) {
             const line = lineOf(['trunks', t, 'numbers', n, 'phone_number']);
             const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`;
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
+            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
             if (problem) {
                 problems.push({ line, message: `${where} ${problem}` });
                 return;
             }
-            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .digitsOf */ .C3)(entry.phone_number);
+            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(entry.phone_number);
             const first = seen.get(digits);
             if (first) {
-                const again = first.trunkId === trunk.trunk_id ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}` : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`;
+                const again = first.trunkId === trunk.trunk_id
+                    ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}`
+                    : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`;
                 problems.push({ line, message: `${where} ${again} (first on line ${first.line})` });
                 return;
             }
@@ -146,7 +154,7 @@ function checkNumbers(file, lineOf) {
 }
 /** libphonenumber's length rules for the number's country (read as +<digits>). */
 function impossibleNumber(phoneNumber) {
-    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_5__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .digitsOf */ .C3)(phoneNumber)}`);
+    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_6__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(phoneNumber)}`);
     if (parsed?.isPossible())
         return undefined;
     return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")';

@@ -28457,7 +28457,10 @@ function errorForStatus(method, path, status, body, retryAfterMs) {
     // A 429 was refused before any work; other retryable statuses may hide a stored write.
     const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs };
     if (status === 401 || status === 403) {
-        return new BolnaApiError(`Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`, { ...common, kind: 'auth' });
+        return new BolnaApiError(`Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`, {
+            ...common,
+            kind: 'auth'
+        });
     }
     if (status === 404)
         return new BolnaApiError(`${call} answered 404 Not Found${because}`, { ...common, kind: 'not-found' });
@@ -28632,7 +28635,14 @@ class HttpClient {
             size += value.byteLength;
             if (size > this.maxAnswerBytes) {
                 await reader.cancel().catch(() => undefined);
-                throw new BolnaApiError(`${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`, { kind: 'bad-answer', method, path, status: response.status, retryable: false, ambiguous: method !== 'GET' });
+                throw new BolnaApiError(`${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`, {
+                    kind: 'bad-answer',
+                    method,
+                    path,
+                    status: response.status,
+                    retryable: false,
+                    ambiguous: method !== 'GET'
+                });
             }
             chunks.push(value);
         }
@@ -29072,7 +29082,10 @@ function trunkNotFound(error, trunkId) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -29084,7 +29097,6 @@ class InputError extends Error {
 const YAML_TRUE = ['true', 'True', 'TRUE'];
 const YAML_FALSE = ['false', 'False', 'FALSE'];
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const MIN_SECRET_LENGTH = 8;
 const inputs_boolean = schemas/* string */.YjP().transform((value, ctx) => {
     if (YAML_TRUE.includes(value))
@@ -29102,9 +29114,7 @@ const number = (min, max, kind) => schemas/* string */.YjP().transform((value, c
     ctx.addIssue({ code: 'custom', message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}` });
     return core_core/* NEVER */.tm;
 });
-const singleLine = (max) => schemas/* string */.YjP()
-    .max(max, `must be at most ${max} characters`)
-    .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters');
+const singleLine = (max) => schemas/* string */.YjP().max(max, `must be at most ${max} characters`).refine(src_text/* isOneLine */.P, src_text/* ONE_LINE */.S);
 const id = singleLine(200).refine(value => !(0,api/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)');
 const phoneNumber = schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = (0,phone/* phoneNumberProblem */.l_)(value);
@@ -29195,9 +29205,10 @@ function readSettings(readInput = actionInputs, env = process.env) {
     if (githubToken)
         core/* setSecret */.Pq(githubToken);
     if (!token) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
         throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.');
     }
-    if (CONTROL_CHARS.test(token) || token.length > 4096) {
+    if (!(0,src_text/* isOneLine */.P)(token) || token.length > 4096) {
         throw new InputError('Input "token" must be one line of at most 4096 characters.');
     }
     const connection = {
@@ -29267,7 +29278,11 @@ function quote(value) {
 }
 /** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
 function html(value) {
-    return (value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ');
+    return (value ?? '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\r\n]+/g, ' ');
 }
 /** A value safe inside a Markdown table cell. */
 function cell(value) {
@@ -29298,8 +29313,22 @@ async function reportNumber(report) {
         core/* warning */.$e(`The number on ${where} is named ${quote(record.name)}, not ${quote(report.name)}. Bolna has no rename endpoint: remove and re-add the number to change its name.`);
     }
     await writeSummary(summary => summary.addHeading('Bolna SIP trunk number', 3).addTable([
-        [{ data: 'Trunk', header: true }, { data: 'Number', header: true }, { data: 'Name', header: true }, { data: 'Status', header: true }, { data: 'Number id', header: true }, { data: 'Agent', header: true }],
-        [html(report.trunkId), html(record?.phone_number ?? report.phoneNumber), html(record?.name ?? report.name), report.status, html(record?.id ?? '—'), html(report.agentId ? `${report.agentId} (${report.agentStatus})` : '—')]
+        [
+            { data: 'Trunk', header: true },
+            { data: 'Number', header: true },
+            { data: 'Name', header: true },
+            { data: 'Status', header: true },
+            { data: 'Number id', header: true },
+            { data: 'Agent', header: true }
+        ],
+        [
+            html(report.trunkId),
+            html(record?.phone_number ?? report.phoneNumber),
+            html(record?.name ?? report.name),
+            report.status,
+            html(record?.id ?? '—'),
+            html(report.agentId ? `${report.agentId} (${report.agentStatus})` : '—')
+        ]
     ]));
 }
 // ---- a numbers file: problems, plan and results ------------------------------
@@ -29375,10 +29404,10 @@ function planTotals(plan) {
 }
 /** The plan as Markdown, for the job summary and the PR comment. */
 function planMarkdown(plan, file) {
-    const rows = plan.changes
-        .map(change => ({ change, line: changeLine(change) }))
-        .filter(row => row.line !== undefined)
-        .map(({ change, line }) => `| ${cell(change.trunkId)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`);
+    const rows = plan.changes.flatMap(change => {
+        const line = changeLine(change);
+        return line ? [`| ${cell(change.trunkId)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : [];
+    });
     const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...rows].join('\n') : '_No changes: Bolna matches the file._';
     const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table;
     return `### Bolna numbers plan for \`${cell(file)}\`\n\n**${planTotals(plan)}**\n\n${body}\n`;
@@ -29398,9 +29427,17 @@ async function reportResults(results) {
     core/* setOutput */.uH('results', JSON.stringify(results));
     const done = (status) => results.filter(r => r.status === status).length;
     core/* info */.pq(`Applied: ${done('created')} created, ${done('removed')} removed, ${done('exists')} already there, ${results.filter(failed).length} failed.`);
-    await writeSummary(summary => summary.addHeading('Applied', 4).addTable([
+    await writeSummary(summary => summary
+        .addHeading('Applied', 4)
+        .addTable([
         ['Trunk', 'Number', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
-        ...results.map(r => [html(r.trunk_id), html(r.phone_number), r.status, html(r.number_id ?? '—'), html(r.agent_id ? `${r.agent_id} (${r.agent_status})` : '—')])
+        ...results.map(r => [
+            html(r.trunk_id),
+            html(r.phone_number),
+            r.status,
+            html(r.number_id ?? '—'),
+            html(r.agent_id ? `${r.agent_id} (${r.agent_status})` : '—')
+        ])
     ]));
 }
 function failed(result) {
@@ -29584,6 +29621,27 @@ function e164Problem(phoneNumber) {
         return undefined;
     return 'is not in E.164 format, which e164_check_enabled requires: "+", the country code and the subscriber number, 7 to 15 digits with no spaces or dashes (e.g. +919876543210)';
 }
+
+
+/***/ }),
+
+/***/ 8992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ isOneLine),
+/* harmony export */   S: () => (/* binding */ ONE_LINE)
+/* harmony export */ });
+/** True when the text holds no control character (no newline, tab, NUL, ESC, DEL…). */
+function isOneLine(text) {
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x20 || code === 0x7f)
+            return false;
+    }
+    return true;
+}
+const ONE_LINE = 'must be one line with no control characters';
 
 
 /***/ }),

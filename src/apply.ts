@@ -51,12 +51,7 @@ export async function ensureNumber(
 }
 
 /** Polls the trunk's list until the number shows up or settleMs has passed. */
-async function waitForNumber(
-  api: TrunkNumbersApi,
-  trunkId: string,
-  digits: string,
-  options: ApplyOptions
-): Promise<PhoneNumberRecord | undefined> {
+async function waitForNumber(api: TrunkNumbersApi, trunkId: string, digits: string, options: ApplyOptions): Promise<PhoneNumberRecord | undefined> {
   const sleep = options.sleep ?? realSleep
   const deadline = Date.now() + options.settleMs
   for (let pause = 250; ; pause = Math.min(pause * 2, 1_000)) {

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { z } from 'zod'
 import { isDotSegment } from './bolna/api.js'
 import { e164Problem, phoneNumberProblem } from './phone.js'
+import { isOneLine, ONE_LINE } from './text.js'
 
 /** Every input, validated and typed, before the first request (cf. actions/checkout's input-helper). */
 export type Settings = SingleNumberSettings | NumbersFileSettings
@@ -54,7 +55,6 @@ export type InputReader = (name: string) => string
 const YAML_TRUE = ['true', 'True', 'TRUE']
 const YAML_FALSE = ['false', 'False', 'FALSE']
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
 const MIN_SECRET_LENGTH = 8
 
 const boolean = z.string().transform((value, ctx) => {
@@ -74,11 +74,7 @@ const number = (min: number, max: number, kind: 'integer' | 'number') =>
     return z.NEVER
   })
 
-const singleLine = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters')
+const singleLine = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(isOneLine, ONE_LINE)
 
 const id = singleLine(200).refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)')
 
@@ -107,8 +103,7 @@ const apiBaseUrl = z.string().transform((value, ctx) => {
   return url
 })
 
-const oneOf = <T extends string>(...values: [T, ...T[]]) =>
-  z.enum(values, { error: `must be one of: ${values.join(', ')}` })
+const oneOf = <T extends string>(...values: [T, ...T[]]) => z.enum(values, { error: `must be one of: ${values.join(', ')}` })
 
 /** Reads one input through its schema; a failure names the input. */
 function parse<T>(read: InputReader, input: string, schema: z.ZodType<T, string>): T {
@@ -176,9 +171,10 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
   const githubToken = read('github_token')
   if (githubToken) core.setSecret(githubToken)
   if (!token) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
     throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.')
   }
-  if (CONTROL_CHARS.test(token) || token.length > 4096) {
+  if (!isOneLine(token) || token.length > 4096) {
     throw new InputError('Input "token" must be one line of at most 4096 characters.')
   }
 

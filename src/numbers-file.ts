@@ -5,6 +5,7 @@ import type { Document } from 'yaml'
 import { z } from 'zod'
 import { isDotSegment } from './bolna/api.js'
 import { digitsOf, e164Problem, phoneNumberProblem } from './phone.js'
+import { isOneLine, ONE_LINE } from './text.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
 
 /** One problem in the numbers file, on the line the user must fix. */
@@ -15,13 +16,12 @@ export interface FileProblem {
 
 export type NumbersFileResult = { ok: true; desired: DesiredState } | { ok: false; problems: FileProblem[] }
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/
 const text = (max: number) =>
   z
     .string({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine(value => !CONTROL_CHARS.test(value), 'must be one line with no control characters')
+    .refine(isOneLine, ONE_LINE)
 const flag = z.boolean({ error: 'must be true or false' })
 
 const numberEntry = z.strictObject({
@@ -33,7 +33,9 @@ const numberEntry = z.strictObject({
     .transform(value => value.trim()),
   name: text(255).optional(),
   e164_check_enabled: flag.optional(),
-  agent_id: text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."').optional()
+  agent_id: text(200)
+    .refine(value => !isDotSegment(value), 'cannot be "." or ".."')
+    .optional()
 })
 
 const fileSchema = z.strictObject({
@@ -121,7 +123,10 @@ function checkNumbers(file: FileShape, lineOf: (path: (string | number)[]) => nu
   file.trunks.forEach((trunk, t) => {
     const trunkLine = lineOf(['trunks', t, 'trunk_id'])
     if (trunksSeen.has(trunk.trunk_id)) {
-      problems.push({ line: trunkLine, message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once` })
+      problems.push({
+        line: trunkLine,
+        message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once`
+      })
     }
     trunksSeen.set(trunk.trunk_id, trunkLine)
     const numbers: DesiredNumber[] = []
@@ -129,7 +134,8 @@ function checkNumbers(file: FileShape, lineOf: (path: (string | number)[]) => nu
       const line = lineOf(['trunks', t, 'numbers', n, 'phone_number'])
       const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`
       const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false
-      const problem = phoneNumberProblem(entry.phone_number) ?? (e164CheckEnabled ? e164Problem(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number)
+      const problem =
+        phoneNumberProblem(entry.phone_number) ?? (e164CheckEnabled ? e164Problem(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number)
       if (problem) {
         problems.push({ line, message: `${where} ${problem}` })
         return
@@ -137,7 +143,10 @@ function checkNumbers(file: FileShape, lineOf: (path: (string | number)[]) => nu
       const digits = digitsOf(entry.phone_number)
       const first = seen.get(digits)
       if (first) {
-        const again = first.trunkId === trunk.trunk_id ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}` : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`
+        const again =
+          first.trunkId === trunk.trunk_id
+            ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}`
+            : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`
         problems.push({ line, message: `${where} ${again} (first on line ${first.line})` })
         return
       }

@@ -79,11 +79,7 @@ export function agentChange(wantAgent: string | undefined, record?: PhoneNumberR
  * Removals happen only where the `prune` input AND the trunk's `prune: true` allow them;
  * trunks the file does not list are never read or touched.
  */
-export function planChanges(
-  desired: DesiredState,
-  actual: ReadonlyMap<string, readonly PhoneNumberRecord[]>,
-  pruneInput: boolean
-): Plan {
+export function planChanges(desired: DesiredState, actual: ReadonlyMap<string, readonly PhoneNumberRecord[]>, pruneInput: boolean): Plan {
   const changes: Change[] = []
   for (const trunk of desired.trunks) {
     const records = actual.get(trunk.trunkId) ?? []

@@ -15,7 +15,11 @@ export function quote(value: string | null | undefined): string {
 
 /** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
 function html(value: string | null | undefined): string {
-  return (value ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ')
+  return (value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\r\n]+/g, ' ')
 }
 
 /** A value safe inside a Markdown table cell. */
@@ -67,8 +71,22 @@ export async function reportNumber(report: NumberReport): Promise<void> {
   }
   await writeSummary(summary =>
     summary.addHeading('Bolna SIP trunk number', 3).addTable([
-      [{ data: 'Trunk', header: true }, { data: 'Number', header: true }, { data: 'Name', header: true }, { data: 'Status', header: true }, { data: 'Number id', header: true }, { data: 'Agent', header: true }],
-      [html(report.trunkId), html(record?.phone_number ?? report.phoneNumber), html(record?.name ?? report.name), report.status, html(record?.id ?? '—'), html(report.agentId ? `${report.agentId} (${report.agentStatus})` : '—')]
+      [
+        { data: 'Trunk', header: true },
+        { data: 'Number', header: true },
+        { data: 'Name', header: true },
+        { data: 'Status', header: true },
+        { data: 'Number id', header: true },
+        { data: 'Agent', header: true }
+      ],
+      [
+        html(report.trunkId),
+        html(record?.phone_number ?? report.phoneNumber),
+        html(record?.name ?? report.name),
+        report.status,
+        html(record?.id ?? '—'),
+        html(report.agentId ? `${report.agentId} (${report.agentStatus})` : '—')
+      ]
     ])
   )
 }
@@ -150,10 +168,10 @@ export function planTotals(plan: Plan): string {
 
 /** The plan as Markdown, for the job summary and the PR comment. */
 export function planMarkdown(plan: Plan, file: string): string {
-  const rows = plan.changes
-    .map(change => ({ change, line: changeLine(change) }))
-    .filter(row => row.line !== undefined)
-    .map(({ change, line }) => `| ${cell(change.trunkId)} | \`${line!.slice(0, 1)}\` | ${cell(line!.slice(2))} |`)
+  const rows = plan.changes.flatMap(change => {
+    const line = changeLine(change)
+    return line ? [`| ${cell(change.trunkId)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : []
+  })
   const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...rows].join('\n') : '_No changes: Bolna matches the file._'
   const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table
   return `### Bolna numbers plan for \`${cell(file)}\`\n\n**${planTotals(plan)}**\n\n${body}\n`
@@ -175,10 +193,18 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
   const done = (status: string) => results.filter(r => r.status === status).length
   core.info(`Applied: ${done('created')} created, ${done('removed')} removed, ${done('exists')} already there, ${results.filter(failed).length} failed.`)
   await writeSummary(summary =>
-    summary.addHeading('Applied', 4).addTable([
-      ['Trunk', 'Number', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
-      ...results.map(r => [html(r.trunk_id), html(r.phone_number), r.status, html(r.number_id ?? '—'), html(r.agent_id ? `${r.agent_id} (${r.agent_status})` : '—')])
-    ])
+    summary
+      .addHeading('Applied', 4)
+      .addTable([
+        ['Trunk', 'Number', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
+        ...results.map(r => [
+          html(r.trunk_id),
+          html(r.phone_number),
+          r.status,
+          html(r.number_id ?? '—'),
+          html(r.agent_id ? `${r.agent_id} (${r.agent_status})` : '—')
+        ])
+      ])
   )
 }
 

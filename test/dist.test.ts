@@ -15,6 +15,6 @@ it('dist/ equals a fresh build of src/ (run `npm run build` and commit dist/)', 
   expect(committed).toEqual((await readdir(out)).sort())
   for (const file of committed) {
     const fresh = await readFile(join(out, file), 'utf8')
-    expect(await readFile(join(root, 'dist', file), 'utf8') === fresh, `dist/${file} is stale`).toBe(true)
+    expect((await readFile(join(root, 'dist', file), 'utf8')) === fresh, `dist/${file} is stale`).toBe(true)
   }
 })

@@ -19,7 +19,7 @@ interface CallOptions {
 function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {}
   const key = opts.key === undefined ? KEY : opts.key
-  if (key !== null) headers['authorization'] = `Bearer ${key}`
+  if (key !== null) headers.authorization = `Bearer ${key}`
   let body = opts.rawBody
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body)
@@ -28,7 +28,10 @@ function call(method: string, path: string, opts: CallOptions = {}): Promise<Res
   return fetch(emu.url + path, { method, headers, body, signal: opts.signal, redirect: opts.redirect })
 }
 
-async function callJson(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; json: any }> {
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer shapes
+type Json = any
+
+async function callJson(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; json: Json }> {
   const res = await call(method, path, opts)
   return { status: res.status, json: await res.json() }
 }
@@ -47,7 +50,7 @@ async function networkError(p: Promise<Response>): Promise<string> {
     () => {
       throw new Error('expected a network failure')
     },
-    (e: unknown) => e as Error & { cause?: { code?: string; name?: string } },
+    (e: unknown) => e as Error & { cause?: { code?: string; name?: string } }
   )
   return err.cause?.code ?? err.name
 }
@@ -76,7 +79,7 @@ describe('authentication', () => {
       expect(res.headers.get('content-type')).toBe('application/json')
       expect(await res.json()).toEqual({ detail: 'Invalid API key' })
     }
-    expect(emu.requests.map((e) => e.authorized)).toEqual([false, false])
+    expect(emu.requests.map(e => e.authorized)).toEqual([false, false])
   })
 
   it('accepts a new key set at runtime', async () => {
@@ -99,13 +102,13 @@ describe('numbers', () => {
       user_id: 'user-emulator',
       agent_id: null,
       created_at: expect.any(String),
-      updated_at: expect.any(String),
+      updated_at: expect.any(String)
     })
     expect(await callJson('GET', numbers())).toEqual({ status: 200, json: [record] })
     expect((await callJson('GET', numbers('trunk-2'))).json).toEqual([])
     expect(await callJson('GET', '/sip-trunks/trunks/trunk-1')).toEqual({
       status: 200,
-      json: { id: 'trunk-1', name: 'Trunk trunk-1', provider: 'custom', phone_numbers: [record] },
+      json: { id: 'trunk-1', name: 'Trunk trunk-1', provider: 'custom', phone_numbers: [record] }
     })
     expect(emu.records('trunk-1')).toEqual([record])
   })
@@ -126,7 +129,7 @@ describe('numbers', () => {
     expect((await callJson('POST', numbers(), { body: { phone_number: '+15550001111', name: 5 } })).status).toBe(422)
     expect(await callJson('POST', numbers(), { rawBody: '{not json' })).toEqual({
       status: 422,
-      json: { detail: 'invalid JSON body' },
+      json: { detail: 'invalid JSON body' }
     })
     expect(emu.records()).toEqual([])
   })
@@ -134,7 +137,7 @@ describe('numbers', () => {
   it('enforces E.164 only when asked', async () => {
     expect(await callJson('POST', numbers(), { body: { phone_number: '919876543210', e164_check_enabled: true } })).toEqual({
       status: 422,
-      json: { error: 422, message: 'phone_number must be in E.164 format' },
+      json: { error: 422, message: 'phone_number must be in E.164 format' }
     })
     await create('+919876543210', 'trunk-1', { e164_check_enabled: true })
     await create('12345', 'trunk-2')
@@ -157,7 +160,7 @@ describe('numbers', () => {
     await create('+91 98765-43210', 'trunk-1')
     expect(await callJson('POST', numbers('trunk-2'), { body: { phone_number: '919876543210' } })).toEqual({
       status: 409,
-      json: { error: 409, message: 'Phone number already exists on another active trunk' },
+      json: { error: 409, message: 'Phone number already exists on another active trunk' }
     })
   })
 
@@ -174,7 +177,7 @@ describe('numbers', () => {
     emu.setOptions({ duplicates: 'reject' })
     expect(await callJson('POST', numbers(), { body: { phone_number: '15550001111' } })).toEqual({
       status: 409,
-      json: { error: 409, message: 'Phone number already exists on this trunk' },
+      json: { error: 409, message: 'Phone number already exists on this trunk' }
     })
   })
 
@@ -182,7 +185,7 @@ describe('numbers', () => {
     const record = await create('+15550001111')
     expect(await callJson('DELETE', `${numbers()}/${record.id}`)).toEqual({
       status: 200,
-      json: { message: 'Phone number deleted' },
+      json: { message: 'Phone number deleted' }
     })
     const list = (await callJson('GET', numbers())).json as PhoneNumberRecord[]
     expect(list).toEqual([expect.objectContaining({ id: record.id, deleted: true })])
@@ -243,7 +246,7 @@ describe('agents', () => {
     const body = { agent_id: 'agent-1', phone_number_id: record.id }
     expect(await callJson('POST', '/inbound/setup', { body })).toEqual({
       status: 200,
-      json: { message: 'Agent mapped to phone number' },
+      json: { message: 'Agent mapped to phone number' }
     })
     expect(emu.records()[0]?.agent_id).toBe('agent-1')
     await call('POST', '/inbound/setup', { body: { ...body, agent_id: 'agent-2' } })
@@ -256,14 +259,12 @@ describe('agents', () => {
     const record = await create('+15550001111')
     expect(await callJson('POST', '/inbound/setup', { body: { agent_id: 'ghost', phone_number_id: record.id } })).toEqual({
       status: 404,
-      json: { error: 404, message: 'agent not found' },
+      json: { error: 404, message: 'agent not found' }
     })
     const noNumber = { status: 404, json: { error: 404, message: 'phone number not found in database' } }
     expect(await callJson('POST', '/inbound/unlink', { body: { agent_id: 'agent-1', phone_number_id: 'x' } })).toEqual(noNumber)
     await call('DELETE', `${numbers()}/${record.id}`)
-    expect(await callJson('POST', '/inbound/setup', { body: { agent_id: 'agent-1', phone_number_id: record.id } })).toEqual(
-      noNumber,
-    )
+    expect(await callJson('POST', '/inbound/setup', { body: { agent_id: 'agent-1', phone_number_id: record.id } })).toEqual(noNumber)
     expect((await call('POST', '/inbound/setup', { body: { agent_id: 'agent-1' } })).status).toBe(422)
   })
 
@@ -274,18 +275,17 @@ describe('agents', () => {
   })
 
   it('merges agent_config on PATCH /v2/agent/{id}', async () => {
-    const patch = (config: unknown): Promise<{ status: number; json: any }> =>
-      callJson('PATCH', '/v2/agent/agent-1', { body: { agent_config: config } })
+    const patch = (config: unknown): Promise<{ status: number; json: Json }> => callJson('PATCH', '/v2/agent/agent-1', { body: { agent_config: config } })
     expect(await patch({ telephony_provider: 'sip-trunk' })).toEqual({
       status: 200,
-      json: { message: 'success', state: 'updated' },
+      json: { message: 'success', state: 'updated' }
     })
     await patch({ other: 1 })
     expect(emu.agent('agent-1')).toEqual({ id: 'agent-1', agent_config: { telephony_provider: 'sip-trunk', other: 1 } })
     expect((await patch('nope')).status).toBe(422)
     expect(await callJson('PATCH', '/v2/agent/ghost', { body: { agent_config: {} } })).toEqual({
       status: 404,
-      json: { error: 404, message: 'agent not found' },
+      json: { error: 404, message: 'agent not found' }
     })
     expect(emu.agent('ghost')).toBeUndefined()
   })
@@ -310,10 +310,10 @@ describe('routing and log', () => {
     expect(emu.requests).toEqual([
       { method: 'GET', path: '/sip-trunks/trunks/trunk-1/numbers?page=2', status: 200, authorized: true, at: expect.any(Number) },
       expect.objectContaining({ method: 'POST', status: 201, body: { phone_number: '+15550001111' } }),
-      expect.objectContaining({ method: 'PATCH', status: 200 }),
+      expect.objectContaining({ method: 'PATCH', status: 200 })
     ])
     expect(emu.requests[0]!.at).toBeGreaterThanOrEqual(before)
-    expect(emu.writes().map((e) => e.method)).toEqual(['POST', 'PATCH'])
+    expect(emu.writes().map(e => e.method)).toEqual(['POST', 'PATCH'])
     emu.clearLog()
     expect(emu.requests).toEqual([])
   })
@@ -347,7 +347,7 @@ describe('rate limit', () => {
     vi.setSystemTime(t0 + 60_000) // the first request leaves the window; the 429s never entered it
     expect((await call('GET', numbers())).status).toBe(200)
     expect((await call('GET', numbers())).status).toBe(429)
-    expect(emu.requests.map((e) => e.status)).toEqual([200, 403, 429, 429, 200, 429])
+    expect(emu.requests.map(e => e.status)).toEqual([200, 403, 429, 429, 200, 429])
   })
 
   it('is checked before faults', async () => {
@@ -371,7 +371,7 @@ describe('faults', () => {
     expect(await res.json()).toEqual({ error: 503, message: 'injected 503' })
     expect(await callJson('GET', numbers())).toEqual({ status: 400, json: { detail: 'custom' } })
     expect((await call('GET', numbers())).status).toBe(200)
-    expect(emu.requests.map((e) => e.fault)).toEqual(['status', 'status', 'status', undefined])
+    expect(emu.requests.map(e => e.fault)).toEqual(['status', 'status', 'status', undefined])
     expect(emu.faultsInjected).toBe(3)
   })
 
@@ -426,7 +426,7 @@ describe('faults', () => {
   it('stored-then-status: the number is created but the answer is a 500', async () => {
     emu.injectFault({ kind: 'stored-then-status', method: 'POST' })
     expect((await call('POST', numbers(), { body: { phone_number: '+15550001111' } })).status).toBe(500)
-    expect(emu.records().map((r) => r.phone_number)).toEqual(['+15550001111'])
+    expect(emu.records().map(r => r.phone_number)).toEqual(['+15550001111'])
   })
 
   it('stored-then-reset: the number is created but the connection dies', async () => {
@@ -488,18 +488,18 @@ describe('chaos', () => {
       const path = i % 2 === 0 ? numbers() : `${numbers()}/missing`
       const method = i % 2 === 0 ? 'POST' : 'DELETE'
       await call(method, path, { body: { phone_number: `+1555000${String(i).padStart(4, '0')}` } }).then(
-        (res) => res.arrayBuffer(),
-        () => undefined,
+        res => res.arrayBuffer(),
+        () => undefined
       )
     }
-    return emu.requests.map((e) => `${e.status}/${e.fault ?? '-'}`)
+    return emu.requests.map(e => `${e.status}/${e.fault ?? '-'}`)
   }
 
   it('gives the same faults for the same seed, and different ones for another seed', async () => {
     const a = await run(42)
     expect(a).toEqual(await run(42))
     expect(a).not.toEqual(await run(7))
-    const faults = a.filter((s) => !s.endsWith('/-'))
+    const faults = a.filter(s => !s.endsWith('/-'))
     expect(faults.length).toBeGreaterThan(5)
     expect(emu.faultsInjected).toBeGreaterThan(0)
   })
@@ -507,7 +507,7 @@ describe('chaos', () => {
   it('uses the default menu: 5xx, 429 with retryAfter, reset, hang, stored-then-*', async () => {
     const seen = await run(1, { rate: 1 })
     expect(new Set(seen)).toEqual(
-      new Set(['500/status', '502/status', '503/status', '429/status', 'reset/reset', 'hang/hang', '500/stored-then-status', 'reset/stored-then-reset']),
+      new Set(['500/status', '502/status', '503/status', '429/status', 'reset/reset', 'hang/hang', '500/stored-then-status', 'reset/stored-then-reset'])
     )
   })
 
@@ -547,11 +547,9 @@ describe('chaos', () => {
 
 describe('cli', () => {
   it('prints the URL, serves, and exits cleanly on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['test/emulator/cli.ts', '--trunk', 'tr-9', '--agent', 'ag-1', '--key', 'cli-key', '--rate-limit', '100'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
+    const child = spawn(process.execPath, ['test/emulator/cli.ts', '--trunk', 'tr-9', '--agent', 'ag-1', '--key', 'cli-key', '--rate-limit', '100'], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
     try {
       const lines = createInterface({ input: child.stdout })
       const [line] = (await once(lines, 'line')) as [string]

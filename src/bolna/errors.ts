@@ -4,17 +4,7 @@
  * `retryable`: the same request may succeed later (5xx, 408, 429, network).
  * `ambiguous`: a write whose answer was lost — the server may have stored it.
  */
-export type ApiErrorKind =
-  | 'auth'
-  | 'not-found'
-  | 'conflict'
-  | 'rejected'
-  | 'rate-limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'redirect'
-  | 'bad-answer'
+export type ApiErrorKind = 'auth' | 'not-found' | 'conflict' | 'rejected' | 'rate-limited' | 'server' | 'network' | 'timeout' | 'redirect' | 'bad-answer'
 
 export class BolnaApiError extends Error {
   override readonly name = 'BolnaApiError'
@@ -46,13 +36,7 @@ const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const MAX_REASON_CHARS = 300
 
 /** Builds the error for an HTTP answer that was not a success. */
-export function errorForStatus(
-  method: string,
-  path: string,
-  status: number,
-  body: string,
-  retryAfterMs?: number
-): BolnaApiError {
+export function errorForStatus(method: string, path: string, status: number, body: string, retryAfterMs?: number): BolnaApiError {
   const reason = apiReason(body)
   const call = `${method} ${path}`
   const because = reason ? `: ${reason}` : ''
@@ -60,10 +44,10 @@ export function errorForStatus(
   // A 429 was refused before any work; other retryable statuses may hide a stored write.
   const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs }
   if (status === 401 || status === 403) {
-    return new BolnaApiError(
-      `Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`,
-      { ...common, kind: 'auth' }
-    )
+    return new BolnaApiError(`Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`, {
+      ...common,
+      kind: 'auth'
+    })
   }
   if (status === 404) return new BolnaApiError(`${call} answered 404 Not Found${because}`, { ...common, kind: 'not-found' })
   if (status === 409 || status === 422) {

@@ -134,10 +134,14 @@ export class HttpClient {
       size += value.byteLength
       if (size > this.maxAnswerBytes) {
         await reader.cancel().catch(() => undefined)
-        throw new BolnaApiError(
-          `${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`,
-          { kind: 'bad-answer', method, path, status: response.status, retryable: false, ambiguous: method !== 'GET' }
-        )
+        throw new BolnaApiError(`${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`, {
+          kind: 'bad-answer',
+          method,
+          path,
+          status: response.status,
+          retryable: false,
+          ambiguous: method !== 'GET'
+        })
       }
       chunks.push(value)
     }

@@ -61,7 +61,10 @@ describe.concurrent('chaos reconcile', () => {
       // Whatever the first run could not finish, it said so: in results and in the failure.
       const missing = TRUNKS.flatMap(trunk => {
         const held = new Set(emulator.records(trunk).map(r => digitsOf(r.phone_number)))
-        return wanted.get(trunk)!.filter(d => !held.has(d)).map(d => ({ trunk, digits: d }))
+        return wanted
+          .get(trunk)!
+          .filter(d => !held.has(d))
+          .map(d => ({ trunk, digits: d }))
       })
       const failure = annotations(first).join('\n')
       if (first.code === 0) {
@@ -71,7 +74,10 @@ describe.concurrent('chaos reconcile', () => {
         const failed = results.filter(r => r.status === 'failed')
         expect(failed.length).toBeGreaterThan(0)
         for (const m of missing) {
-          expect(failed.some(r => r.trunk_id === m.trunk && digitsOf(r.phone_number) === m.digits), `${m.digits} missing but not reported`).toBe(true)
+          expect(
+            failed.some(r => r.trunk_id === m.trunk && digitsOf(r.phone_number) === m.digits),
+            `${m.digits} missing but not reported`
+          ).toBe(true)
         }
         for (const r of failed) expect(failure).toContain(`"${r.phone_number}" on trunk "${r.trunk_id}"`)
       } else {
@@ -79,7 +85,9 @@ describe.concurrent('chaos reconcile', () => {
         expect(emulator.writes()).toHaveLength(0)
         expect(failure).toMatch(/GET \/sip-trunks\/trunks\/trunk-\d\/numbers/)
       }
-      console.log(`seed ${seed}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`)
+      console.log(
+        `seed ${seed}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`
+      )
 
       // The outage ends; one re-run converges.
       if (first.code !== 0) {
@@ -88,7 +96,12 @@ describe.concurrent('chaos reconcile', () => {
         expect(second.code, annotations(second).join('\n')).toBe(0)
       }
       for (const trunk of TRUNKS) {
-        expect(emulator.records(trunk).map(r => digitsOf(r.phone_number)).sort()).toEqual(wanted.get(trunk))
+        expect(
+          emulator
+            .records(trunk)
+            .map(r => digitsOf(r.phone_number))
+            .sort()
+        ).toEqual(wanted.get(trunk))
       }
     })
   }

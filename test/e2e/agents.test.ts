@@ -127,7 +127,11 @@ trunks:
     const run = await act({ numbers_file: 'n.yml' }, { 'n.yml': file.replace('agent-b', 'agent-nope') })
     expect(run.code).toBe(1)
     const results = JSON.parse(run.outputs.results!)
-    expect(results[1]).toMatchObject({ status: 'created', agent_status: 'failed', error: expect.stringContaining('the number was added, but mapping it to agent "agent-nope" failed') })
+    expect(results[1]).toMatchObject({
+      status: 'created',
+      agent_status: 'failed',
+      error: expect.stringContaining('the number was added, but mapping it to agent "agent-nope" failed')
+    })
     expect(results[0]).toMatchObject({ agent_status: 'mapped' })
     expect(emulator.records('trunk-1')).toHaveLength(3)
   })

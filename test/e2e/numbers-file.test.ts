@@ -45,7 +45,11 @@ async function act(file: string, inputs: Record<string, string> = {}, env: Recor
   return run
 }
 const failure = (run: ActionRun) => annotations(run).join('\n')
-const live = (trunk: string) => emulator.records(trunk).map(r => r.phone_number).sort()
+const live = (trunk: string) =>
+  emulator
+    .records(trunk)
+    .map(r => r.phone_number)
+    .sort()
 
 describe('plan', () => {
   it('dry_run prints the plan, sets its outputs, writes nothing', async () => {
@@ -79,7 +83,11 @@ describe('apply', () => {
     expect(live('trunk-b')).toEqual(['442071838750'])
     const results = JSON.parse(first.outputs.results!)
     expect(results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created'])
-    expect(results[0]).toMatchObject({ trunk_id: 'trunk-a', phone_number: '919876543210', number_id: emulator.records('trunk-a').find(r => r.phone_number === '919876543210')!.id })
+    expect(results[0]).toMatchObject({
+      trunk_id: 'trunk-a',
+      phone_number: '919876543210',
+      number_id: emulator.records('trunk-a').find(r => r.phone_number === '919876543210')!.id
+    })
 
     emulator.clearLog()
     const second = await act(numbersFile())
@@ -166,7 +174,9 @@ describe('a bad file', () => {
       expect.stringMatching(/^::error::bolna-numbers\.yml has 1 problem\(s\), annotated above; nothing was changed\.$/)
     ])
     const fixedKey = await act(numbersFile().replace('"442071838750"', '"4420"'))
-    expect(annotations(fixedKey)[0]).toMatch(/^::error title=Bolna numbers file,file=bolna-numbers\.yml,line=15::trunks\[1\]\.numbers\[0\]\.phone_number "4420" has 4 digits/)
+    expect(annotations(fixedKey)[0]).toMatch(
+      /^::error title=Bolna numbers file,file=bolna-numbers\.yml,line=15::trunks\[1\]\.numbers\[0\]\.phone_number "4420" has 4 digits/
+    )
     expect(emulator.requests).toHaveLength(0)
   })
 
@@ -226,7 +236,11 @@ describe('PR comment', () => {
 
   it('collapses a long plan in <details>', async () => {
     const many = Array.from({ length: 25 }, (_, i) => `      - phone_number: "9198765${String(43000 + i)}"\n`).join('')
-    const run = await act(numbersFile().replace('    numbers:\n      - phone_number: "442071838750"\n', `    numbers:\n${many}`), { dry_run: 'true', github_token: GH_TOKEN }, env)
+    const run = await act(
+      numbersFile().replace('    numbers:\n      - phone_number: "442071838750"\n', `    numbers:\n${many}`),
+      { dry_run: 'true', github_token: GH_TOKEN },
+      env
+    )
     expect(run.code).toBe(0)
     expect(github.comments[0]!.body).toContain('<details><summary>27 changes</summary>')
   })
@@ -235,7 +249,9 @@ describe('PR comment', () => {
     github.forbidWrites = true
     const run = await act(numbersFile(), { dry_run: 'true', github_token: GH_TOKEN }, env)
     expect(run.code).toBe(0)
-    expect(annotations(run, 'warning').join('\n')).toContain('Could not write the plan comment on pull request #7 (403). Give the job `permissions: { pull-requests: write }`.')
+    expect(annotations(run, 'warning').join('\n')).toContain(
+      'Could not write the plan comment on pull request #7 (403). Give the job `permissions: { pull-requests: write }`.'
+    )
   })
 
   it('pr_comment: false, or a push event, posts nothing', async () => {

@@ -26,7 +26,13 @@ describe('the token stays secret', () => {
     const github = new FakeGitHubApi(GH_TOKEN)
     const dir = await mkdtemp(join(tmpdir(), 'sec-'))
     await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 3 } }))
-    const env = { ...debug, GITHUB_API_URL: await github.start(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_REPOSITORY: 'acme/n' }
+    const env = {
+      ...debug,
+      GITHUB_API_URL: await github.start(),
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: join(dir, 'event.json'),
+      GITHUB_REPOSITORY: 'acme/n'
+    }
     try {
       emulator.injectFault({ kind: 'status', status: 500, body: `{"message":"echoing your key: ${KEY}"}` })
       emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })

@@ -55,16 +55,7 @@ export interface RequestLogEntry {
   fault?: string
 }
 
-export type FaultKind =
-  | 'status'
-  | 'html'
-  | 'reset'
-  | 'hang'
-  | 'malformed'
-  | 'stored-then-status'
-  | 'stored-then-reset'
-  | 'redirect'
-  | 'huge'
+export type FaultKind = 'status' | 'html' | 'reset' | 'hang' | 'malformed' | 'stored-then-status' | 'stored-then-reset' | 'redirect' | 'huge'
 
 export interface Fault {
   kind: FaultKind
@@ -198,29 +189,29 @@ export class BolnaEmulator {
       pattern: ['sip-trunks', 'trunks', null, 'numbers'],
       methods: {
         GET: ([trunk = '']) => this.#listNumbers(trunk),
-        POST: ([trunk = ''], body) => this.#createNumber(trunk, body),
-      },
+        POST: ([trunk = ''], body) => this.#createNumber(trunk, body)
+      }
     },
     {
       pattern: ['sip-trunks', 'trunks', null, 'numbers', null],
-      methods: { DELETE: ([trunk = '', id = '']) => this.#deleteNumber(trunk, id) },
+      methods: { DELETE: ([trunk = '', id = '']) => this.#deleteNumber(trunk, id) }
     },
     {
       pattern: ['sip-trunks', 'trunks', null],
-      methods: { GET: ([trunk = '']) => this.#getTrunk(trunk) },
+      methods: { GET: ([trunk = '']) => this.#getTrunk(trunk) }
     },
     {
       pattern: ['inbound', 'setup'],
-      methods: { POST: (_, body) => this.#mapAgent(body, 'setup') },
+      methods: { POST: (_, body) => this.#mapAgent(body, 'setup') }
     },
     {
       pattern: ['inbound', 'unlink'],
-      methods: { POST: (_, body) => this.#mapAgent(body, 'unlink') },
+      methods: { POST: (_, body) => this.#mapAgent(body, 'unlink') }
     },
     {
       pattern: ['v2', 'agent', null],
-      methods: { PATCH: ([agent = ''], body) => this.#patchAgent(agent, body) },
-    },
+      methods: { PATCH: ([agent = ''], body) => this.#patchAgent(agent, body) }
+    }
   ]
 
   constructor(opts: EmulatorOptions = {}) {
@@ -245,7 +236,7 @@ export class BolnaEmulator {
   async start(): Promise<string> {
     if (this.#server) throw new Error('BolnaEmulator is already started')
     const server = createServer((req, res) => void this.#handle(req, res))
-    server.on('connection', (socket) => {
+    server.on('connection', socket => {
       this.#sockets.add(socket)
       socket.on('close', () => this.#sockets.delete(socket))
     })
@@ -270,7 +261,7 @@ export class BolnaEmulator {
     this.#url = undefined
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    const closed = new Promise<void>(resolve => server.close(() => resolve()))
     for (const socket of this.#sockets) socket.destroy()
     this.#sockets.clear()
     await closed
@@ -303,7 +294,7 @@ export class BolnaEmulator {
 
   /** Puts a record in place, visible at once. Creates the trunk (and agent) if needed. */
   seed(trunkId: string, r: SeedRecord): PhoneNumberRecord {
-    if (r.id !== undefined && this.#records.some((s) => s.record.id === r.id)) {
+    if (r.id !== undefined && this.#records.some(s => s.record.id === r.id)) {
       throw new Error(`a record with id ${r.id} already exists`)
     }
     this.addTrunk(trunkId)
@@ -318,10 +309,10 @@ export class BolnaEmulator {
   /** Copies of the stored records, ignoring lag; live ones only unless includeDeleted. */
   records(trunkId?: string, opts: { includeDeleted?: boolean } = {}): PhoneNumberRecord[] {
     return this.#records
-      .map((s) => s.record)
-      .filter((r) => trunkId === undefined || r.byot_trunk_id === trunkId)
-      .filter((r) => opts.includeDeleted === true || !r.deleted)
-      .map((r) => ({ ...r }))
+      .map(s => s.record)
+      .filter(r => trunkId === undefined || r.byot_trunk_id === trunkId)
+      .filter(r => opts.includeDeleted === true || !r.deleted)
+      .map(r => ({ ...r }))
   }
 
   agent(id: string): AgentState | undefined {
@@ -330,7 +321,7 @@ export class BolnaEmulator {
   }
 
   writes(): RequestLogEntry[] {
-    return this.requests.filter((e) => e.method === 'POST' || e.method === 'DELETE' || e.method === 'PATCH')
+    return this.requests.filter(e => e.method === 'POST' || e.method === 'DELETE' || e.method === 'PATCH')
   }
 
   clearLog(): void {
@@ -358,7 +349,7 @@ export class BolnaEmulator {
     if (!(c.rate >= 0 && c.rate <= 1)) throw new RangeError('chaos rate must be within 0..1')
     const kinds = c.kinds ?? DEFAULT_CHAOS_KINDS
     if (kinds.length === 0) throw new RangeError('chaos kinds must not be empty')
-    const menu = kinds.flatMap((kind) => chaosMenu(kind, c.retryAfter ?? '1', c.hangMs ?? DEFAULT_CHAOS_HANG_MS))
+    const menu = kinds.flatMap(kind => chaosMenu(kind, c.retryAfter ?? '1', c.hangMs ?? DEFAULT_CHAOS_HANG_MS))
     this.#chaos = { rate: c.rate, random: mulberry32(c.seed), menu }
   }
 
@@ -374,7 +365,7 @@ export class BolnaEmulator {
         path: req.url ?? '/',
         status: 0,
         authorized: this.#isAuthorized(req),
-        at,
+        at
       }
       const parsed = parseJson(body.text)
       if (parsed !== undefined) entry.body = parsed.value
@@ -440,7 +431,7 @@ export class BolnaEmulator {
 
   /** The first matching injected fault, else a chaos draw (chaos only draws when none matched). */
   #takeFault(entry: RequestLogEntry): AppliedFault | undefined {
-    const index = this.#faults.findIndex((q) => faultMatches(q.fault, entry.method, entry.path))
+    const index = this.#faults.findIndex(q => faultMatches(q.fault, entry.method, entry.path))
     const queued = this.#faults[index]
     if (queued) {
       queued.remaining--
@@ -472,7 +463,7 @@ export class BolnaEmulator {
 
   #delay(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve()
-    return new Promise((resolve) => this.#later(ms, resolve))
+    return new Promise(resolve => this.#later(ms, resolve))
   }
 
   /** A timer that stop() clears, so a stopped emulator never keeps the process alive. */
@@ -512,7 +503,7 @@ export class BolnaEmulator {
       id: trunkId,
       name: `Trunk ${trunkId}`,
       provider: 'custom',
-      phone_numbers: this.#visibleRecords(trunkId),
+      phone_numbers: this.#visibleRecords(trunkId)
     })
   }
 
@@ -522,21 +513,21 @@ export class BolnaEmulator {
     const invalid = validateCreate(body.value)
     if (invalid) return invalid
     if (!this.#trunks.has(trunkId)) return TRUNK_NOT_FOUND()
-    const phone = body.value['phone_number'] as string
-    if (body.value['e164_check_enabled'] === true && !E164.test(phone)) {
+    const phone = body.value.phone_number as string
+    if (body.value.e164_check_enabled === true && !E164.test(phone)) {
       return json(422, { error: 422, message: 'phone_number must be in E.164 format' })
     }
     const conflict = this.#findConflict(trunkId, phone)
     if (conflict) return conflict
-    const record = newRecord(trunkId, phone, (body.value['name'] as string | null | undefined) ?? null)
+    const record = newRecord(trunkId, phone, (body.value.name as string | null | undefined) ?? null)
     this.#records.push({ record, visibleAt: Date.now() + this.#listLagMs })
     return json(201, record)
   }
 
   #findConflict(trunkId: string, phone: string): Reply | undefined {
     const key = numberKey(phone)
-    const same = this.#records.filter((s) => !s.record.deleted && numberKey(s.record.phone_number) === key)
-    if (same.some((s) => s.record.byot_trunk_id !== trunkId)) {
+    const same = this.#records.filter(s => !s.record.deleted && numberKey(s.record.phone_number) === key)
+    if (same.some(s => s.record.byot_trunk_id !== trunkId)) {
       return json(409, { error: 409, message: 'Phone number already exists on another active trunk' })
     }
     if (same.length > 0 && this.#duplicates === 'reject') {
@@ -562,9 +553,9 @@ export class BolnaEmulator {
     if ('reply' in body) return body.reply
     const invalid = requireString(body.value, 'agent_id') ?? requireString(body.value, 'phone_number_id')
     if (invalid) return invalid
-    const agentId = body.value['agent_id'] as string
+    const agentId = body.value.agent_id as string
     if (!this.#agents.has(agentId)) return AGENT_NOT_FOUND()
-    const record = this.#visibleLiveRecord(body.value['phone_number_id'] as string)
+    const record = this.#visibleLiveRecord(body.value.phone_number_id as string)
     if (!record) return json(404, { error: 404, message: 'phone number not found in database' })
     record.agent_id = action === 'setup' ? agentId : null
     record.updated_at = new Date().toISOString()
@@ -574,7 +565,7 @@ export class BolnaEmulator {
   #patchAgent(agentId: string, raw: RequestBody): Reply {
     const body = parseObjectBody(raw)
     if ('reply' in body) return body.reply
-    const config = body.value['agent_config']
+    const config = body.value.agent_config
     if (config === undefined) return fieldError('agent_config', 'field required', 'missing')
     if (!isObject(config)) return fieldError('agent_config', 'Input should be a valid dictionary', 'dict_type')
     const stored = this.#agents.get(agentId)
@@ -587,13 +578,13 @@ export class BolnaEmulator {
 
   #visibleRecords(trunkId: string): PhoneNumberRecord[] {
     const now = Date.now()
-    return this.#records.filter((s) => s.record.byot_trunk_id === trunkId && s.visibleAt <= now).map((s) => s.record)
+    return this.#records.filter(s => s.record.byot_trunk_id === trunkId && s.visibleAt <= now).map(s => s.record)
   }
 
   /** A live record that the lag window no longer hides. */
   #visibleLiveRecord(id: string): PhoneNumberRecord | undefined {
     const now = Date.now()
-    const stored = this.#records.find((s) => s.record.id === id && !s.record.deleted && s.visibleAt <= now)
+    const stored = this.#records.find(s => s.record.id === id && !s.record.deleted && s.visibleAt <= now)
     return stored?.record
   }
 }
@@ -645,7 +636,7 @@ async function streamPadding(res: ServerResponse, sizeBytes: number, headers: Re
 }
 
 function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const done = (): void => {
       res.off('drain', done)
       res.off('close', done)
@@ -670,7 +661,7 @@ function applyFault(f: AppliedFault, method: string, process: () => Reply): Outc
   const extra: Record<string, string> = f.retryAfter === undefined ? {} : { 'retry-after': f.retryAfter }
   const reply = (status: number, contentType: string, body: string, headers = extra): Outcome => ({
     kind: 'reply',
-    reply: { status, headers: { 'content-type': contentType, ...headers }, body },
+    reply: { status, headers: { 'content-type': contentType, ...headers }, body }
   })
   const injectedStatus = (fallback: number): Outcome => {
     const status = f.status ?? fallback
@@ -704,10 +695,7 @@ function applyFault(f: AppliedFault, method: string, process: () => Reply): Outc
 function chaosMenu(kind: FaultKind, retryAfter: string, hangMs: number): Array<(random: () => number) => AppliedFault> {
   switch (kind) {
     case 'status':
-      return [
-        (random) => ({ kind, status: [500, 502, 503][Math.floor(random() * 3)] ?? 500 }),
-        () => ({ kind, status: 429, retryAfter }),
-      ]
+      return [random => ({ kind, status: [500, 502, 503][Math.floor(random() * 3)] ?? 500 }), () => ({ kind, status: 429, retryAfter })]
     case 'hang':
       return [() => ({ kind, hangMs })]
     default:
@@ -760,9 +748,9 @@ function parseObjectBody(body: RequestBody): { value: JsonObject } | { reply: Re
 }
 
 function validateCreate(body: JsonObject): Reply | undefined {
-  const phone = body['phone_number']
+  const phone = body.phone_number
   if (typeof phone !== 'string' || phone === '') return fieldError('phone_number', 'field required', 'missing')
-  const name = body['name']
+  const name = body.name
   if (name !== undefined && name !== null && typeof name !== 'string') {
     return fieldError('name', 'Input should be a valid string', 'string_type')
   }
@@ -784,7 +772,10 @@ function requireString(body: JsonObject, field: string): Reply | undefined {
 function splitPath(rawPath: string): string[] | undefined {
   const path = rawPath.split('?')[0] ?? ''
   try {
-    return path.split('/').slice(1).map((segment) => decodeURIComponent(segment))
+    return path
+      .split('/')
+      .slice(1)
+      .map(segment => decodeURIComponent(segment))
   } catch {
     return undefined // a malformed %-escape names no resource
   }
@@ -804,7 +795,7 @@ function newRecord(trunkId: string, phone: string, name: string | null, id?: str
     user_id: USER_ID,
     agent_id: null,
     created_at: now,
-    updated_at: now,
+    updated_at: now
   }
 }
 

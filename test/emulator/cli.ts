@@ -37,8 +37,8 @@ function parseFlags(argv: string[]) {
         'latency-ms': { type: 'string' },
         'rate-limit': { type: 'string' },
         duplicates: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+        help: { type: 'boolean', short: 'h' }
+      }
     }).values
   } catch (err) {
     fail((err as Error).message)
@@ -63,7 +63,7 @@ function parseOptions(argv: string[]): EmulatorOptions {
     listLagMs: count('lag-ms', values['lag-ms']),
     latencyMs: count('latency-ms', values['latency-ms']),
     rateLimitPerMinute: count('rate-limit', values['rate-limit']),
-    duplicates,
+    duplicates
   }
 }
 

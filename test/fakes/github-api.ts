@@ -49,7 +49,10 @@ export class FakeGitHubApi {
     const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
     const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
     if (list && req.method === 'GET') {
-      return send(200, this.comments.filter(c => c.issue === Number(list[1])).map(c => ({ id: c.id, body: c.body })))
+      return send(
+        200,
+        this.comments.filter(c => c.issue === Number(list[1])).map(c => ({ id: c.id, body: c.body }))
+      )
     }
     if ((list && req.method === 'POST') || (one && req.method === 'PATCH')) {
       if (this.forbidWrites) return send(403, { message: 'Resource not accessible by integration' })

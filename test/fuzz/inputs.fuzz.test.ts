@@ -6,7 +6,27 @@ import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
 import { actionYml, annotations, runAction } from '../helpers/run-action.ts'
 
 const TOKEN = 'fuzz-token-c4f1e2'
-const NAMES = ['trunk_id', 'phone_number', 'name', 'e164_check_enabled', 'if_exists', 'agent_id', 'set_agent_telephony', 'numbers_file', 'prune', 'max_deletes', 'concurrency', 'requests_per_minute', 'fail_on_drift', 'pr_comment', 'dry_run', 'api_base_url', 'timeout_seconds', 'max_retries', 'settle_seconds']
+const NAMES = [
+  'trunk_id',
+  'phone_number',
+  'name',
+  'e164_check_enabled',
+  'if_exists',
+  'agent_id',
+  'set_agent_telephony',
+  'numbers_file',
+  'prune',
+  'max_deletes',
+  'concurrency',
+  'requests_per_minute',
+  'fail_on_drift',
+  'pr_comment',
+  'dry_run',
+  'api_base_url',
+  'timeout_seconds',
+  'max_retries',
+  'settle_seconds'
+]
 
 /** Strings users and attackers type: unicode, control characters, huge values, near-misses. */
 const nasty = fc.oneof(
@@ -14,7 +34,24 @@ const nasty = fc.oneof(
   fc.string({ unit: 'grapheme' }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: fc.constantFrom('\n', '\r', '\t', '\u0000', '\u001b', ':', '%', '/', '.', '?', '#', ' ', '+', '9', '-', '\u2028', '\u202e') }),
-  fc.constantFrom('true', 'TRUE', 'yes', '1', '-1', '0', '1e3', 'NaN', 'Infinity', '9'.repeat(400), '../../etc', '%2e%2e', '::error::x', 'http://10.0.0.1', 'https://api.bolna.ai/', '+919876543210'),
+  fc.constantFrom(
+    'true',
+    'TRUE',
+    'yes',
+    '1',
+    '-1',
+    '0',
+    '1e3',
+    'NaN',
+    'Infinity',
+    '9'.repeat(400),
+    '../../etc',
+    '%2e%2e',
+    '::error::x',
+    'http://10.0.0.1',
+    'https://api.bolna.ai/',
+    '+919876543210'
+  ),
   fc.string({ minLength: 5_000, maxLength: 20_000 })
 )
 const inputsArb = fc.record(Object.fromEntries(NAMES.map(n => [n, nasty])), { requiredKeys: [] }) as fc.Arbitrary<Record<string, string>>
@@ -45,9 +82,33 @@ describe('fuzzed inputs, in process', () => {
   it('parseNumbersFile never throws, whatever the text', () => {
     const yamlish = fc.oneof(
       fc.string(),
-      fc.string({ unit: fc.constantFrom('version: 1\n', 'trunks:\n', '  - trunk_id: t\n', '    numbers:\n', '      - phone_number: "919876543210"\n', '- ', ': ', '[', '{', '"', '&a ', '*a', '!!binary ', '\t', '\n', '  ') }),
+      fc.string({
+        unit: fc.constantFrom(
+          'version: 1\n',
+          'trunks:\n',
+          '  - trunk_id: t\n',
+          '    numbers:\n',
+          '      - phone_number: "919876543210"\n',
+          '- ',
+          ': ',
+          '[',
+          '{',
+          '"',
+          '&a ',
+          '*a',
+          '!!binary ',
+          '\t',
+          '\n',
+          '  '
+        )
+      }),
       fc.jsonValue().map(v => JSON.stringify(v)),
-      fc.record({ version: fc.jsonValue(), trunks: fc.array(fc.record({ trunk_id: fc.jsonValue(), numbers: fc.array(fc.dictionary(fc.string(), fc.jsonValue())) })) }).map(v => JSON.stringify(v))
+      fc
+        .record({
+          version: fc.jsonValue(),
+          trunks: fc.array(fc.record({ trunk_id: fc.jsonValue(), numbers: fc.array(fc.dictionary(fc.string(), fc.jsonValue())) }))
+        })
+        .map(v => JSON.stringify(v))
     )
     fc.assert(
       fc.property(yamlish, text => {
@@ -72,7 +133,10 @@ describe('fuzzed inputs, end to end through dist/', () => {
 
   it('exits 0 or 1 with a one-line reason, no stack trace, no token, no malformed request path', async () => {
     const names = Object.keys((await actionYml()).inputs).filter(n => n !== 'token' && n !== 'github_token' && n !== 'api_base_url')
-    const cases = fc.sample(fc.record(Object.fromEntries(names.map(n => [n, nasty.map(v => v.replace(/\u0000/g, '').slice(0, 20_000))])), { requiredKeys: [] }), { numRuns: 24, seed: 7 })
+    const cases = fc.sample(
+      fc.record(Object.fromEntries(names.map(n => [n, nasty.map(v => v.replaceAll('\u0000', '').slice(0, 20_000))])), { requiredKeys: [] }),
+      { numRuns: 24, seed: 7 }
+    )
     for (const fuzzed of cases as Record<string, string>[]) {
       const base = { token: TOKEN, api_base_url: emulator.url, timeout_seconds: '2', max_retries: '0', trunk_id: 't', phone_number: '919876543210' }
       const run = await runAction({ inputs: { ...base, ...fuzzed } })
@@ -85,7 +149,24 @@ describe('fuzzed inputs, end to end through dist/', () => {
       }
     }
     const files = fc.sample(
-      fc.oneof(nasty, fc.string({ unit: fc.constantFrom('version: 1\n', 'trunks:\n', '  - trunk_id: t\n', '    numbers:\n', '      - phone_number: "919876543210"\n', '        name: ', '::error::', '\u0000', '- ', '"', '\n') })),
+      fc.oneof(
+        nasty,
+        fc.string({
+          unit: fc.constantFrom(
+            'version: 1\n',
+            'trunks:\n',
+            '  - trunk_id: t\n',
+            '    numbers:\n',
+            '      - phone_number: "919876543210"\n',
+            '        name: ',
+            '::error::',
+            '\u0000',
+            '- ',
+            '"',
+            '\n'
+          )
+        })
+      ),
       { numRuns: 10, seed: 11 }
     )
     for (const text of files) {

@@ -54,6 +54,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   for (const [name, spec] of Object.entries(yml.inputs)) {
     const value = name in (options.inputs ?? {}) ? options.inputs![name]! : String(spec.default ?? '')
     // The runner evaluates expressions in defaults; github.token becomes a token.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: action.yml's literal default
     inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_fake_default_github_token' : value
   }
   const env: Record<string, string> = {
@@ -75,7 +76,15 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const code = await new Promise<number | null>(done => child.on('close', done))
   const outputText = await readFile(outputFile, 'utf8')
   const summary = await readFile(summaryFile, 'utf8')
-  return { code, stdout, stderr, outputs: parseOutputs(outputText), summary, everything: [stdout, stderr, outputText, summary].join('\n').replace(/^::add-mask::.*$/gm, ''), workspace }
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputs(outputText),
+    summary,
+    everything: [stdout, stderr, outputText, summary].join('\n').replace(/^::add-mask::.*$/gm, ''),
+    workspace
+  }
 }
 
 /** Reads the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`. */

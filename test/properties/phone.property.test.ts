@@ -35,7 +35,10 @@ describe('phone-number normalisation (properties)', () => {
   it('different numbers never compare equal, however written', () => {
     fc.assert(
       fc.property(
-        fc.tuple(digits, digits).filter(([a, b]) => a !== b).chain(([a, b]) => fc.tuple(spelling(a), spelling(b))),
+        fc
+          .tuple(digits, digits)
+          .filter(([a, b]) => a !== b)
+          .chain(([a, b]) => fc.tuple(spelling(a), spelling(b))),
         ([a, b]) => !sameNumber(a, b)
       )
     )

@@ -11,7 +11,11 @@ const spelled = (n: string) => fc.constantFrom(n, `+${n}`, `+${n.slice(0, 2)} ${
 
 /** A file: each number on at most one trunk (as the file rules guarantee). */
 const desiredState = fc
-  .tuple(fc.uniqueArray(number, { maxLength: 10 }), fc.array(fc.constantFrom(...TRUNKS), { minLength: 10, maxLength: 10 }), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }))
+  .tuple(
+    fc.uniqueArray(number, { maxLength: 10 }),
+    fc.array(fc.constantFrom(...TRUNKS), { minLength: 10, maxLength: 10 }),
+    fc.array(fc.boolean(), { minLength: 3, maxLength: 3 })
+  )
   .chain(([numbers, homes, prunes]) =>
     fc.tuple(...numbers.map(spelled)).map(spellings => {
       const state: DesiredState = { trunks: TRUNKS.map((trunkId, t) => ({ trunkId, prune: prunes[t]!, numbers: [] })) }
@@ -23,13 +27,11 @@ const desiredState = fc
   )
 
 /** What Bolna holds: any records, duplicates included. */
-const actualState = fc
-  .array(fc.tuple(fc.constantFrom(...TRUNKS), number.chain(spelled)), { maxLength: 14 })
-  .map(entries => {
-    const actual = new Map<string, PhoneNumberRecord[]>(TRUNKS.map(t => [t, []]))
-    entries.forEach(([trunk, phone_number], i) => actual.get(trunk)!.push({ id: `r${i}`, phone_number, name: null }))
-    return actual
-  })
+const actualState = fc.array(fc.tuple(fc.constantFrom(...TRUNKS), number.chain(spelled)), { maxLength: 14 }).map(entries => {
+  const actual = new Map<string, PhoneNumberRecord[]>(TRUNKS.map(t => [t, []]))
+  for (const [i, [trunk, phone_number]] of entries.entries()) actual.get(trunk)!.push({ id: `r${i}`, phone_number, name: null })
+  return actual
+})
 
 /** Applies a plan to a model of Bolna, as applyPlan does against the API. */
 function applyToModel(plan: Plan, actual: Map<string, PhoneNumberRecord[]>): Map<string, PhoneNumberRecord[]> {

@@ -53,7 +53,9 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
 
   it('never repeats a POST whose answer was lost; it reports it as ambiguous', async () => {
     emulator.injectFault({ kind: 'stored-then-status', status: 502, method: 'POST' })
-    const error = await client().addNumber('t1', { phone_number: '919876543210', e164_check_enabled: false }).catch(e => e)
+    const error = await client()
+      .addNumber('t1', { phone_number: '919876543210', e164_check_enabled: false })
+      .catch(e => e)
     expect(error).toBeInstanceOf(BolnaApiError)
     expect(error.details).toMatchObject({ ambiguous: true, status: 502 })
     expect(emulator.writes()).toHaveLength(1)

@@ -4,7 +4,10 @@ import { actionYml } from '../helpers/run-action.js'
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 const single = { token: 'key-123', trunk_id: 'trunk-1', phone_number: '919876543210' }
-const fail = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => () => readSettings(reader(inputs), env)
+const fail =
+  (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  () =>
+    readSettings(reader(inputs), env)
 
 describe('readSettings', () => {
   it('turns single-mode inputs into typed settings with the defaults', () => {

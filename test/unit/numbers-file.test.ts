@@ -54,7 +54,10 @@ trunks:
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.problems).toEqual([
-      { line: 6, message: expect.stringMatching(/trunks\[0\]\.numbers\[0\]\.nmae: unknown key \(allowed here: phone_number, name, e164_check_enabled, agent_id\)/) },
+      {
+        line: 6,
+        message: expect.stringMatching(/trunks\[0\]\.numbers\[0\]\.nmae: unknown key \(allowed here: phone_number, name, e164_check_enabled, agent_id\)/)
+      },
       { line: 7, message: expect.stringMatching(/trunks\[0\]\.numbers\[1\]\.phone_number must be a quoted string/) },
       { line: 9, message: expect.stringMatching(/trunks\[1\]\.prnue: unknown key/) }
     ])
@@ -90,11 +93,20 @@ trunks:
   })
 
   it('reports YAML syntax errors and a wrong version on their lines', () => {
-    expect(parseNumbersFile('version: 1\ntrunks: [\n')).toMatchObject({ ok: false, problems: [{ line: expect.any(Number), message: expect.stringMatching(/^YAML: /) }] })
-    expect(parseNumbersFile('version: 2\ntrunks:\n  - trunk_id: t\n    numbers: []\n')).toMatchObject({ ok: false, problems: [{ line: 1, message: 'version must be 1' }] })
+    expect(parseNumbersFile('version: 1\ntrunks: [\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: expect.any(Number), message: expect.stringMatching(/^YAML: /) }]
+    })
+    expect(parseNumbersFile('version: 2\ntrunks:\n  - trunk_id: t\n    numbers: []\n')).toMatchObject({
+      ok: false,
+      problems: [{ line: 1, message: 'version must be 1' }]
+    })
     expect(parseNumbersFile('version: 1\nversion: 1\ntrunks: []\n')).toMatchObject({ ok: false, problems: [{ line: 2 }] })
     expect(parseNumbersFile('*!')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: Unresolved alias/) }] })
-    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n')
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 8 }, (_, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)
+    ].join('\n')
     expect(parseNumbersFile(laughs)).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: .*alias/i) }] })
     expect(parseNumbersFile('')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/the file/) }] })
   })

@@ -34,7 +34,10 @@ describe('planChanges', () => {
   it('treats a second live record of a listed number as a duplicate to prune', () => {
     const actual = new Map([['t1', [record('a', '919876543210'), record('b', '+919876543210')]]])
     const plan = planChanges(desired(true, want('919876543210')), actual, true)
-    expect(plan.changes).toMatchObject([{ action: 'keep', record: { id: 'a' } }, { action: 'remove', record: { id: 'b' }, why: 'duplicate record' }])
+    expect(plan.changes).toMatchObject([
+      { action: 'keep', record: { id: 'a' } },
+      { action: 'remove', record: { id: 'b' }, why: 'duplicate record' }
+    ])
   })
 
   it('plans an agent mapping only when the agent differs', () => {
