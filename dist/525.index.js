@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   commentPlan: () => (/* binding */ commentPlan)
 /* harmony export */ });
 /* unused harmony exports isPullRequestEvent, COMMENT_MARKER_PREFIX */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6257);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4353);
 
 /** pull_request or pull_request_target, read without loading octokit. */
 function isPullRequestEvent() {
@@ -25,7 +25,7 @@ const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:';
 async function commentPlan(markdown, file, githubToken) {
     if (!isPullRequestEvent())
         return;
-    const github = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const github = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(757)]).then(__webpack_require__.bind(__webpack_require__, 2413));
     const { context } = github;
     const pullRequest = context.payload.pull_request?.number;
     if (typeof pullRequest !== 'number')
