@@ -40,7 +40,7 @@ function isDotSegment(id) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5682);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1485);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -49,7 +49,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5682:
+/***/ 1485:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -159,7 +159,15 @@ function clip(text) {
     return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine;
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 ;// CONCATENATED MODULE: ./src/bolna/http.ts
+
+
 
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
@@ -186,6 +194,8 @@ class HttpClient {
     sleep;
     random;
     maxAnswerBytes;
+    httpAgent = new (external_node_http_default()).Agent({ keepAlive: true });
+    httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true });
     constructor(settings) {
         this.settings = settings;
         this.sleep = settings.sleep ?? realSleep;
@@ -219,76 +229,98 @@ class HttpClient {
     async once(method, path, body) {
         await this.settings.limiter?.take();
         const started = Date.now();
-        const url = new URL(this.settings.baseUrl.pathname.replace(/\/$/, '') + path, this.settings.baseUrl);
-        const headers = {
-            authorization: `Bearer ${this.settings.token}`,
-            accept: 'application/json',
-            'user-agent': 'bolna-sip-trunk-number-action'
-        };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const signal = AbortSignal.timeout(this.settings.timeoutMs);
         let status = 'no answer';
         try {
-            const response = await fetch(url, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                redirect: 'manual',
-                signal
-            });
-            status = response.status;
+            const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body));
+            status = answer.status;
             // An API that echoes the key (in an error message, say) must not carry it into our logs.
-            const text = (await this.readCapped(response, method, path)).split(this.settings.token).join('***');
-            if (response.status < 200 || response.status >= 300) {
-                throw errorForStatus(method, path, response.status, text, parseRetryAfterHeader(response));
+            const text = answer.text.split(this.settings.token).join('***');
+            if (answer.status < 200 || answer.status >= 300) {
+                throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter));
             }
-            return { status: response.status, body: parseJson(text, method, path) };
-        }
-        catch (error) {
-            if (error instanceof BolnaApiError)
-                throw error;
-            throw transportError(error, method, path, this.settings.timeoutMs, signal.aborted);
+            return { status: answer.status, body: parseJson(text, method, path) };
         }
         finally {
             this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`);
         }
     }
-    /** Reads the answer, refusing to hold more than maxAnswerBytes of it. */
-    async readCapped(response, method, path) {
-        if (!response.body)
-            return '';
-        const reader = response.body.getReader();
-        const chunks = [];
-        let size = 0;
-        for (;;) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            size += value.byteLength;
-            if (size > this.maxAnswerBytes) {
-                await reader.cancel().catch(() => undefined);
-                throw new BolnaApiError(`${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`, {
-                    kind: 'bad-answer',
-                    method,
-                    path,
-                    status: response.status,
-                    retryable: false,
-                    ambiguous: method !== 'GET'
+    /**
+     * One HTTP exchange over node:http(s): a keep-alive connection pool (a thousand requests
+     * reuse a few sockets), a deadline for the whole exchange, redirects never followed
+     * (node:http does not), and an answer cut off past maxAnswerBytes.
+     */
+    exchange(method, path, payload) {
+        const { baseUrl, token, timeoutMs } = this.settings;
+        const url = new URL(baseUrl.pathname.replace(/\/$/, '') + path, baseUrl);
+        const headers = {
+            authorization: `Bearer ${token}`,
+            accept: 'application/json',
+            'user-agent': 'bolna-sip-trunk-number-action'
+        };
+        if (payload !== undefined)
+            Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        const transport = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            const settle = (outcome) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(timer);
+                if (outcome instanceof BolnaApiError) {
+                    request.destroy();
+                    reject(outcome);
+                }
+                else {
+                    resolve(outcome);
+                }
+            };
+            const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs);
+            const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
+            const request = transport.request(url, { method, headers, agent }, response => {
+                const chunks = [];
+                let size = 0;
+                response.on('data', (chunk) => {
+                    size += chunk.byteLength;
+                    if (size <= this.maxAnswerBytes)
+                        chunks.push(chunk);
+                    else
+                        settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
                 });
-            }
-            chunks.push(value);
-        }
-        return Buffer.concat(chunks).toString('utf8');
+                response.on('end', () => {
+                    const retryAfter = response.headers['retry-after'];
+                    settle({
+                        status: response.statusCode ?? 0,
+                        text: Buffer.concat(chunks).toString('utf8'),
+                        retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+                    });
+                });
+                response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
+            });
+            request.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
+            request.end(payload);
+        });
     }
+    /** Closes the pooled connections, so that the process can exit at once. */
+    close() {
+        this.httpAgent.destroy();
+        this.httpsAgent.destroy();
+    }
+}
+function tooLarge(method, path, status, maxBytes) {
+    return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes; the answer was cut off`, {
+        kind: 'bad-answer',
+        method,
+        path,
+        status,
+        retryable: false,
+        ambiguous: method !== 'GET'
+    });
 }
 function mayRepeat(error, policy) {
     if (!error.details.retryable)
         return false;
     return policy === 'idempotent' || !error.details.ambiguous;
-}
-function parseRetryAfterHeader(response) {
-    return parseRetryAfter(response.headers.get('retry-after'));
 }
 function parseJson(text, method, path) {
     if (!text.trim())
@@ -307,6 +339,8 @@ function parseJson(text, method, path) {
     }
 }
 function transportError(error, method, path, timeoutMs, timedOut) {
+    if (error instanceof BolnaApiError)
+        return error;
     if (timedOut) {
         return new BolnaApiError(`${method} ${path} timed out after ${timeoutMs / 1000} s`, {
             kind: 'timeout',

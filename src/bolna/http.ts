@@ -1,3 +1,5 @@
+import http from 'node:http'
+import https from 'node:https'
 import { BolnaApiError, errorForStatus } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -55,6 +57,8 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
   private readonly maxAnswerBytes: number
+  private readonly httpAgent = new http.Agent({ keepAlive: true })
+  private readonly httpsAgent = new https.Agent({ keepAlive: true })
 
   constructor(private readonly settings: HttpSettings) {
     this.sleep = settings.sleep ?? realSleep
@@ -90,72 +94,101 @@ export class HttpClient {
   private async once(method: string, path: string, body: unknown): Promise<HttpAnswer> {
     await this.settings.limiter?.take()
     const started = Date.now()
-    const url = new URL(this.settings.baseUrl.pathname.replace(/\/$/, '') + path, this.settings.baseUrl)
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.settings.token}`,
-      accept: 'application/json',
-      'user-agent': 'bolna-sip-trunk-number-action'
-    }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const signal = AbortSignal.timeout(this.settings.timeoutMs)
     let status: number | string = 'no answer'
     try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-        signal
-      })
-      status = response.status
+      const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body))
+      status = answer.status
       // An API that echoes the key (in an error message, say) must not carry it into our logs.
-      const text = (await this.readCapped(response, method, path)).split(this.settings.token).join('***')
-      if (response.status < 200 || response.status >= 300) {
-        throw errorForStatus(method, path, response.status, text, parseRetryAfterHeader(response))
+      const text = answer.text.split(this.settings.token).join('***')
+      if (answer.status < 200 || answer.status >= 300) {
+        throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter))
       }
-      return { status: response.status, body: parseJson(text, method, path) }
-    } catch (error) {
-      if (error instanceof BolnaApiError) throw error
-      throw transportError(error, method, path, this.settings.timeoutMs, signal.aborted)
+      return { status: answer.status, body: parseJson(text, method, path) }
     } finally {
       this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
     }
   }
 
-  /** Reads the answer, refusing to hold more than maxAnswerBytes of it. */
-  private async readCapped(response: Response, method: string, path: string): Promise<string> {
-    if (!response.body) return ''
-    const reader = response.body.getReader()
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      size += value.byteLength
-      if (size > this.maxAnswerBytes) {
-        await reader.cancel().catch(() => undefined)
-        throw new BolnaApiError(`${method} ${path} answered more than ${this.maxAnswerBytes} bytes; the answer was cut off`, {
-          kind: 'bad-answer',
-          method,
-          path,
-          status: response.status,
-          retryable: false,
-          ambiguous: method !== 'GET'
-        })
-      }
-      chunks.push(value)
+  /**
+   * One HTTP exchange over node:http(s): a keep-alive connection pool (a thousand requests
+   * reuse a few sockets), a deadline for the whole exchange, redirects never followed
+   * (node:http does not), and an answer cut off past maxAnswerBytes.
+   */
+  private exchange(method: string, path: string, payload: string | undefined): Promise<RawAnswer> {
+    const { baseUrl, token, timeoutMs } = this.settings
+    const url = new URL(baseUrl.pathname.replace(/\/$/, '') + path, baseUrl)
+    const headers: Record<string, string | number> = {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+      'user-agent': 'bolna-sip-trunk-number-action'
     }
-    return Buffer.concat(chunks).toString('utf8')
+    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) })
+    const transport = url.protocol === 'https:' ? https : http
+    return new Promise((resolve, reject) => {
+      let settled = false
+      const settle = (outcome: RawAnswer | BolnaApiError) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        if (outcome instanceof BolnaApiError) {
+          request.destroy()
+          reject(outcome)
+        } else {
+          resolve(outcome)
+        }
+      }
+      const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs)
+      const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent
+      const request = transport.request(url, { method, headers, agent }, response => {
+        const chunks: Buffer[] = []
+        let size = 0
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength
+          if (size <= this.maxAnswerBytes) chunks.push(chunk)
+          else settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
+        })
+        response.on('end', () => {
+          const retryAfter = response.headers['retry-after']
+          settle({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+          })
+        })
+        response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
+      })
+      request.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
+      request.end(payload)
+    })
   }
+
+  /** Closes the pooled connections, so that the process can exit at once. */
+  close(): void {
+    this.httpAgent.destroy()
+    this.httpsAgent.destroy()
+  }
+}
+
+interface RawAnswer {
+  status: number
+  text: string
+  retryAfter: string | null
+}
+
+function tooLarge(method: string, path: string, status: number, maxBytes: number): BolnaApiError {
+  return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes; the answer was cut off`, {
+    kind: 'bad-answer',
+    method,
+    path,
+    status,
+    retryable: false,
+    ambiguous: method !== 'GET'
+  })
 }
 
 function mayRepeat(error: BolnaApiError, policy: RetryPolicy): boolean {
   if (!error.details.retryable) return false
   return policy === 'idempotent' || !error.details.ambiguous
-}
-
-function parseRetryAfterHeader(response: Response): number | undefined {
-  return parseRetryAfter(response.headers.get('retry-after'))
 }
 
 function parseJson(text: string, method: string, path: string): unknown {
@@ -174,6 +207,7 @@ function parseJson(text: string, method: string, path: string): unknown {
 }
 
 function transportError(error: unknown, method: string, path: string, timeoutMs: number, timedOut: boolean): BolnaApiError {
+  if (error instanceof BolnaApiError) return error
   if (timedOut) {
     return new BolnaApiError(`${method} ${path} timed out after ${timeoutMs / 1000} s`, {
       kind: 'timeout',
