@@ -635,31 +635,45 @@ function messageOf(error) {
 
 ;// CONCATENATED MODULE: ./src/bolna/rate-limiter.ts
 /**
- * Spaces requests evenly so that no 60-second window holds more than
- * `perMinute` of them (no bursts: the live limit is per organisation).
- * A 429's Retry-After pushes every caller back, not just the one that got it.
+ * Keeps every 60-second window under `perMinute` requests (the live limit is per
+ * organisation), while letting a short burst go at once: a step that makes two or
+ * three requests is not slowed down at all.
+ *
+ * A leaky bucket in its GCRA form: a burst of `burst` requests, then one every
+ * 60 s / (perMinute − burst), so no window can hold more than perMinute. Callers are
+ * served in call order. A 429's Retry-After pushes every caller back, not only the
+ * one that got it.
  */
 class RateLimiter {
     sleep;
     now;
-    nextSlot = 0;
-    spacingMs;
-    constructor(perMinute, sleep, now = Date.now) {
+    intervalMs;
+    toleranceMs;
+    /** When the bucket would next be empty ("theoretical arrival time"). */
+    theoreticalArrival = Number.NEGATIVE_INFINITY;
+    constructor(perMinute, sleep, now = Date.now, burst = Math.max(1, Math.min(10, Math.floor(perMinute / 20)))) {
         this.sleep = sleep;
         this.now = now;
-        this.spacingMs = perMinute > 0 ? 60_000 / perMinute : 0;
+        // A window holds at most `burst` + 60 s / interval requests: perMinute.
+        this.intervalMs = perMinute > 0 ? 60_000 / Math.max(1, perMinute - burst) : 0;
+        this.toleranceMs = (burst - 1) * this.intervalMs;
     }
-    /** Waits for this caller's slot. Slots are handed out in call order. */
+    /** Waits for this caller's turn. */
     async take() {
+        if (this.intervalMs === 0)
+            return;
         const now = this.now();
-        const slot = Math.max(now, this.nextSlot);
-        this.nextSlot = slot + this.spacingMs;
-        if (slot > now)
-            await this.sleep(slot - now);
+        const arrival = Math.max(this.theoreticalArrival, now);
+        const start = Math.max(now, arrival - this.toleranceMs);
+        this.theoreticalArrival = arrival + this.intervalMs;
+        if (start > now)
+            await this.sleep(start - now);
     }
     /** Nobody starts a request before `untilMs` (a server asked us to wait). */
     pauseUntil(untilMs) {
-        this.nextSlot = Math.max(this.nextSlot, untilMs);
+        if (this.intervalMs === 0)
+            return;
+        this.theoreticalArrival = Math.max(this.theoreticalArrival, untilMs + this.toleranceMs);
     }
 }
 
@@ -1080,10 +1094,7 @@ function planMarkdown(plan, file) {
     return `### Bolna numbers plan for \`${cell(file)}\`\n\n**${planTotals(plan)}**\n\n${body}\n`;
 }
 async function reportPlan(plan, file) {
-    core/* info */.pq(`Bolna numbers plan for ${quote(file)}`);
-    for (const line of planLines(plan))
-        core/* info */.pq(line);
-    core/* info */.pq(planTotals(plan));
+    core/* info */.pq([`Bolna numbers plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'));
     core/* setOutput */.uH('plan', JSON.stringify(planJson(plan)));
     core/* setOutput */.uH('to_add', plan.counts.add);
     core/* setOutput */.uH('to_remove', plan.counts.remove);
@@ -1144,7 +1155,8 @@ function connectToBolna(settings) {
         timeoutMs: settings.timeoutMs,
         maxRetries: settings.maxRetries,
         limiter: new RateLimiter(settings.requestsPerMinute, realSleep),
-        debug: line => core/* debug */.Yz(line)
+        // One line per request only when step debug is on: a thousand-number apply stays quiet.
+        debug: core/* isDebug */._o() ? line => core/* debug */.Yz(line) : undefined
     });
     return new SipTrunksApi(http);
 }
@@ -1505,6 +1517,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -1512,7 +1525,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

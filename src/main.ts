@@ -32,7 +32,8 @@ export function connectToBolna(settings: Settings): TrunkNumbersApi {
     timeoutMs: settings.timeoutMs,
     maxRetries: settings.maxRetries,
     limiter: new RateLimiter(settings.requestsPerMinute, realSleep),
-    debug: line => core.debug(line)
+    // One line per request only when step debug is on: a thousand-number apply stays quiet.
+    debug: core.isDebug() ? line => core.debug(line) : undefined
   })
   return new SipTrunksApi(http)
 }

@@ -178,9 +178,7 @@ export function planMarkdown(plan: Plan, file: string): string {
 }
 
 export async function reportPlan(plan: Plan, file: string): Promise<void> {
-  core.info(`Bolna numbers plan for ${quote(file)}`)
-  for (const line of planLines(plan)) core.info(line)
-  core.info(planTotals(plan))
+  core.info([`Bolna numbers plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'))
   core.setOutput('plan', JSON.stringify(planJson(plan)))
   core.setOutput('to_add', plan.counts.add)
   core.setOutput('to_remove', plan.counts.remove)

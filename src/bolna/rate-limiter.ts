@@ -1,30 +1,43 @@
 /**
- * Spaces requests evenly so that no 60-second window holds more than
- * `perMinute` of them (no bursts: the live limit is per organisation).
- * A 429's Retry-After pushes every caller back, not just the one that got it.
+ * Keeps every 60-second window under `perMinute` requests (the live limit is per
+ * organisation), while letting a short burst go at once: a step that makes two or
+ * three requests is not slowed down at all.
+ *
+ * A leaky bucket in its GCRA form: a burst of `burst` requests, then one every
+ * 60 s / (perMinute − burst), so no window can hold more than perMinute. Callers are
+ * served in call order. A 429's Retry-After pushes every caller back, not only the
+ * one that got it.
  */
 export class RateLimiter {
-  private nextSlot = 0
-  private readonly spacingMs: number
+  private readonly intervalMs: number
+  private readonly toleranceMs: number
+  /** When the bucket would next be empty ("theoretical arrival time"). */
+  private theoreticalArrival = Number.NEGATIVE_INFINITY
 
   constructor(
     perMinute: number,
     private readonly sleep: (ms: number) => Promise<void>,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    burst: number = Math.max(1, Math.min(10, Math.floor(perMinute / 20)))
   ) {
-    this.spacingMs = perMinute > 0 ? 60_000 / perMinute : 0
+    // A window holds at most `burst` + 60 s / interval requests: perMinute.
+    this.intervalMs = perMinute > 0 ? 60_000 / Math.max(1, perMinute - burst) : 0
+    this.toleranceMs = (burst - 1) * this.intervalMs
   }
 
-  /** Waits for this caller's slot. Slots are handed out in call order. */
+  /** Waits for this caller's turn. */
   async take(): Promise<void> {
+    if (this.intervalMs === 0) return
     const now = this.now()
-    const slot = Math.max(now, this.nextSlot)
-    this.nextSlot = slot + this.spacingMs
-    if (slot > now) await this.sleep(slot - now)
+    const arrival = Math.max(this.theoreticalArrival, now)
+    const start = Math.max(now, arrival - this.toleranceMs)
+    this.theoreticalArrival = arrival + this.intervalMs
+    if (start > now) await this.sleep(start - now)
   }
 
   /** Nobody starts a request before `untilMs` (a server asked us to wait). */
   pauseUntil(untilMs: number): void {
-    this.nextSlot = Math.max(this.nextSlot, untilMs)
+    if (this.intervalMs === 0) return
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, untilMs + this.toleranceMs)
   }
 }

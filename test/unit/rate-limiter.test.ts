@@ -1,21 +1,54 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RateLimiter } from '../../src/bolna/rate-limiter.js'
 
+/** Runs `count` takes against a fake clock and returns when each request started. */
+async function startTimes(perMinute: number, count: number, burst?: number): Promise<number[]> {
+  let now = 0
+  const limiter = new RateLimiter(
+    perMinute,
+    async ms => void (now += ms),
+    () => now,
+    burst
+  )
+  const starts: number[] = []
+  for (let i = 0; i < count; i++) {
+    await limiter.take()
+    starts.push(now)
+  }
+  return starts
+}
+
 describe('RateLimiter', () => {
-  it('spaces requests evenly, in call order', async () => {
-    let now = 0
+  it('lets a short burst go at once, then spaces requests evenly', async () => {
+    const starts = await startTimes(600, 14)
+    expect(starts.slice(0, 10)).toEqual(Array(10).fill(0))
+    const gaps = starts.slice(10).map((t, i) => t - starts[9 + i]!)
+    for (const gap of gaps) expect(gap).toBeCloseTo(60_000 / 590, 6)
+  })
+
+  it('never lets a 60-second window hold more than perMinute requests', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2000 }), async perMinute => {
+        const starts = await startTimes(perMinute, perMinute * 2 + 5)
+        for (let i = 0; i + perMinute < starts.length; i++) expect(starts[i + perMinute]! - starts[i]!).toBeGreaterThanOrEqual(60_000)
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('serves concurrent callers in call order', async () => {
     const waits: number[] = []
     const limiter = new RateLimiter(
-      600,
+      60,
       async ms => void waits.push(ms),
-      () => now
+      () => 0,
+      1
     )
     await Promise.all([limiter.take(), limiter.take(), limiter.take()])
-    expect(waits).toEqual([100, 200])
-    now = 1000
-    await limiter.take()
-    expect(waits).toEqual([100, 200])
+    expect(waits).toEqual([60_000 / 59, (2 * 60_000) / 59])
   })
+
   it('does nothing when off, and pauses everyone after a Retry-After', async () => {
     const waits: number[] = []
     const off = new RateLimiter(
@@ -25,8 +58,13 @@ describe('RateLimiter', () => {
     )
     await Promise.all([off.take(), off.take()])
     expect(waits).toEqual([])
-    off.pauseUntil(5000)
-    await off.take()
+    const on = new RateLimiter(
+      600,
+      async ms => void waits.push(ms),
+      () => 0
+    )
+    on.pauseUntil(5000)
+    await on.take()
     expect(waits).toEqual([5000])
   })
 })
