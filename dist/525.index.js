@@ -36,9 +36,9 @@ async function commentPlan(markdown, file, githubToken) {
     }
     const marker = `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`;
     const body = `${marker}\n${markdown}`;
-    const octokit = github.getOctokit(githubToken);
-    const where = { ...context.repo, issue_number: pullRequest };
     try {
+        const octokit = github.getOctokit(githubToken);
+        const where = { ...context.repo, issue_number: pullRequest };
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 });
         const earlier = comments.find(comment => comment.body?.startsWith(marker));
         if (earlier) {
@@ -52,9 +52,12 @@ async function commentPlan(markdown, file, githubToken) {
     }
     catch (error) {
         const status = error.status;
-        const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : '';
+        const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : status ? '' : ` (${firstLine(error)})`;
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`);
     }
+}
+function firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 

@@ -27,7 +27,7 @@ export const modules = {
 const text = (max) => zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine(_text_js__WEBPACK_IMPORTED_MODULE_4__/* .isOneLine */ .P, _text_js__WEBPACK_IMPORTED_MODULE_4__/* .ONE_LINE */ .S);
+    .refine(_text_js__WEBPACK_IMPORTED_MODULE_4__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_4__/* .ONE_LINE */ .St);
 const flag = zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY({ error: 'must be true or false' });
 const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
     phone_number: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({
@@ -111,44 +111,47 @@ function allowedKeys(path) {
         return ['trunk_id', 'prune', 'numbers'];
     return Object.keys(numberEntry.shape);
 }
-/** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
+/**
+ * Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice.
+ * Lines are looked up only for problems: a clean file of thousands of numbers needs none.
+ */
 function checkNumbers(file, lineOf) {
     const problems = [];
     const seen = new Map();
     const trunksSeen = new Map();
     const desired = { trunks: [] };
     file.trunks.forEach((trunk, t) => {
-        const trunkLine = lineOf(['trunks', t, 'trunk_id']);
-        if (trunksSeen.has(trunk.trunk_id)) {
+        const first = trunksSeen.get(trunk.trunk_id);
+        if (first !== undefined) {
             problems.push({
-                line: trunkLine,
-                message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once`
+                line: lineOf(['trunks', t, 'trunk_id']),
+                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)} is listed twice (first on line ${lineOf(['trunks', first, 'trunk_id'])}); list each trunk once`
             });
         }
-        trunksSeen.set(trunk.trunk_id, trunkLine);
+        trunksSeen.set(trunk.trunk_id, t);
         const numbers = [];
         trunk.numbers.forEach((entry, n) => {
-            const line = lineOf(['trunks', t, 'numbers', n, 'phone_number']);
-            const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`;
+            const path = ['trunks', t, 'numbers', n, 'phone_number'];
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(entry.phone_number)}`;
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
             const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
             if (problem) {
-                problems.push({ line, message: `${where} ${problem}` });
+                problems.push({ line: lineOf(path), message: `${where} ${problem}` });
                 return;
             }
             const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(entry.phone_number);
-            const first = seen.get(digits);
-            if (first) {
-                const again = first.trunkId === trunk.trunk_id
-                    ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}`
-                    : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`;
-                problems.push({ line, message: `${where} ${again} (first on line ${first.line})` });
+            const earlier = seen.get(digits);
+            if (earlier) {
+                const again = earlier.trunkId === trunk.trunk_id
+                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)}`
+                    : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
+                problems.push({ line: lineOf(path), message: `${where} ${again} (first on line ${lineOf(earlier.path)})` });
                 return;
             }
-            seen.set(digits, { trunkId: trunk.trunk_id, line });
-            numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id, line });
+            seen.set(digits, { trunkId: trunk.trunk_id, path });
+            numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id });
         });
-        desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers, line: trunkLine });
+        desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers });
     });
     return problems.length > 0 ? { ok: false, problems: sortByLine(problems) } : { ok: true, desired };
 }

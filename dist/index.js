@@ -194,8 +194,10 @@ class HttpClient {
     sleep;
     random;
     maxAnswerBytes;
-    httpAgent = new (external_node_http_default()).Agent({ keepAlive: true });
-    httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true });
+    // Idle pooled sockets close after 4 s, before a server's keep-alive (commonly 5 s) would
+    // close them under a request, which for an add would look like a lost answer.
+    httpAgent = new (external_node_http_default()).Agent({ keepAlive: true, timeout: 4_000 });
+    httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true, timeout: 4_000 });
     constructor(settings) {
         this.settings = settings;
         this.sleep = settings.sleep ?? realSleep;
@@ -209,10 +211,14 @@ class HttpClient {
     async backoff(attempt) {
         await this.sleep(backoffMs(attempt, this.random));
     }
-    async request(method, path, body, policy) {
+    /**
+     * One call, retried as `policy` allows. `answer: 'ignore'` is for calls whose answer is
+     * not read (DELETE, mappings): a 2xx is success whatever its body.
+     */
+    async request(method, path, body, policy, answer = 'json') {
         for (let attempt = 0;; attempt++) {
             try {
-                return await this.once(method, path, body);
+                return await this.once(method, path, body, answer);
             }
             catch (error) {
                 if (!(error instanceof BolnaApiError) || attempt >= this.settings.maxRetries || !mayRepeat(error, policy)) {
@@ -226,7 +232,7 @@ class HttpClient {
             }
         }
     }
-    async once(method, path, body) {
+    async once(method, path, body, answerKind) {
         await this.settings.limiter?.take();
         const started = Date.now();
         let status = 'no answer';
@@ -238,7 +244,7 @@ class HttpClient {
             if (answer.status < 200 || answer.status >= 300) {
                 throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter));
             }
-            return { status: answer.status, body: parseJson(text, method, path) };
+            return { status: answer.status, body: answerKind === 'json' ? parseJson(text, method, path) : undefined };
         }
         finally {
             this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`);
@@ -251,7 +257,11 @@ class HttpClient {
      */
     exchange(method, path, payload) {
         const { baseUrl, token, timeoutMs } = this.settings;
-        const url = new URL(baseUrl.pathname.replace(/\/$/, '') + path, baseUrl);
+        // Set the path on a copy of the base: resolving `path` against it would read a `//` as another host.
+        const url = new URL(baseUrl.href);
+        url.pathname = baseUrl.pathname.replace(/\/+$/, '') + path;
+        if (url.origin !== baseUrl.origin)
+            throw new Error(`refusing to send the API key to ${url.origin}`);
         const headers = {
             authorization: `Bearer ${token}`,
             accept: 'application/json',
@@ -262,13 +272,14 @@ class HttpClient {
         const transport = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
         return new Promise((resolve, reject) => {
             let settled = false;
+            let request;
             const settle = (outcome) => {
                 if (settled)
                     return;
                 settled = true;
                 clearTimeout(timer);
                 if (outcome instanceof BolnaApiError) {
-                    request.destroy();
+                    request?.destroy();
                     reject(outcome);
                 }
                 else {
@@ -277,38 +288,46 @@ class HttpClient {
             };
             const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs);
             const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
-            const request = transport.request(url, { method, headers, agent }, response => {
-                const chunks = [];
-                let size = 0;
-                response.on('data', (chunk) => {
-                    size += chunk.byteLength;
-                    if (size <= this.maxAnswerBytes)
-                        chunks.push(chunk);
-                    else
-                        settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
-                });
-                response.on('end', () => {
-                    const retryAfter = response.headers['retry-after'];
-                    settle({
-                        status: response.statusCode ?? 0,
-                        text: Buffer.concat(chunks).toString('utf8'),
-                        retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+            try {
+                request = transport.request(url, { method, headers, agent }, response => {
+                    const chunks = [];
+                    let size = 0;
+                    response.on('data', (chunk) => {
+                        size += chunk.byteLength;
+                        if (size <= this.maxAnswerBytes)
+                            chunks.push(chunk);
+                        else
+                            settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
                     });
+                    response.on('end', () => {
+                        const retryAfter = response.headers['retry-after'];
+                        settle({
+                            status: response.statusCode ?? 0,
+                            text: Buffer.concat(chunks).toString('utf8'),
+                            retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+                        });
+                    });
+                    response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
                 });
-                response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
-            });
+            }
+            catch (error) {
+                // node:http refuses some requests before sending anything (e.g. a header it cannot encode).
+                settle(new BolnaApiError(`${method} ${path} could not be sent: ${error.message}`, {
+                    kind: 'network',
+                    method,
+                    path,
+                    retryable: false,
+                    ambiguous: false
+                }));
+                return;
+            }
             request.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
             request.end(payload);
         });
     }
-    /** Closes the pooled connections, so that the process can exit at once. */
-    close() {
-        this.httpAgent.destroy();
-        this.httpsAgent.destroy();
-    }
 }
 function tooLarge(method, path, status, maxBytes) {
-    return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes; the answer was cut off`, {
+    return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes, more than this action reads; it stopped reading`, {
         kind: 'bad-answer',
         method,
         path,
@@ -351,6 +370,16 @@ function transportError(error, method, path, timeoutMs, timedOut) {
         });
     }
     const code = networkCode(error);
+    if (code && TLS_CERTIFICATE_PROBLEM.test(code)) {
+        // Not a passing fault: retrying would fail the same way.
+        return new BolnaApiError(`${method} ${path} failed: the server's TLS certificate was refused (${code}); check api_base_url`, {
+            kind: 'network',
+            method,
+            path,
+            retryable: false,
+            ambiguous: false
+        });
+    }
     // A refused connection never reached the server, so even a write is safe to repeat.
     const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     return new BolnaApiError(`${method} ${path} failed: network error (${code ?? 'connection lost'})`, {
@@ -361,6 +390,7 @@ function transportError(error, method, path, timeoutMs, timedOut) {
         ambiguous: !neverSent
     });
 }
+const TLS_CERTIFICATE_PROBLEM = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)/;
 function networkCode(error) {
     for (let cause = error; cause && typeof cause === 'object'; cause = cause.cause) {
         const code = cause.code;
@@ -388,8 +418,9 @@ function hasChanges(plan) {
 function findNumber(records, digits) {
     return records.find(record => (0,phone/* digitsOf */.C3)(record.phone_number) === digits);
 }
-function nameDiffers(want, record) {
-    return want.name !== undefined && want.name !== (record.name ?? '');
+/** True when a name is asked for and Bolna holds another (which only a remove + add can change). */
+function nameDiffers(wantName, record) {
+    return wantName !== undefined && wantName !== (record.name ?? '');
 }
 function agentChange(wantAgent, record) {
     if (wantAgent === undefined || record?.agent_id === wantAgent)
@@ -446,7 +477,7 @@ function countChanges(changes) {
             counts.leftAlone++;
         if (change.action === 'keep') {
             counts.unchanged++;
-            if (nameDiffers(change.want, change.record))
+            if (nameDiffers(change.want.name, change.record))
                 counts.nameDiffers++;
         }
         if (change.action === 'keep' && change.agent)
@@ -455,7 +486,10 @@ function countChanges(changes) {
     return counts;
 }
 
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/apply.ts
+
 
 
 
@@ -463,8 +497,9 @@ function countChanges(changes) {
  * Puts one number on a trunk exactly once.
  *
  * Looks before it adds (Bolna may accept a duplicate), and when an add's answer is
- * lost it lists again — polling while the list lags — and adopts the stored record
- * rather than adding a second one.
+ * lost it lists again — polling while the list lags, up to settleMs — and adopts the
+ * stored record rather than adding a second one. (A store whose record shows up later
+ * than settleMs cannot be told from one that never happened.)
  */
 async function ensureNumber(api, trunkId, want, options, known) {
     const existing = findNumber(known ?? (await api.listNumbers(trunkId)), want.digits);
@@ -478,58 +513,81 @@ async function ensureNumber(api, trunkId, want, options, known) {
         catch (error) {
             if (!(error instanceof BolnaApiError) || !error.details.ambiguous)
                 throw error;
-            const stored = await waitForNumber(api, trunkId, want.digits, options);
+            const stored = await lookForLostAdd(api, trunkId, want.digits, options, error);
             if (stored)
                 return { status: 'created', record: stored };
             if (attempt >= api.maxRetries) {
-                throw new BolnaApiError(`${error.message}; the number did not appear on the trunk afterwards, so it was not added`, error.details);
+                const after = `${options.settleMs / 1000} s`;
+                throw new BolnaApiError(`${error.message}; the number did not show on the trunk within ${after} (settle_seconds), so it was not added — re-run to check`, error.details);
             }
             await api.backoff(attempt);
         }
     }
 }
-/** Polls the trunk's list until the number shows up or settleMs has passed. */
-async function waitForNumber(api, trunkId, digits, options) {
+/** After an add whose answer was lost: the stored record, if the trunk shows one within settleMs. */
+async function lookForLostAdd(api, trunkId, digits, options, addError) {
+    try {
+        return await pollUntilSettled(options, 1_000, async () => findNumber(await api.listNumbers(trunkId), digits));
+    }
+    catch (listError) {
+        throw new BolnaApiError(`${addError.message}; checking whether it was stored failed too (${messageOf(listError)}) — re-run to reconcile`, addError.details);
+    }
+}
+/**
+ * Calls `attempt` until it gives a value or settleMs has passed, pausing 250 ms, then
+ * twice as long each time up to maxPauseMs. Undefined when time ran out.
+ */
+async function pollUntilSettled(options, maxPauseMs, attempt) {
     const sleep = options.sleep ?? realSleep;
     const deadline = Date.now() + options.settleMs;
-    for (let pause = 250;; pause = Math.min(pause * 2, 1_000)) {
-        const found = findNumber(await api.listNumbers(trunkId), digits);
-        if (found || Date.now() + pause > deadline)
-            return found;
+    for (let pause = 250;; pause = Math.min(pause * 2, maxPauseMs)) {
+        const value = await attempt();
+        if (value !== undefined || Date.now() + pause > deadline)
+            return value;
         await sleep(pause);
     }
 }
 /**
- * Maps the number to the agent that answers it (no call when it already does), and
- * optionally switches the agent to SIP trunks. A number just added can answer
- * 404 for a few seconds: that is retried until settleMs has passed.
+ * Maps the number to the agent that answers its inbound calls; no call when it already
+ * does. A number just added can be unknown to the mapping endpoint for a few seconds:
+ * that 404 is retried until settleMs has passed; an unknown agent fails at once.
  */
-async function wireAgent(api, record, agentId, setTelephony, options) {
+async function wireAgent(api, record, agentId, options) {
     if (!agentChange(agentId, record))
         return 'unchanged';
-    const sleep = options.sleep ?? realSleep;
-    const deadline = Date.now() + options.settleMs;
-    for (let pause = 250;; pause = Math.min(pause * 2, 2_000)) {
+    let notYetKnown;
+    const mapped = await pollUntilSettled(options, 2_000, async () => {
         try {
             await api.mapAgent(record.id, agentId);
-            break;
+            return true;
         }
         catch (error) {
-            const numberNotYetKnown = error instanceof BolnaApiError && error.kind === 'not-found' && !/agent/i.test(error.details.reason ?? '');
-            if (!numberNotYetKnown || Date.now() + pause > deadline)
+            const numberUnknown = error instanceof BolnaApiError && error.kind === 'not-found' && !/agent/i.test(error.details.reason ?? '');
+            if (!numberUnknown)
                 throw error;
-            await sleep(pause);
+            notYetKnown = error;
+            return undefined;
         }
-    }
-    if (setTelephony) {
+    });
+    if (!mapped)
+        throw notYetKnown;
+    return 'mapped';
+}
+/**
+ * Switches each agent to the sip-trunk telephony provider, once per agent. Returns the
+ * agents that failed, with why.
+ */
+async function switchAgentsToSipTrunk(api, agentIds, concurrency) {
+    const failures = new Map();
+    await eachConcurrently([...new Set(agentIds)], concurrency, async (agentId) => {
         try {
             await api.useSipTrunkForAgent(agentId);
         }
         catch (error) {
-            throw new Error(`the number is mapped to the agent, but switching the agent's telephony provider to sip-trunk failed: ${messageOf(error)}`);
+            failures.set(agentId, `switching agent ${(0,src_text/* quote */.hD)(agentId)} to the sip-trunk telephony provider failed: ${messageOf(error)}`);
         }
-    }
-    return 'mapped';
+    });
+    return failures;
 }
 /**
  * Applies a plan: removals first (so a number can move between trunks), then adds
@@ -546,24 +604,17 @@ async function applyPlan(api, plan, actual, concurrency, options) {
         });
     }
     const ordered = plan.changes.filter(change => change.action !== 'leave').map(change => results.get(change) ?? unchangedResult(change));
-    if (options.setAgentTelephony)
-        await switchAgentsToSipTrunk(api, ordered, concurrency);
+    if (options.setAgentTelephony) {
+        const mapped = ordered.filter(r => r.agent_status === 'mapped');
+        const failures = await switchAgentsToSipTrunk(api, mapped.map(r => r.agent_id), concurrency);
+        for (const result of mapped) {
+            const failure = failures.get(result.agent_id);
+            result.telephony_status = failure ? 'failed' : 'switched';
+            if (failure)
+                result.error = `the number is mapped, but ${failure}`;
+        }
+    }
     return ordered;
-}
-/** PATCHes each agent that got a number in this run once; a failure marks that agent's entries. */
-async function switchAgentsToSipTrunk(api, results, concurrency) {
-    const agents = [...new Set(results.filter(r => r.agent_status === 'mapped').map(r => r.agent_id))];
-    await eachConcurrently(agents, concurrency, async (agentId) => {
-        try {
-            await api.useSipTrunkForAgent(agentId);
-        }
-        catch (error) {
-            for (const result of results.filter(r => r.agent_id === agentId && r.agent_status === 'mapped')) {
-                result.agent_status = 'failed';
-                result.error = `the number is mapped to agent ${JSON.stringify(agentId)}, but switching the agent to sip-trunk failed: ${messageOf(error)}`;
-            }
-        }
-    });
 }
 async function applyChange(api, change, actual, options) {
     const base = { trunk_id: change.trunkId };
@@ -596,11 +647,11 @@ async function applyChange(api, change, actual, options) {
     }
     if (want.agentId) {
         try {
-            entry.agent_status = await wireAgent(api, record, want.agentId, false, options);
+            entry.agent_status = await wireAgent(api, record, want.agentId, options);
         }
         catch (error) {
             entry.agent_status = 'failed';
-            entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`;
+            entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${(0,src_text/* quote */.hD)(want.agentId)} failed: ${messageOf(error)}`;
         }
     }
     return entry;
@@ -618,16 +669,29 @@ function unchangedResult(change) {
         Object.assign(result, { agent_id: change.want.agentId, agent_status: 'unchanged' });
     return result;
 }
-/** Runs `work` over items with at most `limit` at once. */
+/**
+ * Runs `work` over items with at most `limit` at once. After a failure no new item is
+ * started; the first failure is thrown once the items under way have finished.
+ */
 async function eachConcurrently(items, limit, work) {
     let next = 0;
+    let failed = false;
     const worker = async () => {
-        while (next < items.length) {
+        while (next < items.length && !failed) {
             const item = items[next++];
-            await work(item);
+            try {
+                await work(item);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
         }
     };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+    const failure = outcomes.find(outcome => outcome.status === 'rejected');
+    if (failure)
+        throw failure.reason;
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -685,6 +749,7 @@ var api = __nccwpck_require__(7700);
 
 
 
+
 const recordList = schemas/* array */.YOg(api/* phoneNumberRecord */.fY);
 /** Bolna's `/sip-trunks` family (see shared/bolna-api.md). */
 class SipTrunksApi {
@@ -721,22 +786,24 @@ class SipTrunksApi {
     async removeNumber(trunkId, numberId) {
         const path = `/sip-trunks/trunks/${(0,api/* segment */.mX)(trunkId)}/numbers/${(0,api/* segment */.mX)(numberId)}`;
         try {
-            await this.http.request('DELETE', path, undefined, 'idempotent');
+            await this.http.request('DELETE', path, undefined, 'idempotent', 'ignore');
             return 'removed';
         }
         catch (error) {
-            // Already gone (or a retry of a DELETE whose answer was lost): the goal is met.
-            if (error instanceof BolnaApiError && error.kind === 'not-found')
+            // The number is already gone (or this retries a DELETE whose answer was lost): the goal is met.
+            // A 404 for the trunk itself is a real failure.
+            const numberGone = error instanceof BolnaApiError && error.kind === 'not-found' && !/trunk/i.test(error.details.reason ?? '');
+            if (numberGone)
                 return 'absent';
-            throw error;
+            throw trunkNotFound(error, trunkId);
         }
     }
     async mapAgent(numberId, agentId) {
-        await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: numberId }, 'idempotent');
+        await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: numberId }, 'idempotent', 'ignore');
     }
     async useSipTrunkForAgent(agentId) {
         const body = { agent_config: { telephony_provider: 'sip-trunk' } };
-        await this.http.request('PATCH', `/v2/agent/${(0,api/* segment */.mX)(agentId)}`, body, 'idempotent');
+        await this.http.request('PATCH', `/v2/agent/${(0,api/* segment */.mX)(agentId)}`, body, 'idempotent', 'ignore');
     }
 }
 function validAnswer(schema, body, method, path) {
@@ -758,13 +825,11 @@ function trunkNotFound(error, trunkId) {
     if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
         return error;
     const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : '';
-    return new BolnaApiError(`Trunk ${JSON.stringify(trunkId)} not found${reason}. Check trunk_id and that the API key belongs to the trunk's organisation.`, error.details);
+    return new BolnaApiError(`Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found${reason}. Check trunk_id and that the API key belongs to the trunk's organisation.`, error.details);
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -779,6 +844,7 @@ const YAML_TRUE = ['true', 'True', 'TRUE'];
 const YAML_FALSE = ['false', 'False', 'FALSE'];
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 const MIN_SECRET_LENGTH = 8;
+const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 const inputs_boolean = schemas/* string */.YjP().transform((value, ctx) => {
     if (YAML_TRUE.includes(value))
         return true;
@@ -795,7 +861,7 @@ const number = (min, max, kind) => schemas/* string */.YjP().transform((value, c
     ctx.addIssue({ code: 'custom', message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}` });
     return core_core/* NEVER */.tm;
 });
-const singleLine = (max) => schemas/* string */.YjP().max(max, `must be at most ${max} characters`).refine(src_text/* isOneLine */.P, src_text/* ONE_LINE */.S);
+const singleLine = (max) => schemas/* string */.YjP().max(max, `must be at most ${max} characters`).refine(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St);
 const id = singleLine(200).refine(value => !(0,api/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)');
 const phoneNumber = schemas/* string */.YjP().superRefine((value, ctx) => {
     const problem = (0,phone/* phoneNumberProblem */.l_)(value);
@@ -820,6 +886,10 @@ const apiBaseUrl = schemas/* string */.YjP().transform((value, ctx) => {
         ctx.addIssue({ code: 'custom', message: 'must not carry credentials, a query or a fragment' });
         return core_core/* NEVER */.tm;
     }
+    if (url.pathname.includes('//')) {
+        ctx.addIssue({ code: 'custom', message: 'must not have "//" in its path' });
+        return core_core/* NEVER */.tm;
+    }
     return url;
 });
 const oneOf = (...values) => schemas/* enum */.k5n(values, { error: `must be one of: ${values.join(', ')}` });
@@ -833,7 +903,8 @@ function parse(read, input, schema) {
     throw new InputError(`Input "${input}" ${message}${shown(input, raw)}.`);
 }
 function shown(input, raw) {
-    if (input.includes('token'))
+    // Never echo a secret: the tokens, or credentials written into a URL.
+    if (input.includes('token') || (input === 'api_base_url' && raw.includes('@')))
         return '';
     const value = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
     return ` (got ${JSON.stringify(value)})`;
@@ -889,8 +960,9 @@ function readSettings(readInput = actionInputs, env = process.env) {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
         throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.');
     }
-    if (!(0,src_text/* isOneLine */.P)(token) || token.length > 4096) {
-        throw new InputError('Input "token" must be one line of at most 4096 characters.');
+    if (!API_KEY_CHARACTERS.test(token) || token.length > 4096) {
+        // A header cannot carry anything else; the usual cause is a stray character copied with the key.
+        throw new InputError('Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).');
     }
     const connection = {
         token,
@@ -901,6 +973,17 @@ function readSettings(readInput = actionInputs, env = process.env) {
         settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
         dryRun: parse(read, 'dry_run', inputs_boolean)
     };
+    // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
+    const fileOptions = {
+        prune: parse(read, 'prune', inputs_boolean),
+        maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
+        concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
+        failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
+        prComment: parse(read, 'pr_comment', inputs_boolean),
+        setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean)
+    };
+    const e164CheckEnabled = parse(read, 'e164_check_enabled', inputs_boolean);
+    const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'));
     const numbersFile = read('numbers_file');
     if (numbersFile) {
         for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id']) {
@@ -908,18 +991,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
                 throw new InputError(`Input "${single}" must be empty when "numbers_file" is set: a numbers file lists its own trunks and numbers.`);
             }
         }
-        return {
-            ...connection,
-            mode: 'file',
-            numbersFile: parse(read, 'numbers_file', singleLine(1000)),
-            prune: parse(read, 'prune', inputs_boolean),
-            maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-            concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
-            failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
-            prComment: parse(read, 'pr_comment', inputs_boolean),
-            setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean),
-            githubToken
-        };
+        return { ...connection, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken };
     }
     if (!read('trunk_id') || !read('phone_number')) {
         const missing = read('trunk_id') ? 'phone_number' : 'trunk_id';
@@ -931,10 +1003,10 @@ function readSettings(readInput = actionInputs, env = process.env) {
         trunkId: parse(read, 'trunk_id', id),
         phoneNumber: parse(read, 'phone_number', phoneNumber),
         name: optional(read, 'name', singleLine(255)),
-        e164CheckEnabled: parse(read, 'e164_check_enabled', inputs_boolean),
-        ifExists: parse(read, 'if_exists', oneOf('skip', 'fail')),
+        e164CheckEnabled,
+        ifExists,
         agentId: optional(read, 'agent_id', id),
-        setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean)
+        setAgentTelephony: fileOptions.setAgentTelephony
     };
     if (settings.e164CheckEnabled) {
         const problem = (0,phone/* e164Problem */.qq)(settings.phoneNumber);
@@ -950,13 +1022,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
-/**
- * A value from an input or the API, safe to put in a log line: quoted, with
- * newlines escaped, so it can never start a workflow command (`::…`).
- */
-function quote(value) {
-    return JSON.stringify(value ?? '');
-}
+
 /** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
 function html(value) {
     return (value ?? '')
@@ -965,9 +1031,14 @@ function html(value) {
         .replace(/>/g, '&gt;')
         .replace(/[\r\n]+/g, ' ');
 }
-/** A value safe inside a Markdown table cell. */
+/**
+ * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * links or images, no emphasis, and no @mention of anyone.
+ */
 function cell(value) {
-    return html(value).replace(/\|/g, '\\|');
+    return html(value)
+        .replace(/[\\|[\]()!*_`~]/g, '\\$&')
+        .replace(/@/g, '&#64;');
 }
 async function writeSummary(build) {
     if (!process.env.GITHUB_STEP_SUMMARY)
@@ -983,15 +1054,15 @@ async function reportNumber(report) {
     core/* setOutput */.uH('trunk_id', report.trunkId);
     core/* setOutput */.uH('number', record ? JSON.stringify(record) : '');
     core/* setOutput */.uH('agent_status', report.agentStatus ?? '');
-    const where = `trunk ${quote(report.trunkId)}`;
+    const where = `trunk ${(0,src_text/* quote */.hD)(report.trunkId)}`;
     const lines = {
-        created: `Added ${quote(record?.phone_number)} to ${where} (id ${quote(record?.id)}).`,
-        exists: `${quote(record?.phone_number)} is already on ${where} (id ${quote(record?.id)}); nothing to do.`,
-        planned: `Dry run: would add ${quote(report.phoneNumber)} to ${where}.`
+        created: `Added ${(0,src_text/* quote */.hD)(record?.phone_number)} to ${where} (id ${(0,src_text/* quote */.hD)(record?.id)}).`,
+        exists: `${(0,src_text/* quote */.hD)(record?.phone_number)} is already on ${where} (id ${(0,src_text/* quote */.hD)(record?.id)}); nothing to do.`,
+        planned: `Dry run: would add ${(0,src_text/* quote */.hD)(report.phoneNumber)} to ${where}.`
     };
     core/* info */.pq(lines[report.status]);
-    if (record && report.name !== undefined && report.name !== (record.name ?? '')) {
-        core/* warning */.$e(`The number on ${where} is named ${quote(record.name)}, not ${quote(report.name)}. Bolna has no rename endpoint: remove and re-add the number to change its name.`);
+    if (record && nameDiffers(report.name, record)) {
+        core/* warning */.$e(`The number on ${where} is named ${(0,src_text/* quote */.hD)(record.name)}, not ${(0,src_text/* quote */.hD)(report.name)}. Bolna has no rename endpoint: remove and re-add the number to change its name.`);
     }
     await writeSummary(summary => summary.addHeading('Bolna SIP trunk number', 3).addTable([
         [
@@ -1034,7 +1105,7 @@ function planJson(plan) {
                 phone_number: change.want.phoneNumber,
                 number_id: record?.id ?? null,
                 name: change.want.name ?? null,
-                ...(record && nameDiffers(change.want, record) && { name_in_bolna: record.name ?? null }),
+                ...(record && nameDiffers(change.want.name, record) && { name_in_bolna: record.name ?? null }),
                 ...(change.want.agentId && { agent_id: change.want.agentId, agent_change: change.agent ?? null })
             };
         })
@@ -1050,27 +1121,27 @@ function planLines(plan) {
             continue;
         if (change.trunkId !== trunk) {
             trunk = change.trunkId;
-            lines.push(`trunk ${quote(trunk)}`);
+            lines.push(`trunk ${(0,src_text/* quote */.hD)(trunk)}`);
         }
         lines.push(`  ${line}`);
     }
     return lines;
 }
 function changeLine(change) {
-    const agent = 'agent' in change && change.agent ? ` agent ${change.agent.from ? `${quote(change.agent.from)} -> ` : ''}${quote(change.agent.to)}` : '';
+    const agent = 'agent' in change && change.agent ? ` agent ${change.agent.from ? `${(0,src_text/* quote */.hD)(change.agent.from)} -> ` : ''}${(0,src_text/* quote */.hD)(change.agent.to)}` : '';
     switch (change.action) {
         case 'add':
-            return `+ ${quote(change.want.phoneNumber)}${change.want.name !== undefined ? ` name ${quote(change.want.name)}` : ''}${agent}`;
+            return `+ ${(0,src_text/* quote */.hD)(change.want.phoneNumber)}${change.want.name !== undefined ? ` name ${(0,src_text/* quote */.hD)(change.want.name)}` : ''}${agent}`;
         case 'remove':
-            return `- ${quote(change.record.phone_number)} (id ${quote(change.record.id)}, ${change.why})`;
+            return `- ${(0,src_text/* quote */.hD)(change.record.phone_number)} (id ${(0,src_text/* quote */.hD)(change.record.id)}, ${change.why})`;
         case 'leave':
-            return `= ${quote(change.record.phone_number)} (id ${quote(change.record.id)}, ${change.why})`;
+            return `= ${(0,src_text/* quote */.hD)(change.record.phone_number)} (id ${(0,src_text/* quote */.hD)(change.record.id)}, ${change.why})`;
         case 'keep': {
-            const differs = nameDiffers(change.want, change.record);
+            const differs = nameDiffers(change.want.name, change.record);
             if (!differs && !agent)
                 return undefined;
-            const name = differs ? ` name in Bolna ${quote(change.record.name)}, file says ${quote(change.want.name)} (not renamed: no rename endpoint)` : '';
-            return `~ ${quote(change.record.phone_number)}${name}${agent}`;
+            const name = differs ? ` name in Bolna ${(0,src_text/* quote */.hD)(change.record.name)}, file says ${(0,src_text/* quote */.hD)(change.want.name)} (not renamed: no rename endpoint)` : '';
+            return `~ ${(0,src_text/* quote */.hD)(change.record.phone_number)}${name}${agent}`;
         }
     }
 }
@@ -1083,18 +1154,24 @@ function planTotals(plan) {
     ].filter(Boolean);
     return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`;
 }
-/** The plan as Markdown, for the job summary and the PR comment. */
-function planMarkdown(plan, file) {
+/**
+ * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
+ * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ */
+function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY) {
     const rows = plan.changes.flatMap(change => {
         const line = changeLine(change);
         return line ? [`| ${cell(change.trunkId)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : [];
     });
-    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...rows].join('\n') : '_No changes: Bolna matches the file._';
+    const shown = rows.slice(0, maxRows);
+    if (rows.length > shown.length)
+        shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`);
+    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._';
     const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table;
-    return `### Bolna numbers plan for \`${cell(file)}\`\n\n**${planTotals(plan)}**\n\n${body}\n`;
+    return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${body}\n`;
 }
 async function reportPlan(plan, file) {
-    core/* info */.pq([`Bolna numbers plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'));
+    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...planLines(plan), planTotals(plan)].join('\n'));
     core/* setOutput */.uH('plan', JSON.stringify(planJson(plan)));
     core/* setOutput */.uH('to_add', plan.counts.add);
     core/* setOutput */.uH('to_remove', plan.counts.remove);
@@ -1119,7 +1196,7 @@ async function reportResults(results) {
     ]));
 }
 function failed(result) {
-    return result.status === 'failed' || result.agent_status === 'failed';
+    return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed';
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -1133,6 +1210,9 @@ function failed(result) {
 
 
 
+
+/** About 100 characters a row: the comment stays well under GitHub's 65,536. */
+const PR_COMMENT_MAX_ROWS = 300;
 /** The step: read the inputs, then add one number or bring a numbers file's trunks in line. */
 async function run() {
     const secrets = secretInputs();
@@ -1162,40 +1242,38 @@ function connectToBolna(settings) {
 }
 /** Single mode: look, add when missing (exactly once), then map the agent if asked. */
 async function addOneNumber(bolna, settings) {
-    const want = {
-        phoneNumber: settings.phoneNumber,
-        digits: (0,phone/* digitsOf */.C3)(settings.phoneNumber),
-        name: settings.name,
-        e164CheckEnabled: settings.e164CheckEnabled,
-        agentId: settings.agentId
-    };
-    const listed = await bolna.listNumbers(settings.trunkId);
+    const { trunkId, phoneNumber, name, agentId } = settings;
+    const want = { phoneNumber, digits: (0,phone/* digitsOf */.C3)(phoneNumber), name, e164CheckEnabled: settings.e164CheckEnabled, agentId };
+    const listed = await bolna.listNumbers(trunkId);
     const existing = findNumber(listed, want.digits);
-    const report = { trunkId: settings.trunkId, phoneNumber: settings.phoneNumber, name: settings.name, agentId: settings.agentId };
-    if (settings.dryRun) {
-        const agentStatus = settings.agentId ? (existing?.agent_id === settings.agentId ? 'unchanged' : 'planned') : undefined;
-        await reportNumber({ ...report, status: existing ? 'exists' : 'planned', record: existing, agentStatus });
-        return;
-    }
+    const report = { trunkId, phoneNumber, name, agentId };
     if (existing && settings.ifExists === 'fail') {
         await reportNumber({ ...report, status: 'exists', record: existing });
-        throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`);
+        throw new Error(`${(0,src_text/* quote */.hD)(existing.phone_number)} is already on trunk ${(0,src_text/* quote */.hD)(trunkId)} (id ${(0,src_text/* quote */.hD)(existing.id)}) and if_exists is "fail".`);
     }
-    const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed);
-    const added = { ...report, status: outcome.status, record: outcome.record };
-    if (!settings.agentId)
-        return reportNumber(added);
+    if (settings.dryRun) {
+        const agentStatus = agentId ? (existing && !agentChange(agentId, existing) ? 'unchanged' : 'planned') : undefined;
+        return reportNumber({ ...report, status: existing ? 'exists' : 'planned', record: existing, agentStatus });
+    }
+    const { status, record } = await ensureNumber(bolna, trunkId, want, settings, listed);
+    if (!agentId)
+        return reportNumber({ ...report, status, record });
+    const number = `${(0,src_text/* quote */.hD)(record.phone_number)} ${status === 'created' ? 'was added to' : 'is on'} trunk ${(0,src_text/* quote */.hD)(trunkId)} (id ${(0,src_text/* quote */.hD)(record.id)})`;
+    let agentStatus;
     try {
-        const agentStatus = await wireAgent(bolna, outcome.record, settings.agentId, settings.setAgentTelephony, settings);
-        if (agentStatus === 'mapped' && outcome.record.agent_id) {
-            core/* info */.pq(`Moved ${quote(outcome.record.phone_number)} from agent ${quote(outcome.record.agent_id)} to ${quote(settings.agentId)}.`);
-        }
-        await reportNumber({ ...added, agentStatus });
+        agentStatus = await wireAgent(bolna, record, agentId, settings);
     }
     catch (error) {
-        await reportNumber({ ...added, agentStatus: 'failed' });
-        const number = `${quote(outcome.record.phone_number)} ${outcome.status === 'created' ? 'was added to' : 'is on'} trunk ${quote(settings.trunkId)} (id ${quote(outcome.record.id)})`;
-        throw new Error(`${number}, but wiring it to agent ${quote(settings.agentId)} failed: ${messageOf(error)}`);
+        await reportNumber({ ...report, status, record, agentStatus: 'failed' });
+        throw new Error(`${number}, but mapping it to agent ${(0,src_text/* quote */.hD)(agentId)} failed: ${messageOf(error)}`);
+    }
+    if (agentStatus === 'mapped' && record.agent_id)
+        core/* info */.pq(`Moved ${(0,src_text/* quote */.hD)(record.phone_number)} from agent ${(0,src_text/* quote */.hD)(record.agent_id)} to ${(0,src_text/* quote */.hD)(agentId)}.`);
+    await reportNumber({ ...report, status, record, agentStatus });
+    if (settings.setAgentTelephony && agentStatus === 'mapped') {
+        const failure = (await switchAgentsToSipTrunk(bolna, [agentId], 1)).get(agentId);
+        if (failure)
+            throw new Error(`${number} and mapped to agent ${(0,src_text/* quote */.hD)(agentId)}, but ${failure}`);
     }
 }
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
@@ -1212,7 +1290,7 @@ async function syncNumbersFile(bolna, settings) {
     await reportPlan(plan, shownAs);
     if (settings.prComment) {
         const { commentPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
-        await commentPlan(planMarkdown(plan, shownAs), shownAs, settings.githubToken);
+        await commentPlan(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), shownAs, settings.githubToken);
     }
     const tooManyDeletes = deleteLimitProblem(plan, settings.maxDeletes);
     if (tooManyDeletes)
@@ -1226,7 +1304,7 @@ async function syncNumbersFile(bolna, settings) {
     await reportResults(results);
     const failures = results.filter(failed);
     if (failures.length > 0) {
-        const lines = failures.map(r => `  ${quote(r.phone_number)} on trunk ${quote(r.trunk_id)}: ${r.error}`);
+        const lines = failures.map(r => `  ${(0,src_text/* quote */.hD)(r.phone_number)} on trunk ${(0,src_text/* quote */.hD)(r.trunk_id)}: ${r.error}`);
         throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`);
     }
 }
@@ -1243,7 +1321,7 @@ function inWorkspace(file) {
     const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
     const shownAs = (0,external_node_path_namespaceObject.relative)(workspace, path);
     if (shownAs === '..' || shownAs.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(shownAs)) {
-        throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${quote(file)}).`);
+        throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
     }
     return { path, shownAs };
 }
@@ -1262,7 +1340,6 @@ function redact(message, secrets) {
 /* harmony export */   l_: () => (/* binding */ phoneNumberProblem),
 /* harmony export */   qq: () => (/* binding */ e164Problem)
 /* harmony export */ });
-/* unused harmony export sameNumber */
 /**
  * Phone-number rules. A number's identity is its digits: `+91 98765-43210`,
  * `919876543210` and `+919876543210` are one DID. What is sent to Bolna is the
@@ -1271,11 +1348,6 @@ function redact(message, secrets) {
 /** The digits that identify a number. */
 function digitsOf(phoneNumber) {
     return phoneNumber.replace(/\D/g, '');
-}
-/** True when two spellings name the same number. */
-function sameNumber(a, b) {
-    const digits = digitsOf(a);
-    return digits.length > 0 && digits === digitsOf(b);
 }
 const WRITTEN_FORM = /^\+?[0-9][0-9 ().-]*$/;
 const MIN_DIGITS = 7;
@@ -1308,19 +1380,31 @@ function e164Problem(phoneNumber) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ isOneLine),
-/* harmony export */   S: () => (/* binding */ ONE_LINE)
+/* harmony export */   Pf: () => (/* binding */ isOneLine),
+/* harmony export */   St: () => (/* binding */ ONE_LINE),
+/* harmony export */   hD: () => (/* binding */ quote)
 /* harmony export */ });
-/** True when the text holds no control character (no newline, tab, NUL, ESC, DEL…). */
+/**
+ * True when the text is one line of well-formed text: no control character (newline, tab,
+ * NUL, ESC, DEL…) and no lone surrogate (which no URL or JSON encoder accepts).
+ */
 function isOneLine(text) {
     for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i);
         if (code < 0x20 || code === 0x7f)
             return false;
     }
-    return true;
+    return !LONE_SURROGATE.test(text);
 }
+const LONE_SURROGATE = /\p{Cs}/u;
 const ONE_LINE = 'must be one line with no control characters';
+/**
+ * A value from an input, a file or the API, safe to put in a log line or a message:
+ * quoted, with newlines escaped, so it can never start a workflow command (`::…`).
+ */
+function quote(value) {
+    return JSON.stringify(value ?? '');
+}
 
 
 /***/ }),

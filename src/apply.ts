@@ -3,6 +3,7 @@ import { BolnaApiError } from './bolna/errors.js'
 import { realSleep } from './bolna/http.js'
 import { agentChange, findNumber } from './plan.js'
 import type { Change, DesiredNumber, Plan } from './plan.js'
+import { quote } from './text.js'
 
 export interface ApplyOptions {
   /** How long a number just added may take to show in the list or to be mappable. */
@@ -21,8 +22,9 @@ export interface NumberOutcome {
  * Puts one number on a trunk exactly once.
  *
  * Looks before it adds (Bolna may accept a duplicate), and when an add's answer is
- * lost it lists again — polling while the list lags — and adopts the stored record
- * rather than adding a second one.
+ * lost it lists again — polling while the list lags, up to settleMs — and adopts the
+ * stored record rather than adding a second one. (A store whose record shows up later
+ * than settleMs cannot be told from one that never happened.)
  */
 export async function ensureNumber(
   api: TrunkNumbersApi,
@@ -40,60 +42,86 @@ export async function ensureNumber(
       return { status: 'created', record: await api.addNumber(trunkId, body) }
     } catch (error) {
       if (!(error instanceof BolnaApiError) || !error.details.ambiguous) throw error
-      const stored = await waitForNumber(api, trunkId, want.digits, options)
+      const stored = await lookForLostAdd(api, trunkId, want.digits, options, error)
       if (stored) return { status: 'created', record: stored }
       if (attempt >= api.maxRetries) {
-        throw new BolnaApiError(`${error.message}; the number did not appear on the trunk afterwards, so it was not added`, error.details)
+        const after = `${options.settleMs / 1000} s`
+        throw new BolnaApiError(
+          `${error.message}; the number did not show on the trunk within ${after} (settle_seconds), so it was not added — re-run to check`,
+          error.details
+        )
       }
       await api.backoff(attempt)
     }
   }
 }
 
-/** Polls the trunk's list until the number shows up or settleMs has passed. */
-async function waitForNumber(api: TrunkNumbersApi, trunkId: string, digits: string, options: ApplyOptions): Promise<PhoneNumberRecord | undefined> {
+/** After an add whose answer was lost: the stored record, if the trunk shows one within settleMs. */
+async function lookForLostAdd(
+  api: TrunkNumbersApi,
+  trunkId: string,
+  digits: string,
+  options: ApplyOptions,
+  addError: BolnaApiError
+): Promise<PhoneNumberRecord | undefined> {
+  try {
+    return await pollUntilSettled(options, 1_000, async () => findNumber(await api.listNumbers(trunkId), digits))
+  } catch (listError) {
+    throw new BolnaApiError(`${addError.message}; checking whether it was stored failed too (${messageOf(listError)}) — re-run to reconcile`, addError.details)
+  }
+}
+
+/**
+ * Calls `attempt` until it gives a value or settleMs has passed, pausing 250 ms, then
+ * twice as long each time up to maxPauseMs. Undefined when time ran out.
+ */
+async function pollUntilSettled<T>(options: ApplyOptions, maxPauseMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
   const sleep = options.sleep ?? realSleep
   const deadline = Date.now() + options.settleMs
-  for (let pause = 250; ; pause = Math.min(pause * 2, 1_000)) {
-    const found = findNumber(await api.listNumbers(trunkId), digits)
-    if (found || Date.now() + pause > deadline) return found
+  for (let pause = 250; ; pause = Math.min(pause * 2, maxPauseMs)) {
+    const value = await attempt()
+    if (value !== undefined || Date.now() + pause > deadline) return value
     await sleep(pause)
   }
 }
 
 /**
- * Maps the number to the agent that answers it (no call when it already does), and
- * optionally switches the agent to SIP trunks. A number just added can answer
- * 404 for a few seconds: that is retried until settleMs has passed.
+ * Maps the number to the agent that answers its inbound calls; no call when it already
+ * does. A number just added can be unknown to the mapping endpoint for a few seconds:
+ * that 404 is retried until settleMs has passed; an unknown agent fails at once.
  */
-export async function wireAgent(
-  api: TrunkNumbersApi,
-  record: PhoneNumberRecord,
-  agentId: string,
-  setTelephony: boolean,
-  options: ApplyOptions
-): Promise<AgentStatus> {
+export async function wireAgent(api: TrunkNumbersApi, record: PhoneNumberRecord, agentId: string, options: ApplyOptions): Promise<AgentStatus> {
   if (!agentChange(agentId, record)) return 'unchanged'
-  const sleep = options.sleep ?? realSleep
-  const deadline = Date.now() + options.settleMs
-  for (let pause = 250; ; pause = Math.min(pause * 2, 2_000)) {
+  let notYetKnown: unknown
+  const mapped = await pollUntilSettled(options, 2_000, async () => {
     try {
       await api.mapAgent(record.id, agentId)
-      break
+      return true
     } catch (error) {
-      const numberNotYetKnown = error instanceof BolnaApiError && error.kind === 'not-found' && !/agent/i.test(error.details.reason ?? '')
-      if (!numberNotYetKnown || Date.now() + pause > deadline) throw error
-      await sleep(pause)
+      const numberUnknown = error instanceof BolnaApiError && error.kind === 'not-found' && !/agent/i.test(error.details.reason ?? '')
+      if (!numberUnknown) throw error
+      notYetKnown = error
+      return undefined
     }
-  }
-  if (setTelephony) {
+  })
+  if (!mapped) throw notYetKnown
+  return 'mapped'
+}
+
+/**
+ * Switches each agent to the sip-trunk telephony provider, once per agent. Returns the
+ * agents that failed, with why.
+ */
+export async function switchAgentsToSipTrunk(api: TrunkNumbersApi, agentIds: Iterable<string>, concurrency: number): Promise<Map<string, string>> {
+  const failures = new Map<string, string>()
+  await eachConcurrently([...new Set(agentIds)], concurrency, async agentId => {
     try {
       await api.useSipTrunkForAgent(agentId)
     } catch (error) {
-      throw new Error(`the number is mapped to the agent, but switching the agent's telephony provider to sip-trunk failed: ${messageOf(error)}`)
+      failures.set(agentId, `switching agent ${quote(agentId)} to the sip-trunk telephony provider failed: ${messageOf(error)}`)
     }
-  }
-  return 'mapped'
+  })
+  return failures
 }
 
 export type ResultStatus = 'created' | 'exists' | 'removed' | 'failed'
@@ -106,6 +134,8 @@ export interface ApplyResult {
   status: ResultStatus
   agent_id?: string
   agent_status?: AgentStatus | 'failed'
+  /** With set_agent_telephony, for entries whose mapping was made in this run. */
+  telephony_status?: 'switched' | 'failed'
   error?: string
 }
 
@@ -130,23 +160,20 @@ export async function applyPlan(
     })
   }
   const ordered = plan.changes.filter(change => change.action !== 'leave').map(change => results.get(change) ?? unchangedResult(change))
-  if (options.setAgentTelephony) await switchAgentsToSipTrunk(api, ordered, concurrency)
-  return ordered
-}
-
-/** PATCHes each agent that got a number in this run once; a failure marks that agent's entries. */
-async function switchAgentsToSipTrunk(api: TrunkNumbersApi, results: ApplyResult[], concurrency: number): Promise<void> {
-  const agents = [...new Set(results.filter(r => r.agent_status === 'mapped').map(r => r.agent_id as string))]
-  await eachConcurrently(agents, concurrency, async agentId => {
-    try {
-      await api.useSipTrunkForAgent(agentId)
-    } catch (error) {
-      for (const result of results.filter(r => r.agent_id === agentId && r.agent_status === 'mapped')) {
-        result.agent_status = 'failed'
-        result.error = `the number is mapped to agent ${JSON.stringify(agentId)}, but switching the agent to sip-trunk failed: ${messageOf(error)}`
-      }
+  if (options.setAgentTelephony) {
+    const mapped = ordered.filter(r => r.agent_status === 'mapped')
+    const failures = await switchAgentsToSipTrunk(
+      api,
+      mapped.map(r => r.agent_id as string),
+      concurrency
+    )
+    for (const result of mapped) {
+      const failure = failures.get(result.agent_id as string)
+      result.telephony_status = failure ? 'failed' : 'switched'
+      if (failure) result.error = `the number is mapped, but ${failure}`
     }
-  })
+  }
+  return ordered
 }
 
 async function applyChange(
@@ -181,10 +208,10 @@ async function applyChange(
   }
   if (want.agentId) {
     try {
-      entry.agent_status = await wireAgent(api, record, want.agentId, false, options)
+      entry.agent_status = await wireAgent(api, record, want.agentId, options)
     } catch (error) {
       entry.agent_status = 'failed'
-      entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${JSON.stringify(want.agentId)} failed: ${messageOf(error)}`
+      entry.error = `the number ${entry.status === 'created' ? 'was added' : 'is on the trunk'}, but mapping it to agent ${quote(want.agentId)} failed: ${messageOf(error)}`
     }
   }
   return entry
@@ -202,16 +229,27 @@ function unchangedResult(change: Change): ApplyResult {
   return result
 }
 
-/** Runs `work` over items with at most `limit` at once. */
+/**
+ * Runs `work` over items with at most `limit` at once. After a failure no new item is
+ * started; the first failure is thrown once the items under way have finished.
+ */
 export async function eachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
+  let failed = false
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++] as T
-      await work(item)
+      try {
+        await work(item)
+      } catch (error) {
+        failed = true
+        throw error
+      }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker))
+  const failure = outcomes.find(outcome => outcome.status === 'rejected')
+  if (failure) throw failure.reason
 }
 
 export function messageOf(error: unknown): string {

@@ -56,6 +56,7 @@ const YAML_TRUE = ['true', 'True', 'TRUE']
 const YAML_FALSE = ['false', 'False', 'FALSE']
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 const MIN_SECRET_LENGTH = 8
+const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/
 
 const boolean = z.string().transform((value, ctx) => {
   if (YAML_TRUE.includes(value)) return true
@@ -100,6 +101,10 @@ const apiBaseUrl = z.string().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must not carry credentials, a query or a fragment' })
     return z.NEVER
   }
+  if (url.pathname.includes('//')) {
+    ctx.addIssue({ code: 'custom', message: 'must not have "//" in its path' })
+    return z.NEVER
+  }
   return url
 })
 
@@ -115,7 +120,8 @@ function parse<T>(read: InputReader, input: string, schema: z.ZodType<T, string>
 }
 
 function shown(input: string, raw: string): string {
-  if (input.includes('token')) return ''
+  // Never echo a secret: the tokens, or credentials written into a URL.
+  if (input.includes('token') || (input === 'api_base_url' && raw.includes('@'))) return ''
   const value = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw
   return ` (got ${JSON.stringify(value)})`
 }
@@ -174,8 +180,11 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
     throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.')
   }
-  if (!isOneLine(token) || token.length > 4096) {
-    throw new InputError('Input "token" must be one line of at most 4096 characters.')
+  if (!API_KEY_CHARACTERS.test(token) || token.length > 4096) {
+    // A header cannot carry anything else; the usual cause is a stray character copied with the key.
+    throw new InputError(
+      'Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).'
+    )
   }
 
   const connection: ConnectionSettings = {
@@ -188,6 +197,18 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     dryRun: parse(read, 'dry_run', boolean)
   }
 
+  // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
+  const fileOptions = {
+    prune: parse(read, 'prune', boolean),
+    maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
+    concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
+    failOnDrift: parse(read, 'fail_on_drift', boolean),
+    prComment: parse(read, 'pr_comment', boolean),
+    setAgentTelephony: parse(read, 'set_agent_telephony', boolean)
+  }
+  const e164CheckEnabled = parse(read, 'e164_check_enabled', boolean)
+  const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))
+
   const numbersFile = read('numbers_file')
   if (numbersFile) {
     for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id']) {
@@ -195,18 +216,7 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
         throw new InputError(`Input "${single}" must be empty when "numbers_file" is set: a numbers file lists its own trunks and numbers.`)
       }
     }
-    return {
-      ...connection,
-      mode: 'file',
-      numbersFile: parse(read, 'numbers_file', singleLine(1000)),
-      prune: parse(read, 'prune', boolean),
-      maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-      concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
-      failOnDrift: parse(read, 'fail_on_drift', boolean),
-      prComment: parse(read, 'pr_comment', boolean),
-      setAgentTelephony: parse(read, 'set_agent_telephony', boolean),
-      githubToken
-    }
+    return { ...connection, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken }
   }
 
   if (!read('trunk_id') || !read('phone_number')) {
@@ -219,10 +229,10 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     trunkId: parse(read, 'trunk_id', id),
     phoneNumber: parse(read, 'phone_number', phoneNumber),
     name: optional(read, 'name', singleLine(255)),
-    e164CheckEnabled: parse(read, 'e164_check_enabled', boolean),
-    ifExists: parse(read, 'if_exists', oneOf('skip', 'fail')),
+    e164CheckEnabled,
+    ifExists,
     agentId: optional(read, 'agent_id', id),
-    setAgentTelephony: parse(read, 'set_agent_telephony', boolean)
+    setAgentTelephony: fileOptions.setAgentTelephony
   }
   if (settings.e164CheckEnabled) {
     const problem = e164Problem(settings.phoneNumber)

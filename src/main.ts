@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
-import { applyPlan, eachConcurrently, ensureNumber, messageOf, wireAgent } from './apply.js'
+import { applyPlan, eachConcurrently, ensureNumber, messageOf, switchAgentsToSipTrunk, wireAgent } from './apply.js'
+import type { AgentStatus } from './apply.js'
 import type { PhoneNumberRecord, TrunkNumbersApi } from './bolna/api.js'
 import { HttpClient, realSleep } from './bolna/http.js'
 import { RateLimiter } from './bolna/rate-limiter.js'
@@ -8,9 +9,13 @@ import { SipTrunksApi } from './bolna/sip-trunks.js'
 import { readSettings, secretInputs } from './inputs.js'
 import type { NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
 import { digitsOf } from './phone.js'
-import { deleteLimitProblem, findNumber, hasChanges, planChanges } from './plan.js'
+import { agentChange, deleteLimitProblem, findNumber, hasChanges, planChanges } from './plan.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
-import { annotateProblems, failed, planMarkdown, quote, reportNumber, reportPlan, reportResults } from './report.js'
+import { annotateProblems, failed, planMarkdown, reportNumber, reportPlan, reportResults } from './report.js'
+import { quote } from './text.js'
+
+/** About 100 characters a row: the comment stays well under GitHub's 65,536. */
+const PR_COMMENT_MAX_ROWS = 300
 
 /** The step: read the inputs, then add one number or bring a numbers file's trunks in line. */
 export async function run(): Promise<void> {
@@ -40,40 +45,38 @@ export function connectToBolna(settings: Settings): TrunkNumbersApi {
 
 /** Single mode: look, add when missing (exactly once), then map the agent if asked. */
 async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettings): Promise<void> {
-  const want: DesiredNumber = {
-    phoneNumber: settings.phoneNumber,
-    digits: digitsOf(settings.phoneNumber),
-    name: settings.name,
-    e164CheckEnabled: settings.e164CheckEnabled,
-    agentId: settings.agentId
-  }
-  const listed = await bolna.listNumbers(settings.trunkId)
+  const { trunkId, phoneNumber, name, agentId } = settings
+  const want: DesiredNumber = { phoneNumber, digits: digitsOf(phoneNumber), name, e164CheckEnabled: settings.e164CheckEnabled, agentId }
+  const listed = await bolna.listNumbers(trunkId)
   const existing = findNumber(listed, want.digits)
-  const report = { trunkId: settings.trunkId, phoneNumber: settings.phoneNumber, name: settings.name, agentId: settings.agentId }
+  const report = { trunkId, phoneNumber, name, agentId }
 
-  if (settings.dryRun) {
-    const agentStatus = settings.agentId ? (existing?.agent_id === settings.agentId ? 'unchanged' : 'planned') : undefined
-    await reportNumber({ ...report, status: existing ? 'exists' : 'planned', record: existing, agentStatus })
-    return
-  }
   if (existing && settings.ifExists === 'fail') {
     await reportNumber({ ...report, status: 'exists', record: existing })
-    throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(settings.trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`)
+    throw new Error(`${quote(existing.phone_number)} is already on trunk ${quote(trunkId)} (id ${quote(existing.id)}) and if_exists is "fail".`)
+  }
+  if (settings.dryRun) {
+    const agentStatus = agentId ? (existing && !agentChange(agentId, existing) ? 'unchanged' : 'planned') : undefined
+    return reportNumber({ ...report, status: existing ? 'exists' : 'planned', record: existing, agentStatus })
   }
 
-  const outcome = await ensureNumber(bolna, settings.trunkId, want, settings, listed)
-  const added = { ...report, status: outcome.status, record: outcome.record }
-  if (!settings.agentId) return reportNumber(added)
+  const { status, record } = await ensureNumber(bolna, trunkId, want, settings, listed)
+  if (!agentId) return reportNumber({ ...report, status, record })
+  const number = `${quote(record.phone_number)} ${status === 'created' ? 'was added to' : 'is on'} trunk ${quote(trunkId)} (id ${quote(record.id)})`
+
+  let agentStatus: AgentStatus
   try {
-    const agentStatus = await wireAgent(bolna, outcome.record, settings.agentId, settings.setAgentTelephony, settings)
-    if (agentStatus === 'mapped' && outcome.record.agent_id) {
-      core.info(`Moved ${quote(outcome.record.phone_number)} from agent ${quote(outcome.record.agent_id)} to ${quote(settings.agentId)}.`)
-    }
-    await reportNumber({ ...added, agentStatus })
+    agentStatus = await wireAgent(bolna, record, agentId, settings)
   } catch (error) {
-    await reportNumber({ ...added, agentStatus: 'failed' })
-    const number = `${quote(outcome.record.phone_number)} ${outcome.status === 'created' ? 'was added to' : 'is on'} trunk ${quote(settings.trunkId)} (id ${quote(outcome.record.id)})`
-    throw new Error(`${number}, but wiring it to agent ${quote(settings.agentId)} failed: ${messageOf(error)}`)
+    await reportNumber({ ...report, status, record, agentStatus: 'failed' })
+    throw new Error(`${number}, but mapping it to agent ${quote(agentId)} failed: ${messageOf(error)}`)
+  }
+  if (agentStatus === 'mapped' && record.agent_id) core.info(`Moved ${quote(record.phone_number)} from agent ${quote(record.agent_id)} to ${quote(agentId)}.`)
+  await reportNumber({ ...report, status, record, agentStatus })
+
+  if (settings.setAgentTelephony && agentStatus === 'mapped') {
+    const failure = (await switchAgentsToSipTrunk(bolna, [agentId], 1)).get(agentId)
+    if (failure) throw new Error(`${number} and mapped to agent ${quote(agentId)}, but ${failure}`)
   }
 }
 
@@ -92,7 +95,7 @@ async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSett
   await reportPlan(plan, shownAs)
   if (settings.prComment) {
     const { commentPlan } = await import('./pr-comment.js')
-    await commentPlan(planMarkdown(plan, shownAs), shownAs, settings.githubToken)
+    await commentPlan(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), shownAs, settings.githubToken)
   }
   const tooManyDeletes = deleteLimitProblem(plan, settings.maxDeletes)
   if (tooManyDeletes) throw new Error(tooManyDeletes)

@@ -5,7 +5,7 @@ import type { Document } from 'yaml'
 import { z } from 'zod'
 import { isDotSegment } from './bolna/api.js'
 import { digitsOf, e164Problem, phoneNumberProblem } from './phone.js'
-import { isOneLine, ONE_LINE } from './text.js'
+import { isOneLine, ONE_LINE, quote } from './text.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
 
 /** One problem in the numbers file, on the line the user must fix. */
@@ -114,46 +114,49 @@ function allowedKeys(path: (string | number)[]): string[] {
   return Object.keys(numberEntry.shape)
 }
 
-/** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
+/**
+ * Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice.
+ * Lines are looked up only for problems: a clean file of thousands of numbers needs none.
+ */
 function checkNumbers(file: FileShape, lineOf: (path: (string | number)[]) => number | undefined): NumbersFileResult {
   const problems: FileProblem[] = []
-  const seen = new Map<string, { trunkId: string; line?: number }>()
-  const trunksSeen = new Map<string, number | undefined>()
+  const seen = new Map<string, { trunkId: string; path: (string | number)[] }>()
+  const trunksSeen = new Map<string, number>()
   const desired: DesiredState = { trunks: [] }
   file.trunks.forEach((trunk, t) => {
-    const trunkLine = lineOf(['trunks', t, 'trunk_id'])
-    if (trunksSeen.has(trunk.trunk_id)) {
+    const first = trunksSeen.get(trunk.trunk_id)
+    if (first !== undefined) {
       problems.push({
-        line: trunkLine,
-        message: `trunk ${JSON.stringify(trunk.trunk_id)} is listed twice (first on line ${trunksSeen.get(trunk.trunk_id)}); list each trunk once`
+        line: lineOf(['trunks', t, 'trunk_id']),
+        message: `trunk ${quote(trunk.trunk_id)} is listed twice (first on line ${lineOf(['trunks', first, 'trunk_id'])}); list each trunk once`
       })
     }
-    trunksSeen.set(trunk.trunk_id, trunkLine)
+    trunksSeen.set(trunk.trunk_id, t)
     const numbers: DesiredNumber[] = []
     trunk.numbers.forEach((entry, n) => {
-      const line = lineOf(['trunks', t, 'numbers', n, 'phone_number'])
-      const where = `trunks[${t}].numbers[${n}].phone_number ${JSON.stringify(entry.phone_number)}`
+      const path = ['trunks', t, 'numbers', n, 'phone_number']
+      const where = `trunks[${t}].numbers[${n}].phone_number ${quote(entry.phone_number)}`
       const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false
       const problem =
         phoneNumberProblem(entry.phone_number) ?? (e164CheckEnabled ? e164Problem(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number)
       if (problem) {
-        problems.push({ line, message: `${where} ${problem}` })
+        problems.push({ line: lineOf(path), message: `${where} ${problem}` })
         return
       }
       const digits = digitsOf(entry.phone_number)
-      const first = seen.get(digits)
-      if (first) {
+      const earlier = seen.get(digits)
+      if (earlier) {
         const again =
-          first.trunkId === trunk.trunk_id
-            ? `is listed twice on trunk ${JSON.stringify(trunk.trunk_id)}`
-            : `is already listed on trunk ${JSON.stringify(first.trunkId)}; Bolna allows one active trunk per number`
-        problems.push({ line, message: `${where} ${again} (first on line ${first.line})` })
+          earlier.trunkId === trunk.trunk_id
+            ? `is listed twice on trunk ${quote(trunk.trunk_id)}`
+            : `is already listed on trunk ${quote(earlier.trunkId)}; Bolna allows one active trunk per number`
+        problems.push({ line: lineOf(path), message: `${where} ${again} (first on line ${lineOf(earlier.path)})` })
         return
       }
-      seen.set(digits, { trunkId: trunk.trunk_id, line })
-      numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id, line })
+      seen.set(digits, { trunkId: trunk.trunk_id, path })
+      numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id })
     })
-    desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers, line: trunkLine })
+    desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers })
   })
   return problems.length > 0 ? { ok: false, problems: sortByLine(problems) } : { ok: true, desired }
 }

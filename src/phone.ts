@@ -9,12 +9,6 @@ export function digitsOf(phoneNumber: string): string {
   return phoneNumber.replace(/\D/g, '')
 }
 
-/** True when two spellings name the same number. */
-export function sameNumber(a: string, b: string): boolean {
-  const digits = digitsOf(a)
-  return digits.length > 0 && digits === digitsOf(b)
-}
-
 const WRITTEN_FORM = /^\+?[0-9][0-9 ().-]*$/
 const MIN_DIGITS = 7
 const MAX_DIGITS = 15

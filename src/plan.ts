@@ -8,7 +8,6 @@ export interface DesiredNumber {
   name?: string
   e164CheckEnabled: boolean
   agentId?: string
-  line?: number
 }
 
 export interface DesiredTrunk {
@@ -16,7 +15,6 @@ export interface DesiredTrunk {
   /** The file allows this trunk to lose numbers it does not list. */
   prune: boolean
   numbers: DesiredNumber[]
-  line?: number
 }
 
 export interface DesiredState {
@@ -65,8 +63,9 @@ export function findNumber(records: readonly PhoneNumberRecord[], digits: string
   return records.find(record => digitsOf(record.phone_number) === digits)
 }
 
-export function nameDiffers(want: DesiredNumber, record: PhoneNumberRecord): boolean {
-  return want.name !== undefined && want.name !== (record.name ?? '')
+/** True when a name is asked for and Bolna holds another (which only a remove + add can change). */
+export function nameDiffers(wantName: string | undefined, record: PhoneNumberRecord): boolean {
+  return wantName !== undefined && wantName !== (record.name ?? '')
 }
 
 export function agentChange(wantAgent: string | undefined, record?: PhoneNumberRecord): AgentChange | undefined {
@@ -119,7 +118,7 @@ function countChanges(changes: readonly Change[]): PlanCounts {
     if (change.action === 'leave') counts.leftAlone++
     if (change.action === 'keep') {
       counts.unchanged++
-      if (nameDiffers(change.want, change.record)) counts.nameDiffers++
+      if (nameDiffers(change.want.name, change.record)) counts.nameDiffers++
     }
     if (change.action === 'keep' && change.agent) counts.agentChanges++
   }

@@ -25,9 +25,9 @@ export async function commentPlan(markdown: string, file: string, githubToken: s
   }
   const marker = `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`
   const body = `${marker}\n${markdown}`
-  const octokit = github.getOctokit(githubToken)
-  const where = { ...context.repo, issue_number: pullRequest }
   try {
+    const octokit = github.getOctokit(githubToken)
+    const where = { ...context.repo, issue_number: pullRequest }
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 })
     const earlier = comments.find(comment => comment.body?.startsWith(marker))
     if (earlier) {
@@ -39,7 +39,11 @@ export async function commentPlan(markdown: string, file: string, githubToken: s
     }
   } catch (error) {
     const status = (error as { status?: number }).status
-    const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : ''
+    const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : status ? '' : ` (${firstLine(error)})`
     core.warning(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`)
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''
 }

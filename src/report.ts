@@ -3,15 +3,8 @@ import type { PhoneNumberRecord } from './bolna/api.js'
 import type { AgentStatus, ApplyResult } from './apply.js'
 import type { FileProblem } from './numbers-file.js'
 import { nameDiffers } from './plan.js'
+import { quote } from './text.js'
 import type { Change, Plan } from './plan.js'
-
-/**
- * A value from an input or the API, safe to put in a log line: quoted, with
- * newlines escaped, so it can never start a workflow command (`::…`).
- */
-export function quote(value: string | null | undefined): string {
-  return JSON.stringify(value ?? '')
-}
 
 /** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
 function html(value: string | null | undefined): string {
@@ -22,9 +15,14 @@ function html(value: string | null | undefined): string {
     .replace(/[\r\n]+/g, ' ')
 }
 
-/** A value safe inside a Markdown table cell. */
+/**
+ * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * links or images, no emphasis, and no @mention of anyone.
+ */
 function cell(value: string | null | undefined): string {
-  return html(value).replace(/\|/g, '\\|')
+  return html(value)
+    .replace(/[\\|[\]()!*_`~]/g, '\\$&')
+    .replace(/@/g, '&#64;')
 }
 
 async function writeSummary(build: (summary: typeof core.summary) => void): Promise<void> {
@@ -64,7 +62,7 @@ export async function reportNumber(report: NumberReport): Promise<void> {
     planned: `Dry run: would add ${quote(report.phoneNumber)} to ${where}.`
   }
   core.info(lines[report.status])
-  if (record && report.name !== undefined && report.name !== (record.name ?? '')) {
+  if (record && nameDiffers(report.name, record)) {
     core.warning(
       `The number on ${where} is named ${quote(record.name)}, not ${quote(report.name)}. Bolna has no rename endpoint: remove and re-add the number to change its name.`
     )
@@ -115,7 +113,7 @@ export function planJson(plan: Plan): object {
         phone_number: change.want.phoneNumber,
         number_id: record?.id ?? null,
         name: change.want.name ?? null,
-        ...(record && nameDiffers(change.want, record) && { name_in_bolna: record.name ?? null }),
+        ...(record && nameDiffers(change.want.name, record) && { name_in_bolna: record.name ?? null }),
         ...(change.want.agentId && { agent_id: change.want.agentId, agent_change: change.agent ?? null })
       }
     })
@@ -148,7 +146,7 @@ function changeLine(change: Change): string | undefined {
     case 'leave':
       return `= ${quote(change.record.phone_number)} (id ${quote(change.record.id)}, ${change.why})`
     case 'keep': {
-      const differs = nameDiffers(change.want, change.record)
+      const differs = nameDiffers(change.want.name, change.record)
       if (!differs && !agent) return undefined
       const name = differs ? ` name in Bolna ${quote(change.record.name)}, file says ${quote(change.want.name)} (not renamed: no rename endpoint)` : ''
       return `~ ${quote(change.record.phone_number)}${name}${agent}`
@@ -166,15 +164,20 @@ export function planTotals(plan: Plan): string {
   return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`
 }
 
-/** The plan as Markdown, for the job summary and the PR comment. */
-export function planMarkdown(plan: Plan, file: string): string {
+/**
+ * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
+ * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ */
+export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE_INFINITY): string {
   const rows = plan.changes.flatMap(change => {
     const line = changeLine(change)
     return line ? [`| ${cell(change.trunkId)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : []
   })
-  const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...rows].join('\n') : '_No changes: Bolna matches the file._'
+  const shown = rows.slice(0, maxRows)
+  if (rows.length > shown.length) shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`)
+  const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._'
   const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table
-  return `### Bolna numbers plan for \`${cell(file)}\`\n\n**${planTotals(plan)}**\n\n${body}\n`
+  return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${body}\n`
 }
 
 export async function reportPlan(plan: Plan, file: string): Promise<void> {
@@ -207,5 +210,5 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
 }
 
 export function failed(result: ApplyResult): boolean {
-  return result.status === 'failed' || result.agent_status === 'failed'
+  return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed'
 }

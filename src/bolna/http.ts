@@ -57,8 +57,10 @@ export class HttpClient {
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
   private readonly maxAnswerBytes: number
-  private readonly httpAgent = new http.Agent({ keepAlive: true })
-  private readonly httpsAgent = new https.Agent({ keepAlive: true })
+  // Idle pooled sockets close after 4 s, before a server's keep-alive (commonly 5 s) would
+  // close them under a request, which for an add would look like a lost answer.
+  private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 4_000 })
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 4_000 })
 
   constructor(private readonly settings: HttpSettings) {
     this.sleep = settings.sleep ?? realSleep
@@ -75,10 +77,14 @@ export class HttpClient {
     await this.sleep(backoffMs(attempt, this.random))
   }
 
-  async request(method: string, path: string, body: unknown, policy: RetryPolicy): Promise<HttpAnswer> {
+  /**
+   * One call, retried as `policy` allows. `answer: 'ignore'` is for calls whose answer is
+   * not read (DELETE, mappings): a 2xx is success whatever its body.
+   */
+  async request(method: string, path: string, body: unknown, policy: RetryPolicy, answer: 'json' | 'ignore' = 'json'): Promise<HttpAnswer> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, path, body)
+        return await this.once(method, path, body, answer)
       } catch (error) {
         if (!(error instanceof BolnaApiError) || attempt >= this.settings.maxRetries || !mayRepeat(error, policy)) {
           throw error
@@ -91,7 +97,7 @@ export class HttpClient {
     }
   }
 
-  private async once(method: string, path: string, body: unknown): Promise<HttpAnswer> {
+  private async once(method: string, path: string, body: unknown, answerKind: 'json' | 'ignore'): Promise<HttpAnswer> {
     await this.settings.limiter?.take()
     const started = Date.now()
     let status: number | string = 'no answer'
@@ -103,7 +109,7 @@ export class HttpClient {
       if (answer.status < 200 || answer.status >= 300) {
         throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter))
       }
-      return { status: answer.status, body: parseJson(text, method, path) }
+      return { status: answer.status, body: answerKind === 'json' ? parseJson(text, method, path) : undefined }
     } finally {
       this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
     }
@@ -116,7 +122,10 @@ export class HttpClient {
    */
   private exchange(method: string, path: string, payload: string | undefined): Promise<RawAnswer> {
     const { baseUrl, token, timeoutMs } = this.settings
-    const url = new URL(baseUrl.pathname.replace(/\/$/, '') + path, baseUrl)
+    // Set the path on a copy of the base: resolving `path` against it would read a `//` as another host.
+    const url = new URL(baseUrl.href)
+    url.pathname = baseUrl.pathname.replace(/\/+$/, '') + path
+    if (url.origin !== baseUrl.origin) throw new Error(`refusing to send the API key to ${url.origin}`)
     const headers: Record<string, string | number> = {
       authorization: `Bearer ${token}`,
       accept: 'application/json',
@@ -126,12 +135,13 @@ export class HttpClient {
     const transport = url.protocol === 'https:' ? https : http
     return new Promise((resolve, reject) => {
       let settled = false
+      let request: http.ClientRequest | undefined
       const settle = (outcome: RawAnswer | BolnaApiError) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         if (outcome instanceof BolnaApiError) {
-          request.destroy()
+          request?.destroy()
           reject(outcome)
         } else {
           resolve(outcome)
@@ -139,33 +149,41 @@ export class HttpClient {
       }
       const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs)
       const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent
-      const request = transport.request(url, { method, headers, agent }, response => {
-        const chunks: Buffer[] = []
-        let size = 0
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.byteLength
-          if (size <= this.maxAnswerBytes) chunks.push(chunk)
-          else settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
-        })
-        response.on('end', () => {
-          const retryAfter = response.headers['retry-after']
-          settle({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+      try {
+        request = transport.request(url, { method, headers, agent }, response => {
+          const chunks: Buffer[] = []
+          let size = 0
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.byteLength
+            if (size <= this.maxAnswerBytes) chunks.push(chunk)
+            else settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
           })
+          response.on('end', () => {
+            const retryAfter = response.headers['retry-after']
+            settle({
+              status: response.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: typeof retryAfter === 'string' ? retryAfter : null
+            })
+          })
+          response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
         })
-        response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
-      })
+      } catch (error) {
+        // node:http refuses some requests before sending anything (e.g. a header it cannot encode).
+        settle(
+          new BolnaApiError(`${method} ${path} could not be sent: ${(error as Error).message}`, {
+            kind: 'network',
+            method,
+            path,
+            retryable: false,
+            ambiguous: false
+          })
+        )
+        return
+      }
       request.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
       request.end(payload)
     })
-  }
-
-  /** Closes the pooled connections, so that the process can exit at once. */
-  close(): void {
-    this.httpAgent.destroy()
-    this.httpsAgent.destroy()
   }
 }
 
@@ -176,7 +194,7 @@ interface RawAnswer {
 }
 
 function tooLarge(method: string, path: string, status: number, maxBytes: number): BolnaApiError {
-  return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes; the answer was cut off`, {
+  return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes, more than this action reads; it stopped reading`, {
     kind: 'bad-answer',
     method,
     path,
@@ -218,6 +236,16 @@ function transportError(error: unknown, method: string, path: string, timeoutMs:
     })
   }
   const code = networkCode(error)
+  if (code && TLS_CERTIFICATE_PROBLEM.test(code)) {
+    // Not a passing fault: retrying would fail the same way.
+    return new BolnaApiError(`${method} ${path} failed: the server's TLS certificate was refused (${code}); check api_base_url`, {
+      kind: 'network',
+      method,
+      path,
+      retryable: false,
+      ambiguous: false
+    })
+  }
   // A refused connection never reached the server, so even a write is safe to repeat.
   const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
   return new BolnaApiError(`${method} ${path} failed: network error (${code ?? 'connection lost'})`, {
@@ -228,6 +256,8 @@ function transportError(error: unknown, method: string, path: string, timeoutMs:
     ambiguous: !neverSent
   })
 }
+
+const TLS_CERTIFICATE_PROBLEM = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)/
 
 function networkCode(error: unknown): string | undefined {
   for (let cause: unknown = error; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {

@@ -3,6 +3,7 @@ import { phoneNumberRecord, segment } from './api.js'
 import type { NewNumber, PhoneNumberRecord, TrunkNumbersApi } from './api.js'
 import { BolnaApiError } from './errors.js'
 import type { HttpClient } from './http.js'
+import { quote } from '../text.js'
 
 const recordList = z.array(phoneNumberRecord)
 
@@ -41,22 +42,24 @@ export class SipTrunksApi implements TrunkNumbersApi {
   async removeNumber(trunkId: string, numberId: string): Promise<'removed' | 'absent'> {
     const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`
     try {
-      await this.http.request('DELETE', path, undefined, 'idempotent')
+      await this.http.request('DELETE', path, undefined, 'idempotent', 'ignore')
       return 'removed'
     } catch (error) {
-      // Already gone (or a retry of a DELETE whose answer was lost): the goal is met.
-      if (error instanceof BolnaApiError && error.kind === 'not-found') return 'absent'
-      throw error
+      // The number is already gone (or this retries a DELETE whose answer was lost): the goal is met.
+      // A 404 for the trunk itself is a real failure.
+      const numberGone = error instanceof BolnaApiError && error.kind === 'not-found' && !/trunk/i.test(error.details.reason ?? '')
+      if (numberGone) return 'absent'
+      throw trunkNotFound(error, trunkId)
     }
   }
 
   async mapAgent(numberId: string, agentId: string): Promise<void> {
-    await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: numberId }, 'idempotent')
+    await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: numberId }, 'idempotent', 'ignore')
   }
 
   async useSipTrunkForAgent(agentId: string): Promise<void> {
     const body = { agent_config: { telephony_provider: 'sip-trunk' } }
-    await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent')
+    await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent', 'ignore')
   }
 }
 
@@ -79,7 +82,7 @@ function trunkNotFound(error: unknown, trunkId: string): unknown {
   if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
   const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
   return new BolnaApiError(
-    `Trunk ${JSON.stringify(trunkId)} not found${reason}. Check trunk_id and that the API key belongs to the trunk's organisation.`,
+    `Trunk ${quote(trunkId)} not found${reason}. Check trunk_id and that the API key belongs to the trunk's organisation.`,
     error.details
   )
 }

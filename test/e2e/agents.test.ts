@@ -53,7 +53,7 @@ describe('one number and its agent', () => {
     expect(run.code).toBe(1)
     const record = emulator.records('trunk-1')[0]!
     expect(failure(run)).toContain(
-      `"919876543210" was added to trunk "trunk-1" (id "${record.id}"), but wiring it to agent "agent-zzz" failed: POST /inbound/setup answered 404 Not Found: agent not found`
+      `"919876543210" was added to trunk "trunk-1" (id "${record.id}"), but mapping it to agent "agent-zzz" failed: POST /inbound/setup answered 404 Not Found: agent not found`
     )
     expect(run.outputs).toMatchObject({ status: 'created', number_id: record.id, agent_status: 'failed' })
     expect(calls('/inbound/setup')).toHaveLength(1)
@@ -72,7 +72,20 @@ describe('one number and its agent', () => {
     emulator.setOptions({ listLagMs: 10_000 })
     const run = await act({ agent_id: 'agent-a', settle_seconds: '1' })
     expect(run.code).toBe(1)
-    expect(failure(run)).toMatch(/"919876543210" was added to trunk "trunk-1" .* but wiring it to agent "agent-a" failed: .*phone number not found in database/)
+    expect(failure(run)).toMatch(
+      /"919876543210" was added to trunk "trunk-1" .* but mapping it to agent "agent-a" failed: .*phone number not found in database/
+    )
+  })
+
+  it('a failed switch to sip-trunk fails the step, but the number stays mapped and says so', async () => {
+    emulator.injectFault({ kind: 'status', status: 500, method: 'PATCH', times: 10 })
+    const run = await act({ agent_id: 'agent-a', set_agent_telephony: 'true', max_retries: '1' })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({ status: 'created', agent_status: 'mapped' })
+    expect(failure(run)).toMatch(
+      /"919876543210" was added to trunk "trunk-1" \(id "[^"]+"\) and mapped to agent "agent-a", but switching agent "agent-a" to the sip-trunk telephony provider failed: PATCH \/v2\/agent\/agent-a failed with 500/
+    )
+    expect(emulator.records('trunk-1')[0]!.agent_id).toBe('agent-a')
   })
 
   it('dry_run reports a mapping as planned and writes nothing', async () => {
@@ -115,6 +128,7 @@ trunks:
     ])
     expect(calls('/v2/agent/agent-a')).toHaveLength(1)
     expect(calls('/v2/agent/agent-b')).toHaveLength(1)
+    expect(JSON.parse(apply.outputs.results!).map((r: { telephony_status?: string }) => r.telephony_status)).toEqual(['switched', 'switched', undefined])
 
     emulator.clearLog()
     const again = await act({ numbers_file: 'n.yml', set_agent_telephony: 'true' }, { 'n.yml': file })

@@ -74,6 +74,13 @@ describe('adding one number', () => {
     expect(run.outputs.number_id).toBe(seeded.id)
   })
 
+  it('dry_run with if_exists: fail fails as the real run would', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210' })
+    const run = await act({ dry_run: 'true', if_exists: 'fail' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('and if_exists is "fail"')
+  })
+
   it('dry_run looks and reports but writes nothing', async () => {
     const planned = await act({ dry_run: 'true' })
     expect(planned.outputs).toMatchObject({ status: 'planned', number_id: '' })

@@ -77,10 +77,17 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
     await expect(client().listNumbers('t1')).rejects.toThrow(/unexpected body at 0\.id/)
   })
 
-  it('removing a number already gone is not an error', async () => {
+  it('removing a number already gone is not an error; a missing trunk is', async () => {
     const record = emulator.seed('t1', { phone_number: '912222222222' })
     expect(await client().removeNumber('t1', record.id)).toBe('removed')
     expect(await client().removeNumber('t1', record.id)).toBe('absent')
+    await expect(client().removeNumber('nope', record.id)).rejects.toThrow(/Trunk "nope" not found/)
+  })
+
+  it('does not read the answers of calls whose answer is not used', async () => {
+    const record = emulator.seed('t1', { phone_number: '912222222222' })
+    emulator.injectFault({ kind: 'status', status: 200, method: 'DELETE', body: 'OK' })
+    expect(await client().removeNumber('t1', record.id)).toBe('removed')
   })
 })
 
@@ -97,10 +104,18 @@ describe('ensureNumber', () => {
   it('adds again when the lost add was not stored, and says so when it never lands', async () => {
     emulator.injectFault({ kind: 'reset', method: 'POST', times: 10 })
     await expect(ensureNumber(client({ maxRetries: 2 }), 't1', want, { settleMs: 0 })).rejects.toThrow(
-      /network error .*the number did not appear on the trunk afterwards, so it was not added/
+      /network error .*the number did not show on the trunk within 0 s \(settle_seconds\), so it was not added — re-run to check/
     )
     expect(emulator.writes()).toHaveLength(3)
     expect(emulator.records('t1')).toHaveLength(0)
+  })
+
+  it('when the check after a lost add fails too, says that an add may have happened', async () => {
+    emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
+    emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })
+    await expect(ensureNumber(client({ maxRetries: 1 }), 't1', want, { settleMs: 0 }, [])).rejects.toThrow(
+      /POST .* network error .*; checking whether it was stored failed too \(GET .* failed with 503: injected 503\) — re-run to reconcile/
+    )
   })
 
   it('does not add a number the known list already holds', async () => {

@@ -67,8 +67,29 @@ describe('readSettings', () => {
     expect(readSettings(reader({ ...single, phone_number: '+919876543210', e164_check_enabled: 'true' }), {}).mode).toBe('single')
   })
 
+  it('refuses a base URL whose path has "//", which would send the key to another host', () => {
+    for (const url of ['https://api.bolna.ai//', 'http://localhost:8787//', 'https://api.bolna.ai//evil.example']) {
+      expect(fail({ ...single, api_base_url: url }), url).toThrow('Input "api_base_url" must not have "//" in its path')
+    }
+    expect(fail({ ...single, api_base_url: 'https://user:hunter2@x.test' })).toThrow(/^((?!hunter2).)*$/)
+  })
+
+  it('refuses a token a header cannot carry, such as a key pasted with a zero-width space', () => {
+    expect(fail({ ...single, token: 'abc123\u200b' })).toThrow(/^Input "token" must be the API key alone/)
+    expect(fail({ ...single, token: 'abc 123' })).toThrow(/^Input "token" must be the API key alone/)
+  })
+
+  it('refuses ids with lone surrogates, which no URL can carry', () => {
+    expect(fail({ ...single, trunk_id: 'ab\ud800' })).toThrow('Input "trunk_id" must be one line with no control characters')
+  })
+
+  it('checks the inputs of the other mode too', () => {
+    expect(fail({ token: 'k', numbers_file: 'n.yml', if_exists: 'fial' })).toThrow('Input "if_exists" must be one of: skip, fail')
+    expect(fail({ ...single, concurrency: 'many' })).toThrow('Input "concurrency" must be a whole number from 1 to 64')
+  })
+
   it('never echoes the token in an error', () => {
-    expect(fail({ ...single, token: 'secret\nvalue' })).toThrow(/^Input "token" must be one line/)
+    expect(fail({ ...single, token: 'secret\nvalue' })).toThrow(/^Input "token" must be the API key alone/)
     try {
       readSettings(reader({ ...single, token: 'secret\nvalue' }), {})
     } catch (error) {

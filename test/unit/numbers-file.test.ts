@@ -17,7 +17,7 @@ trunks:
 `
 
 describe('the numbers file', () => {
-  it('reads the documented shape into the desired state, with lines', () => {
+  it('reads the documented shape into the desired state', () => {
     const result = parseNumbersFile(good)
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -25,10 +25,9 @@ describe('the numbers file', () => {
       {
         trunkId: '01HQXYZ123ABC456DEF',
         prune: true,
-        line: 5,
         numbers: [
-          { phoneNumber: '919876543210', digits: '919876543210', name: 'Mumbai Support Line', e164CheckEnabled: false, agentId: undefined, line: 8 },
-          { phoneNumber: '+14155550123', digits: '14155550123', name: 'SF Front Desk', e164CheckEnabled: true, agentId: 'agent-1', line: 10 }
+          { phoneNumber: '919876543210', digits: '919876543210', name: 'Mumbai Support Line', e164CheckEnabled: false, agentId: undefined },
+          { phoneNumber: '+14155550123', digits: '14155550123', name: 'SF Front Desk', e164CheckEnabled: true, agentId: 'agent-1' }
         ]
       }
     ])

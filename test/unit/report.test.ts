@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { digitsOf } from '../../src/phone.js'
+import { planChanges } from '../../src/plan.js'
+import { planMarkdown } from '../../src/report.js'
+
+const plan = (numbers: string[], actualNames: Record<string, string> = {}) =>
+  planChanges(
+    { trunks: [{ trunkId: 't1', prune: false, numbers: numbers.map(n => ({ phoneNumber: n, digits: digitsOf(n), e164CheckEnabled: false, name: 'Desk' })) }] },
+    new Map([['t1', Object.entries(actualNames).map(([n, name], i) => ({ id: `r${i}`, phone_number: n, name }))]]),
+    false
+  )
+
+describe('planMarkdown', () => {
+  it('shows every change in the summary, and caps a PR comment with a pointer to the rest', () => {
+    const many = plan(Array.from({ length: 30 }, (_, i) => `9198765${43000 + i}`))
+    expect(planMarkdown(many, 'n.yml').match(/^\| t1 \|/gm)).toHaveLength(30)
+    const capped = planMarkdown(many, 'n.yml', 10)
+    expect(capped.match(/^\| t1 \|/gm)).toHaveLength(10)
+    expect(capped).toContain('…and 20 more: see the job summary or the `plan` output')
+    expect(capped).toContain('<details><summary>')
+  })
+
+  it('lets no value from Bolna or the file mention, link or format anything', () => {
+    const markdown = planMarkdown(plan(['919876543210'], { '919876543210': '@everyone [x](https://evil.test) **<b>|' }), 'n.yml')
+    const row = markdown.split('\n').find(line => line.startsWith('| t1'))!
+    expect(row).not.toMatch(/@everyone|\]\(|<b>|\*\*/)
+    expect(row).toContain('&#64;everyone')
+    expect(row).toContain('&lt;b&gt;')
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(5)
+  })
+})
