@@ -11,8 +11,8 @@ export const modules = {
 /* unused harmony export parseNumbersFile */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3243);
 /* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3834);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8815);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9691);
 /* harmony import */ var _bolna_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7700);
 /* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3387);
@@ -67,12 +67,54 @@ async function readNumbersFile(path, apiKey) {
     }
     return parseNumbersFile(source);
 }
-function parseNumbersFile(source) {
-    const lines = new yaml__WEBPACK_IMPORTED_MODULE_1__/* .LineCounter */ .HN();
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .parseDocument */ .Tp)(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+/**
+ * Parses and checks the file. The common case, a clean file, is read with js-yaml, which is
+ * about four times faster to load and parse; the `yaml` library, which knows every node's
+ * line, is loaded only to report problems, and for files with anchors, aliases or tags (whose
+ * aliases it caps: no "billion laughs").
+ */
+async function parseNumbersFile(source) {
+    let positions;
+    let value = quickLoad(source);
+    if (value === FAILED) {
+        positions = await readPositions(source);
+        if ('problems' in positions)
+            return { ok: false, problems: positions.problems };
+        value = positions.value;
+    }
+    const checked = checkFile(value);
+    if ('desired' in checked)
+        return { ok: true, desired: checked.desired };
+    positions ??= await readPositions(source);
+    if ('problems' in positions)
+        return { ok: false, problems: positions.problems };
+    const { lineOf } = positions;
+    const problems = checked.findings.map(f => ({
+        line: lineOf(f.path, f.key),
+        message: f.first ? `${f.message} (first on line ${lineOf(f.first)})` : f.message
+    }));
+    return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+}
+const FAILED = Symbol('not loaded');
+/** js-yaml (YAML 1.2 core schema), for plain files; FAILED sends the file down the careful path. */
+function quickLoad(source) {
+    if (/[&*!]/.test(source))
+        return FAILED;
+    try {
+        return (0,js_yaml__WEBPACK_IMPORTED_MODULE_1__/* .load */ .Hh)(source, { schema: js_yaml__WEBPACK_IMPORTED_MODULE_1__/* .CORE_SCHEMA */ .OU });
+    }
+    catch {
+        return FAILED;
+    }
+}
+/** The `yaml` library's reading: every syntax problem with its line, and the line of any node. */
+async function readPositions(source) {
+    const { LineCounter, parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
+    const lines = new LineCounter();
+    const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
     const lineAt = (offset) => (offset === undefined ? undefined : lines.linePos(offset).line);
     if (doc.errors.length > 0) {
-        return { ok: false, problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
+        return { problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
     }
     let value;
     try {
@@ -80,27 +122,35 @@ function parseNumbersFile(source) {
     }
     catch (error) {
         // An alias to no anchor, or too many aliases (a "billion laughs" file).
-        return { ok: false, problems: [{ message: `YAML: ${firstLine(error.message)}` }] };
+        return { problems: [{ message: `YAML: ${firstLine(error.message)}` }] };
     }
-    const parsed = fileSchema.safeParse(value);
-    if (!parsed.success) {
-        const problems = parsed.error.issues.flatMap(issue => schemaProblems(doc, issue, lineAt));
-        return { ok: false, problems: sortByLine(problems) };
-    }
-    return checkNumbers(parsed.data, (path) => lineAt(nodeAt(doc, path)?.range?.[0]));
+    const lineOf = (path, key) => {
+        const keyLine = key === undefined ? undefined : lineAt(keyRange(doc, path, key)?.[0]);
+        if (keyLine !== undefined)
+            return keyLine;
+        // The node itself, or the nearest enclosing one that exists (a missing key's parent).
+        for (let up = path.length; up >= 0; up--) {
+            const line = lineAt(nodeRange(doc, path.slice(0, up))?.[0]);
+            if (line !== undefined)
+                return line;
+        }
+        return undefined;
+    };
+    return { value, lineOf };
 }
-function schemaProblems(doc, issue, lineAt) {
-    const path = issue.path.filter((p) => typeof p !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map(key => ({
-            line: lineAt(keyNodeAt(doc, path, key)?.range?.[0] ?? nodeAt(doc, path)?.range?.[0]),
-            message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})`
-        }));
-    }
-    let line = lineAt(nodeAt(doc, path)?.range?.[0]);
-    for (let up = path.length - 1; line === undefined && up >= 0; up--)
-        line = lineAt(nodeAt(doc, path.slice(0, up))?.range?.[0]);
-    return [{ line, message: `${describe(path)} ${issue.message}` }];
+/** The whole file against the schema, then the rules across entries. */
+function checkFile(value) {
+    const parsed = fileSchema.safeParse(value);
+    if (parsed.success)
+        return checkNumbers(parsed.data);
+    return {
+        findings: parsed.error.issues.flatMap(issue => {
+            const path = issue.path.filter((p) => typeof p !== 'symbol');
+            if (issue.code !== 'unrecognized_keys')
+                return [{ path, message: `${describe(path)} ${issue.message}` }];
+            return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }));
+        })
+    };
 }
 function allowedKeys(path) {
     if (path.length === 0)
@@ -111,21 +161,19 @@ function allowedKeys(path) {
         return ['trunk_id', 'prune', 'numbers'];
     return Object.keys(numberEntry.shape);
 }
-/**
- * Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice.
- * Lines are looked up only for problems: a clean file of thousands of numbers needs none.
- */
-function checkNumbers(file, lineOf) {
-    const problems = [];
+/** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
+function checkNumbers(file) {
+    const findings = [];
     const seen = new Map();
     const trunksSeen = new Map();
     const desired = { trunks: [] };
     file.trunks.forEach((trunk, t) => {
         const first = trunksSeen.get(trunk.trunk_id);
         if (first !== undefined) {
-            problems.push({
-                line: lineOf(['trunks', t, 'trunk_id']),
-                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)} is listed twice (first on line ${lineOf(['trunks', first, 'trunk_id'])}); list each trunk once`
+            findings.push({
+                path: ['trunks', t, 'trunk_id'],
+                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)} is listed twice; list each trunk once`,
+                first: ['trunks', first, 'trunk_id']
             });
         }
         trunksSeen.set(trunk.trunk_id, t);
@@ -136,7 +184,7 @@ function checkNumbers(file, lineOf) {
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
             const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
             if (problem) {
-                problems.push({ line: lineOf(path), message: `${where} ${problem}` });
+                findings.push({ path, message: `${where} ${problem}` });
                 return;
             }
             const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(entry.phone_number);
@@ -145,7 +193,7 @@ function checkNumbers(file, lineOf) {
                 const again = earlier.trunkId === trunk.trunk_id
                     ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)}`
                     : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
-                problems.push({ line: lineOf(path), message: `${where} ${again} (first on line ${lineOf(earlier.path)})` });
+                findings.push({ path, message: `${where} ${again}`, first: earlier.path });
                 return;
             }
             seen.set(digits, { trunkId: trunk.trunk_id, path });
@@ -153,7 +201,7 @@ function checkNumbers(file, lineOf) {
         });
         desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers });
     });
-    return problems.length > 0 ? { ok: false, problems: sortByLine(problems) } : { ok: true, desired };
+    return findings.length > 0 ? { findings } : { desired };
 }
 /** libphonenumber's length rules for the number's country (read as +<digits>). */
 function impossibleNumber(phoneNumber) {
@@ -162,24 +210,20 @@ function impossibleNumber(phoneNumber) {
         return undefined;
     return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")';
 }
-function nodeAt(doc, path) {
+function nodeRange(doc, path) {
     const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    return node && typeof node === 'object' ? node : undefined;
+    return node && typeof node === 'object' && 'range' in node ? node.range : undefined;
 }
-function keyNodeAt(doc, path, key) {
+function keyRange(doc, path, key) {
     const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isMap */ .jh)(map))
-        return undefined;
-    const pair = map.items.find(item => (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(item.key) && item.key.value === key);
-    return pair && (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .isScalar */ .jn)(pair.key) ? pair.key : undefined;
+    const items = map && typeof map === 'object' && 'items' in map && Array.isArray(map.items) ? map.items : [];
+    const pair = items.find(item => item.key?.value === key);
+    return pair?.key?.range;
 }
 function describe(path) {
     if (path.length === 0)
         return 'the file';
     return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
-}
-function sortByLine(problems) {
-    return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 }
 function firstLine(message) {
     return message.split('\n')[0] ?? message;

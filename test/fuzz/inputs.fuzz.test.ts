@@ -103,7 +103,7 @@ describe('fuzzed inputs, in process', () => {
     )
   })
 
-  it('parseNumbersFile never throws, whatever the text', () => {
+  it('parseNumbersFile never throws, whatever the text', async () => {
     const texts = fc.oneof(
       fc.string(),
       yamlish,
@@ -115,9 +115,9 @@ describe('fuzzed inputs, in process', () => {
         })
         .map(v => JSON.stringify(v))
     )
-    fc.assert(
-      fc.property(texts, text => {
-        const result = parseNumbersFile(text)
+    await fc.assert(
+      fc.asyncProperty(texts, async text => {
+        const result = await parseNumbersFile(text)
         if (!result.ok) {
           expect(result.problems.length).toBeGreaterThan(0)
           for (const p of result.problems) expect(p.line === undefined || p.line >= 1).toBe(true)

@@ -17,8 +17,8 @@ trunks:
 `
 
 describe('the numbers file', () => {
-  it('reads the documented shape into the desired state', () => {
-    const result = parseNumbersFile(good)
+  it('reads the documented shape into the desired state', async () => {
+    const result = await parseNumbersFile(good)
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.desired.trunks).toEqual([
@@ -33,13 +33,21 @@ describe('the numbers file', () => {
     ])
   })
 
-  it('accepts JSON', () => {
-    const result = parseNumbersFile(JSON.stringify({ version: 1, trunks: [{ trunk_id: 't', numbers: [{ phone_number: '919876543210' }] }] }))
+  it('reads a plain file and one with anchors and aliases alike (two parsers, one result)', async () => {
+    const anchored = good
+      .replace('  e164_check_enabled: false', '  e164_check_enabled: &off false')
+      .replace('        e164_check_enabled: true', '        e164_check_enabled: *off')
+    const plain = good.replace('        e164_check_enabled: true', '        e164_check_enabled: false')
+    expect(await parseNumbersFile(anchored)).toEqual(await parseNumbersFile(plain))
+  })
+
+  it('accepts JSON', async () => {
+    const result = await parseNumbersFile(JSON.stringify({ version: 1, trunks: [{ trunk_id: 't', numbers: [{ phone_number: '919876543210' }] }] }))
     expect(result.ok).toBe(true)
   })
 
-  it('reports every problem on its line, not just the first', () => {
-    const result = parseNumbersFile(`version: 1
+  it('reports every problem on its line, not just the first', async () => {
+    const result = await parseNumbersFile(`version: 1
 trunks:
   - trunk_id: t1
     numbers:
@@ -62,8 +70,8 @@ trunks:
     ])
   })
 
-  it('refuses a number twice on one trunk, or on two trunks, and bad numbers, all at once', () => {
-    const result = parseNumbersFile(`version: 1
+  it('refuses a number twice on one trunk, or on two trunks, and bad numbers, all at once', async () => {
+    const result = await parseNumbersFile(`version: 1
 trunks:
   - trunk_id: t1
     numbers:
@@ -86,27 +94,27 @@ trunks:
     ])
   })
 
-  it('refuses numbers libphonenumber calls impossible for their country', () => {
-    const result = parseNumbersFile('version: 1\ntrunks:\n  - trunk_id: t\n    numbers:\n      - phone_number: "9198765"\n')
+  it('refuses numbers libphonenumber calls impossible for their country', async () => {
+    const result = await parseNumbersFile('version: 1\ntrunks:\n  - trunk_id: t\n    numbers:\n      - phone_number: "9198765"\n')
     expect(result).toMatchObject({ ok: false, problems: [{ line: 5, message: expect.stringMatching(/not a possible phone number/) }] })
   })
 
-  it('reports YAML syntax errors and a wrong version on their lines', () => {
-    expect(parseNumbersFile('version: 1\ntrunks: [\n')).toMatchObject({
+  it('reports YAML syntax errors and a wrong version on their lines', async () => {
+    expect(await parseNumbersFile('version: 1\ntrunks: [\n')).toMatchObject({
       ok: false,
       problems: [{ line: expect.any(Number), message: expect.stringMatching(/^YAML: /) }]
     })
-    expect(parseNumbersFile('version: 2\ntrunks:\n  - trunk_id: t\n    numbers: []\n')).toMatchObject({
+    expect(await parseNumbersFile('version: 2\ntrunks:\n  - trunk_id: t\n    numbers: []\n')).toMatchObject({
       ok: false,
       problems: [{ line: 1, message: 'version must be 1' }]
     })
-    expect(parseNumbersFile('version: 1\nversion: 1\ntrunks: []\n')).toMatchObject({ ok: false, problems: [{ line: 2 }] })
-    expect(parseNumbersFile('*!')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: Unresolved alias/) }] })
+    expect(await parseNumbersFile('version: 1\nversion: 1\ntrunks: []\n')).toMatchObject({ ok: false, problems: [{ line: 2 }] })
+    expect(await parseNumbersFile('*!')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: Unresolved alias/) }] })
     const laughs = [
       'a: &a [x, x, x, x, x, x, x, x, x]',
       ...Array.from({ length: 8 }, (_, i) => `${'bcdefghi'[i]}: &${'bcdefghi'[i]} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)
     ].join('\n')
-    expect(parseNumbersFile(laughs)).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: .*alias/i) }] })
-    expect(parseNumbersFile('')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/the file/) }] })
+    expect(await parseNumbersFile(laughs)).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: .*alias/i) }] })
+    expect(await parseNumbersFile('')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/the file/) }] })
   })
 })
