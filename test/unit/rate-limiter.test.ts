@@ -5,12 +5,10 @@ import { RateLimiter } from '../../src/bolna/rate-limiter.js'
 /** Runs `count` takes against a fake clock and returns when each request started. */
 async function startTimes(perMinute: number, count: number, burst?: number): Promise<number[]> {
   let now = 0
-  const limiter = new RateLimiter(
-    perMinute,
-    async ms => void (now += ms),
-    () => now,
-    burst
-  )
+  const sleep = async (ms: number) => {
+    now += ms
+  }
+  const limiter = new RateLimiter(perMinute, sleep, () => now, burst)
   const starts: number[] = []
   for (let i = 0; i < count; i++) {
     await limiter.take()
