@@ -693,8 +693,20 @@ async function eachConcurrently(items, limit, work) {
     if (failure)
         throw failure.reason;
 }
+/** One line for any failure: an Error's message, a thrown string, or what else was thrown. */
 function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    let shown;
+    try {
+        shown = JSON.stringify(error) ?? String(error);
+    }
+    catch {
+        shown = String(error);
+    }
+    return `unexpected failure: ${shown.slice(0, 200)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/bolna/rate-limiter.ts

@@ -252,6 +252,15 @@ export async function eachConcurrently<T>(items: readonly T[], limit: number, wo
   if (failure) throw failure.reason
 }
 
+/** One line for any failure: an Error's message, a thrown string, or what else was thrown. */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  let shown: string
+  try {
+    shown = JSON.stringify(error) ?? String(error)
+  } catch {
+    shown = String(error)
+  }
+  return `unexpected failure: ${shown.slice(0, 200)}`
 }
