@@ -17,7 +17,8 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BolnaEmulator } from '../test/emulator/bolna-emulator.ts'
 import type { EmulatorOptions, RequestLogEntry } from '../test/emulator/bolna-emulator.ts'
-import { actionYml, parseOutputs } from '../test/helpers/run-action.ts'
+import { parseOutputs, prepareRun } from '../test/helpers/run-action.ts'
+import type { PreparedRun } from '../test/helpers/run-action.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const helpers = join(root, 'scripts/bench')
@@ -147,51 +148,15 @@ function failure(what: string, run: ChildRun): Error {
 
 // ---- the action, as the runner runs it -------------------------------------------------------------
 
-let defaults: Record<string, string> | undefined
 let scratch: string | undefined
 
-async function inputDefaults(): Promise<Record<string, string>> {
-  if (!defaults) {
-    defaults = {}
-    for (const [name, spec] of Object.entries((await actionYml()).inputs)) defaults[name] = String(spec.default ?? '')
-  }
-  return defaults
-}
-
-interface Prepared {
-  env: Record<string, string>
-  workspace: string
-  outputFile: string
-}
-
-/** A fresh runner-like directory and environment: INPUT_* with action.yml's defaults, GITHUB_OUTPUT… */
-async function prepare(inputs: Record<string, string>, files: Record<string, string> = {}): Promise<Prepared> {
+/** A fresh runner-like step (test/helpers/run-action.ts lays it out as the tests do). */
+async function prepare(inputs: Record<string, string>, files: Record<string, string> = {}): Promise<PreparedRun> {
   scratch ??= await mkdtemp(join(tmpdir(), 'bolna-bench-'))
-  const dir = await mkdtemp(join(scratch, 'run-'))
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text)
-  const outputFile = join(dir, 'github_output')
-  const summaryFile = join(dir, 'step_summary')
-  await writeFile(outputFile, '')
-  await writeFile(summaryFile, '')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: dir,
-    GITHUB_ACTIONS: 'true',
-    RUNNER_TEMP: dir
-  }
-  for (const [name, fallback] of Object.entries(await inputDefaults())) {
-    const value = inputs[name] ?? fallback
-    // The runner evaluates expressions in defaults; github.token becomes a token.
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: action.yml's literal default
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_fake_default_github_token' : value
-  }
-  return { env, workspace: dir, outputFile }
+  return prepareRun({ inputs, files }, scratch)
 }
 
-async function outputsOf(prepared: Prepared): Promise<Record<string, string>> {
+async function outputsOf(prepared: PreparedRun): Promise<Record<string, string>> {
   return parseOutputs(await readFile(prepared.outputFile, 'utf8'))
 }
 

@@ -36,12 +36,21 @@ export async function actionYml(): Promise<ActionYml> {
   return parse(await readFile(join(root, 'action.yml'), 'utf8')) as ActionYml
 }
 
+/** A runner-like step: its environment, workspace and the files the action writes to. */
+export interface PreparedRun {
+  env: Record<string, string>
+  workspace: string
+  outputFile: string
+  summaryFile: string
+}
+
 /**
- * Runs `node dist/index.js` the way the runner does: each input as INPUT_<NAME>
- * with action.yml's defaults filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+ * Lays out a step the way the runner does: each input as INPUT_<NAME> with action.yml's
+ * defaults filled in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a workspace with `files`.
+ * Shared by the tests and the benchmark.
  */
-export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'bolna-action-'))
+export async function prepareRun(options: RunOptions = {}, scratchDir: string = tmpdir()): Promise<PreparedRun> {
+  const dir = await mkdtemp(join(scratchDir, 'bolna-action-'))
   const workspace = options.workspace ?? dir
   for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(workspace, name), text)
   const outputFile = join(dir, 'github_output')
@@ -49,10 +58,10 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
 
-  const yml = await actionYml()
+  defaults ??= Object.entries((await actionYml()).inputs).map(([name, spec]) => [name, String(spec.default ?? '')] as const)
   const inputs: Record<string, string> = {}
-  for (const [name, spec] of Object.entries(yml.inputs)) {
-    const value = name in (options.inputs ?? {}) ? options.inputs![name]! : String(spec.default ?? '')
+  for (const [name, fallback] of defaults) {
+    const value = options.inputs?.[name] ?? fallback
     // The runner evaluates expressions in defaults; github.token becomes a token.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: action.yml's literal default
     inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_fake_default_github_token' : value
@@ -68,6 +77,14 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     ...inputs,
     ...options.env
   }
+  return { env, workspace, outputFile, summaryFile }
+}
+
+let defaults: (readonly [string, string])[] | undefined
+
+/** Runs `node dist/index.js` in a step laid out as the runner lays it out (see prepareRun). */
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const { env, workspace, outputFile, summaryFile } = await prepareRun(options)
   const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, cwd: workspace })
   let stdout = ''
   let stderr = ''
