@@ -138,18 +138,39 @@ async function readPositions(source) {
     };
     return { value, lineOf };
 }
-/** The whole file against the schema, then the rules across entries. */
+/**
+ * The whole file against the schema, and the number rules on every entry whose number
+ * reads as text: all problems at once, not the shape's first and the numbers' next time.
+ */
 function checkFile(value) {
     const parsed = fileSchema.safeParse(value);
     if (parsed.success)
         return checkNumbers(parsed.data);
+    const shape = parsed.error.issues.flatMap((issue) => {
+        const path = issue.path.filter((p) => typeof p !== 'symbol');
+        if (issue.code !== 'unrecognized_keys')
+            return [{ path, message: `${describe(path)} ${issue.message}` }];
+        return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }));
+    });
+    const numbers = checkNumbers(looseShape(value));
+    return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] };
+}
+/** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
+function looseShape(value) {
+    const text = (v) => (typeof v === 'string' ? v : undefined);
+    const flagOf = (v) => (typeof v === 'boolean' ? v : undefined);
+    const fields = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+    const list = (v) => (Array.isArray(v) ? v : []);
+    const root = fields(value);
     return {
-        findings: parsed.error.issues.flatMap(issue => {
-            const path = issue.path.filter((p) => typeof p !== 'symbol');
-            if (issue.code !== 'unrecognized_keys')
-                return [{ path, message: `${describe(path)} ${issue.message}` }];
-            return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }));
-        })
+        defaults: { e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
+        trunks: list(root.trunks).map(trunk => ({
+            trunk_id: text(fields(trunk).trunk_id),
+            numbers: list(fields(trunk).numbers).map(entry => ({
+                phone_number: text(fields(entry).phone_number)?.trim(),
+                e164_check_enabled: flagOf(fields(entry).e164_check_enabled)
+            }))
+        }))
     };
 }
 function allowedKeys(path) {
@@ -168,38 +189,42 @@ function checkNumbers(file) {
     const trunksSeen = new Map();
     const desired = { trunks: [] };
     file.trunks.forEach((trunk, t) => {
-        const first = trunksSeen.get(trunk.trunk_id);
-        if (first !== undefined) {
+        const trunkId = trunk.trunk_id ?? '';
+        const first = trunksSeen.get(trunkId);
+        if (trunk.trunk_id !== undefined && first !== undefined) {
             findings.push({
                 path: ['trunks', t, 'trunk_id'],
-                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)} is listed twice; list each trunk once`,
+                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunkId)} is listed twice; list each trunk once`,
                 first: ['trunks', first, 'trunk_id']
             });
         }
-        trunksSeen.set(trunk.trunk_id, t);
+        trunksSeen.set(trunkId, t);
         const numbers = [];
         trunk.numbers.forEach((entry, n) => {
+            const phoneNumber = entry.phone_number;
+            if (phoneNumber === undefined)
+                return;
             const path = ['trunks', t, 'numbers', n, 'phone_number'];
-            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(entry.phone_number)}`;
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(phoneNumber)}`;
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(entry.phone_number) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number);
+            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(phoneNumber) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(phoneNumber) : undefined) ?? impossibleNumber(phoneNumber);
             if (problem) {
                 findings.push({ path, message: `${where} ${problem}` });
                 return;
             }
-            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(entry.phone_number);
+            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(phoneNumber);
             const earlier = seen.get(digits);
             if (earlier) {
-                const again = earlier.trunkId === trunk.trunk_id
-                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.trunk_id)}`
+                const again = earlier.trunkId === trunkId
+                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunkId)}`
                     : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
                 findings.push({ path, message: `${where} ${again}`, first: earlier.path });
                 return;
             }
-            seen.set(digits, { trunkId: trunk.trunk_id, path });
-            numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id });
+            seen.set(digits, { trunkId, path });
+            numbers.push({ phoneNumber, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id });
         });
-        desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers });
+        desired.trunks.push({ trunkId, prune: trunk.prune ?? false, numbers });
     });
     return findings.length > 0 ? { findings } : { desired };
 }

@@ -60,6 +60,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: connectToBolna
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 17 modules
@@ -226,7 +228,7 @@ class HttpClient {
                 }
                 const waitMs = error.details.retryAfterMs ?? backoffMs(attempt, this.random);
                 if (error.details.retryAfterMs !== undefined)
-                    this.settings.limiter?.pauseUntil(Date.now() + waitMs);
+                    this.settings.limiter?.pauseFor(waitMs);
                 this.settings.debug?.(`retrying ${method} ${path} in ${waitMs} ms (${error.message})`);
                 await this.sleep(waitMs);
             }
@@ -734,10 +736,8 @@ class RateLimiter {
         this.intervalMs = perMinute > 0 ? 60_000 / Math.max(1, perMinute - burst) : 0;
         this.toleranceMs = (burst - 1) * this.intervalMs;
     }
-    /** Waits for this caller's turn. */
+    /** Waits for this caller's turn (with no limit, only a server's pause can hold it back). */
     async take() {
-        if (this.intervalMs === 0)
-            return;
         const now = this.now();
         const arrival = Math.max(this.theoreticalArrival, now);
         const start = Math.max(now, arrival - this.toleranceMs);
@@ -745,11 +745,9 @@ class RateLimiter {
         if (start > now)
             await this.sleep(start - now);
     }
-    /** Nobody starts a request before `untilMs` (a server asked us to wait). */
-    pauseUntil(untilMs) {
-        if (this.intervalMs === 0)
-            return;
-        this.theoreticalArrival = Math.max(this.theoreticalArrival, untilMs + this.toleranceMs);
+    /** Nobody starts a request in the next `ms` (a server asked us to wait), limit or no limit. */
+    pauseFor(ms) {
+        this.theoreticalArrival = Math.max(this.theoreticalArrival, this.now() + ms + this.toleranceMs);
     }
 }
 
@@ -1223,6 +1221,7 @@ function failed(result) {
 
 
 
+
 /** About 100 characters a row: the comment stays well under GitHub's 65,536. */
 const PR_COMMENT_MAX_ROWS = 300;
 /** The step: read the inputs, then add one number or bring a numbers file's trunks in line. */
@@ -1291,7 +1290,7 @@ async function addOneNumber(bolna, settings) {
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
 async function syncNumbersFile(bolna, settings) {
     const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(992), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
-    const { path, shownAs } = inWorkspace(settings.numbersFile);
+    const { path, shownAs } = await inWorkspace(settings.numbersFile);
     const file = await readNumbersFile(path, settings.token);
     if (!file.ok) {
         annotateProblems(shownAs, file.problems);
@@ -1328,14 +1327,19 @@ async function listTrunks(bolna, desired, concurrency) {
     });
     return actual;
 }
-function inWorkspace(file) {
+/** The numbers file, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
-    const shownAs = (0,external_node_path_namespaceObject.relative)(workspace, path);
-    if (shownAs === '..' || shownAs.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(shownAs)) {
+    const outside = (from, to) => {
+        const rel = (0,external_node_path_namespaceObject.relative)(from, to);
+        return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+    };
+    const real = (p) => (0,promises_.realpath)(p).catch(() => p);
+    if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
         throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
     }
-    return { path, shownAs };
+    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path) };
 }
 function redact(message, secrets) {
     return secrets.filter(s => s.length >= 4).reduce((text, secret) => text.split(secret).join('***'), message);

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
 import { applyPlan, eachConcurrently, ensureNumber, messageOf, switchAgentsToSipTrunk, wireAgent } from './apply.js'
@@ -83,7 +84,7 @@ async function addOneNumber(bolna: TrunkNumbersApi, settings: SingleNumberSettin
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
 async function syncNumbersFile(bolna: TrunkNumbersApi, settings: NumbersFileSettings): Promise<void> {
   const { readNumbersFile } = await import('./numbers-file.js')
-  const { path, shownAs } = inWorkspace(settings.numbersFile)
+  const { path, shownAs } = await inWorkspace(settings.numbersFile)
   const file = await readNumbersFile(path, settings.token)
   if (!file.ok) {
     annotateProblems(shownAs, file.problems)
@@ -122,14 +123,19 @@ async function listTrunks(bolna: TrunkNumbersApi, desired: DesiredState, concurr
   return actual
 }
 
-function inWorkspace(file: string): { path: string; shownAs: string } {
+/** The numbers file, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file: string): Promise<{ path: string; shownAs: string }> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const path = resolve(workspace, file)
-  const shownAs = relative(workspace, path)
-  if (shownAs === '..' || shownAs.startsWith(`..${sep}`) || isAbsolute(shownAs)) {
+  const outside = (from: string, to: string) => {
+    const rel = relative(from, to)
+    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)
+  }
+  const real = (p: string) => realpath(p).catch(() => p)
+  if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
     throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${quote(file)}).`)
   }
-  return { path, shownAs }
+  return { path, shownAs: relative(workspace, path) }
 }
 
 function redact(message: string, secrets: readonly string[]): string {

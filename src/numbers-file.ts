@@ -53,8 +53,6 @@ const fileSchema = z.strictObject({
     .min(1, 'must list at least one trunk')
 })
 
-type FileShape = z.infer<typeof fileSchema>
-
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
 export async function readNumbersFile(path: string, apiKey: string): Promise<NumbersFileResult> {
   let source: string
@@ -153,17 +151,49 @@ async function readPositions(source: string): Promise<Positions> {
   return { value, lineOf }
 }
 
-/** The whole file against the schema, then the rules across entries. */
+/**
+ * The whole file against the schema, and the number rules on every entry whose number
+ * reads as text: all problems at once, not the shape's first and the numbers' next time.
+ */
 function checkFile(value: unknown): { desired: DesiredState } | { findings: Finding[] } {
   const parsed = fileSchema.safeParse(value)
   if (parsed.success) return checkNumbers(parsed.data)
+  const shape = parsed.error.issues.flatMap((issue): Finding[] => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
+    if (issue.code !== 'unrecognized_keys') return [{ path, message: `${describe(path)} ${issue.message}` }]
+    return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }))
+  })
+  const numbers = checkNumbers(looseShape(value))
+  return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] }
+}
+
+/** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
+function looseShape(value: unknown): NumbersShape {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const flagOf = (v: unknown) => (typeof v === 'boolean' ? v : undefined)
+  const fields = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
+  const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [])
+  const root = fields(value)
   return {
-    findings: parsed.error.issues.flatMap(issue => {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-      if (issue.code !== 'unrecognized_keys') return [{ path, message: `${describe(path)} ${issue.message}` }]
-      return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }))
-    })
+    defaults: { e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
+    trunks: list(root.trunks).map(trunk => ({
+      trunk_id: text(fields(trunk).trunk_id),
+      numbers: list(fields(trunk).numbers).map(entry => ({
+        phone_number: text(fields(entry).phone_number)?.trim(),
+        e164_check_enabled: flagOf(fields(entry).e164_check_enabled)
+      }))
+    }))
   }
+}
+
+/** What the number rules need to know of a file. */
+interface NumbersShape {
+  defaults?: { e164_check_enabled?: boolean }
+  trunks: {
+    trunk_id?: string
+    prune?: boolean
+    numbers: { phone_number?: string; name?: string; e164_check_enabled?: boolean; agent_id?: string }[]
+  }[]
 }
 
 function allowedKeys(path: Path): string[] {
@@ -174,46 +204,48 @@ function allowedKeys(path: Path): string[] {
 }
 
 /** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
-function checkNumbers(file: FileShape): { desired: DesiredState } | { findings: Finding[] } {
+function checkNumbers(file: NumbersShape): { desired: DesiredState } | { findings: Finding[] } {
   const findings: Finding[] = []
   const seen = new Map<string, { trunkId: string; path: Path }>()
   const trunksSeen = new Map<string, number>()
   const desired: DesiredState = { trunks: [] }
   file.trunks.forEach((trunk, t) => {
-    const first = trunksSeen.get(trunk.trunk_id)
-    if (first !== undefined) {
+    const trunkId = trunk.trunk_id ?? ''
+    const first = trunksSeen.get(trunkId)
+    if (trunk.trunk_id !== undefined && first !== undefined) {
       findings.push({
         path: ['trunks', t, 'trunk_id'],
-        message: `trunk ${quote(trunk.trunk_id)} is listed twice; list each trunk once`,
+        message: `trunk ${quote(trunkId)} is listed twice; list each trunk once`,
         first: ['trunks', first, 'trunk_id']
       })
     }
-    trunksSeen.set(trunk.trunk_id, t)
+    trunksSeen.set(trunkId, t)
     const numbers: DesiredNumber[] = []
     trunk.numbers.forEach((entry, n) => {
+      const phoneNumber = entry.phone_number
+      if (phoneNumber === undefined) return
       const path = ['trunks', t, 'numbers', n, 'phone_number']
-      const where = `trunks[${t}].numbers[${n}].phone_number ${quote(entry.phone_number)}`
+      const where = `trunks[${t}].numbers[${n}].phone_number ${quote(phoneNumber)}`
       const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false
-      const problem =
-        phoneNumberProblem(entry.phone_number) ?? (e164CheckEnabled ? e164Problem(entry.phone_number) : undefined) ?? impossibleNumber(entry.phone_number)
+      const problem = phoneNumberProblem(phoneNumber) ?? (e164CheckEnabled ? e164Problem(phoneNumber) : undefined) ?? impossibleNumber(phoneNumber)
       if (problem) {
         findings.push({ path, message: `${where} ${problem}` })
         return
       }
-      const digits = digitsOf(entry.phone_number)
+      const digits = digitsOf(phoneNumber)
       const earlier = seen.get(digits)
       if (earlier) {
         const again =
-          earlier.trunkId === trunk.trunk_id
-            ? `is listed twice on trunk ${quote(trunk.trunk_id)}`
+          earlier.trunkId === trunkId
+            ? `is listed twice on trunk ${quote(trunkId)}`
             : `is already listed on trunk ${quote(earlier.trunkId)}; Bolna allows one active trunk per number`
         findings.push({ path, message: `${where} ${again}`, first: earlier.path })
         return
       }
-      seen.set(digits, { trunkId: trunk.trunk_id, path })
-      numbers.push({ phoneNumber: entry.phone_number, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id })
+      seen.set(digits, { trunkId, path })
+      numbers.push({ phoneNumber, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id })
     })
-    desired.trunks.push({ trunkId: trunk.trunk_id, prune: trunk.prune ?? false, numbers })
+    desired.trunks.push({ trunkId, prune: trunk.prune ?? false, numbers })
   })
   return findings.length > 0 ? { findings } : { desired }
 }

@@ -90,7 +90,7 @@ export class HttpClient {
           throw error
         }
         const waitMs = error.details.retryAfterMs ?? backoffMs(attempt, this.random)
-        if (error.details.retryAfterMs !== undefined) this.settings.limiter?.pauseUntil(Date.now() + waitMs)
+        if (error.details.retryAfterMs !== undefined) this.settings.limiter?.pauseFor(waitMs)
         this.settings.debug?.(`retrying ${method} ${path} in ${waitMs} ms (${error.message})`)
         await this.sleep(waitMs)
       }

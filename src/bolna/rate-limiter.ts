@@ -25,9 +25,8 @@ export class RateLimiter {
     this.toleranceMs = (burst - 1) * this.intervalMs
   }
 
-  /** Waits for this caller's turn. */
+  /** Waits for this caller's turn (with no limit, only a server's pause can hold it back). */
   async take(): Promise<void> {
-    if (this.intervalMs === 0) return
     const now = this.now()
     const arrival = Math.max(this.theoreticalArrival, now)
     const start = Math.max(now, arrival - this.toleranceMs)
@@ -35,9 +34,8 @@ export class RateLimiter {
     if (start > now) await this.sleep(start - now)
   }
 
-  /** Nobody starts a request before `untilMs` (a server asked us to wait). */
-  pauseUntil(untilMs: number): void {
-    if (this.intervalMs === 0) return
-    this.theoreticalArrival = Math.max(this.theoreticalArrival, untilMs + this.toleranceMs)
+  /** Nobody starts a request in the next `ms` (a server asked us to wait), limit or no limit. */
+  pauseFor(ms: number): void {
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, this.now() + ms + this.toleranceMs)
   }
 }

@@ -13,6 +13,21 @@ const KEY = 'chaos-key-0b9f'
 const TRUNKS = ['trunk-0', 'trunk-1', 'trunk-2', 'trunk-3', 'trunk-4']
 const SEEDS = (process.env.CHAOS_SEEDS ?? '101,202,303').split(',').map(Number)
 
+interface Scenario {
+  name: string
+  seed: number
+  chaos: { rate: number; methods?: string[] }
+  maxRetries: string
+  /** The first run cannot finish: its failures must be reported, and the re-run must converge. */
+  firstRunFails: boolean
+}
+
+const SCENARIOS: Scenario[] = [
+  ...SEEDS.map(seed => ({ name: `seed ${seed}, every request`, seed, chaos: { rate: 0.3 }, maxRetries: '4', firstRunFails: false })),
+  // Adds only, and no retries: some adds surely fail, so the reporting and the re-run are exercised.
+  { name: 'seed 404, adds only, no retries', seed: 404, chaos: { rate: 0.3, methods: ['POST'] }, maxRetries: '0', firstRunFails: true }
+]
+
 function numbersFile(): { text: string; wanted: Map<string, string[]> } {
   const wanted = new Map<string, string[]>()
   const lines = ['version: 1', 'trunks:']
@@ -27,21 +42,21 @@ function numbersFile(): { text: string; wanted: Map<string, string[]> } {
 
 // The seeds run side by side: the runs mostly wait (timeouts, Retry-After, list lag).
 describe.concurrent('chaos reconcile', () => {
-  for (const seed of SEEDS) {
-    it(`seed ${seed}: exactly the file after one run and at most one re-run; nothing lost or doubled`, async ({ expect, onTestFinished }) => {
-      console.log(`chaos seed ${seed} (replay: CHAOS_SEEDS=${seed} npx vitest run test/chaos)`)
+  for (const { name, seed, chaos, maxRetries, firstRunFails } of SCENARIOS) {
+    it(`${name}: exactly the file after one run and at most one re-run; nothing lost or doubled`, async ({ expect, onTestFinished }) => {
+      console.log(`chaos ${name} (the fault draws replay with CHAOS_SEEDS=${seed}; which request meets which draw depends on arrival order)`)
       const emulator = new BolnaEmulator({ apiKey: KEY, trunks: TRUNKS, listLagMs: 300 })
       onTestFinished(() => emulator.stop())
       const url = await emulator.start()
-      emulator.chaos({ seed, rate: 0.3, retryAfter: '1', hangMs: 5_000 })
+      emulator.chaos({ seed, ...chaos, retryAfter: '1', hangMs: 5_000 })
       const { text, wanted } = numbersFile()
       const inputs = {
         token: KEY,
         api_base_url: url,
         numbers_file: 'numbers.yml',
-        timeout_seconds: '1',
-        settle_seconds: '2',
-        max_retries: '4',
+        timeout_seconds: '2',
+        settle_seconds: '3',
+        max_retries: maxRetries,
         concurrency: '16',
         requests_per_minute: '0'
       }
@@ -67,6 +82,7 @@ describe.concurrent('chaos reconcile', () => {
           .map(d => ({ trunk, digits: d }))
       })
       const failure = annotations(first).join('\n')
+      if (firstRunFails) expect(first.code).toBe(1)
       if (first.code === 0) {
         expect(missing).toEqual([])
       } else if (first.outputs.results) {
@@ -86,7 +102,7 @@ describe.concurrent('chaos reconcile', () => {
         expect(failure).toMatch(/GET \/sip-trunks\/trunks\/trunk-\d\/numbers/)
       }
       console.log(
-        `seed ${seed}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`
+        `${name}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`
       )
 
       // The outage ends; one re-run converges. It starts once the list shows the first run's

@@ -60,7 +60,7 @@ describe('one number and its agent', () => {
   })
 
   it('a number still lagging is mapped once Bolna knows it', async () => {
-    emulator.setOptions({ listLagMs: 1500 })
+    emulator.setOptions({ listLagMs: 2500 })
     const run = await act({ agent_id: 'agent-a' })
     expect(run.code).toBe(0)
     expect(run.outputs.agent_status).toBe('mapped')
@@ -110,6 +110,8 @@ trunks:
       - phone_number: "918888888888"
         agent_id: agent-b
       - phone_number: "917777777777"
+      - phone_number: "916666666666"
+        agent_id: agent-a
 `
   it('plans and applies mappings, the plan and results carrying the agent', async () => {
     emulator.seed('trunk-1', { phone_number: '918888888888', agent_id: 'agent-a' })
@@ -124,11 +126,17 @@ trunks:
     expect(JSON.parse(apply.outputs.results!)).toMatchObject([
       { phone_number: '919876543210', status: 'created', agent_id: 'agent-a', agent_status: 'mapped' },
       { phone_number: '918888888888', status: 'exists', agent_id: 'agent-b', agent_status: 'mapped' },
-      { phone_number: '917777777777', status: 'created' }
+      { phone_number: '917777777777', status: 'created' },
+      { phone_number: '916666666666', status: 'created', agent_id: 'agent-a', agent_status: 'mapped' }
     ])
     expect(calls('/v2/agent/agent-a')).toHaveLength(1)
     expect(calls('/v2/agent/agent-b')).toHaveLength(1)
-    expect(JSON.parse(apply.outputs.results!).map((r: { telephony_status?: string }) => r.telephony_status)).toEqual(['switched', 'switched', undefined])
+    expect(JSON.parse(apply.outputs.results!).map((r: { telephony_status?: string }) => r.telephony_status)).toEqual([
+      'switched',
+      'switched',
+      undefined,
+      'switched'
+    ])
 
     emulator.clearLog()
     const again = await act({ numbers_file: 'n.yml', set_agent_telephony: 'true' }, { 'n.yml': file })
@@ -147,6 +155,6 @@ trunks:
       error: expect.stringContaining('the number was added, but mapping it to agent "agent-nope" failed')
     })
     expect(results[0]).toMatchObject({ agent_status: 'mapped' })
-    expect(emulator.records('trunk-1')).toHaveLength(3)
+    expect(emulator.records('trunk-1')).toHaveLength(4)
   })
 })

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
@@ -80,6 +81,14 @@ describe('apply', () => {
     const first = await act(numbersFile())
     expect(first.code).toBe(0)
     expect(live('trunk-a')).toEqual(['+14155550123', '919876543210'])
+    // Each number's own fields, and the file's defaults for the rest.
+    expect(emulator.writes().map(w => w.body)).toEqual(
+      expect.arrayContaining([
+        { phone_number: '919876543210', name: 'Mumbai Support Line', e164_check_enabled: false },
+        { phone_number: '+14155550123', name: 'SF Front Desk', e164_check_enabled: true },
+        { phone_number: '442071838750', e164_check_enabled: false }
+      ])
+    )
     expect(live('trunk-b')).toEqual(['442071838750'])
     const results = JSON.parse(first.outputs.results!)
     expect(results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created'])
@@ -138,8 +147,11 @@ describe('prune: deletes need both switches and stay under max_deletes', () => {
     expect(live('trunk-a')).toContain('911111111111')
   })
 
-  it('both switches remove only on that trunk; trunks not pruned keep their extras', async () => {
+  it('both switches remove only on that trunk; trunks not pruned keep their extras; unlisted trunks are not read', async () => {
+    emulator.seed('trunk-other', { phone_number: '913333333333' })
     const run = await act(numbersFile({ prune: true }), { prune: 'true' })
+    expect(emulator.requests.some(r => r.path.includes('trunk-other'))).toBe(false)
+    expect(emulator.records('trunk-other')).toHaveLength(1)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('- "911111111111"')
     expect(live('trunk-a')).toEqual(['+14155550123', '919876543210'])
@@ -147,7 +159,9 @@ describe('prune: deletes need both switches and stay under max_deletes', () => {
     expect(JSON.parse(run.outputs.results!).filter((r: { status: string }) => r.status === 'removed')).toHaveLength(1)
   })
 
-  it('a plan over max_deletes fails before any write', async () => {
+  it('a plan over max_deletes fails before any write, in a dry run too', async () => {
+    const dry = await act(numbersFile({ prune: true }), { prune: 'true', max_deletes: '0', dry_run: 'true' })
+    expect(dry.code).toBe(1)
     const run = await act(numbersFile({ prune: true }), { prune: 'true', max_deletes: '0' })
     expect(run.code).toBe(1)
     expect(failure(run)).toContain('The plan removes 1 numbers, more than max_deletes (0); nothing was changed.')
@@ -169,14 +183,12 @@ describe('a bad file', () => {
     const bad = numbersFile().replace('name: SF Front Desk', 'nmae: SF Front Desk').replace('"442071838750"', '"4420"')
     const run = await act(bad)
     expect(run.code).toBe(1)
+    // A wrong key and a wrong number: both reported in the one run, each on its line.
     expect(annotations(run)).toEqual([
       expect.stringMatching(/^::error title=Bolna numbers file,file=bolna-numbers\.yml,line=11::trunks\[0\]\.numbers\[1\]\.nmae: unknown key/),
-      expect.stringMatching(/^::error::bolna-numbers\.yml has 1 problem\(s\), annotated above; nothing was changed\.$/)
+      expect.stringMatching(/^::error title=Bolna numbers file,file=bolna-numbers\.yml,line=15::trunks\[1\]\.numbers\[0\]\.phone_number "4420" has 4 digits/),
+      expect.stringMatching(/^::error::bolna-numbers\.yml has 2 problem\(s\), annotated above; nothing was changed\.$/)
     ])
-    const fixedKey = await act(numbersFile().replace('"442071838750"', '"4420"'))
-    expect(annotations(fixedKey)[0]).toMatch(
-      /^::error title=Bolna numbers file,file=bolna-numbers\.yml,line=15::trunks\[1\]\.numbers\[0\]\.phone_number "4420" has 4 digits/
-    )
     expect(emulator.requests).toHaveLength(0)
   })
 
@@ -193,6 +205,11 @@ describe('a bad file', () => {
     expect(failure(missing)).toContain('cannot read the numbers file: no such file')
     const outside = await runAction({ inputs: { token: KEY, api_base_url: emulator.url, numbers_file: '../../etc/passwd' } })
     expect(failure(outside)).toContain('Input "numbers_file" must be a path inside the workspace')
+    const workspace = await mkdtemp(join(tmpdir(), 'ws-'))
+    await symlink('/etc/hostname', join(workspace, 'link.yml'))
+    const linked = await runAction({ inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'link.yml' }, workspace })
+    expect(failure(linked)).toContain('Input "numbers_file" must be a path inside the workspace (got "link.yml")')
+    expect(emulator.requests).toHaveLength(0)
   })
 })
 
@@ -243,6 +260,13 @@ describe('PR comment', () => {
     )
     expect(run.code).toBe(0)
     expect(github.comments[0]!.body).toContain('<details><summary>27 changes</summary>')
+  })
+
+  it('no github_token is a warning, not a failure', async () => {
+    const run = await act(numbersFile(), { dry_run: 'true', github_token: '' }, env)
+    expect(run.code).toBe(0)
+    expect(annotations(run, 'warning').join('\n')).toContain('No github_token, so the plan was not posted on the pull request.')
+    expect(github.requests).toHaveLength(0)
   })
 
   it('a missing permission is a warning, not a failure', async () => {

@@ -19,7 +19,7 @@ beforeEach(async () => {
 afterEach(() => emulator.stop())
 
 const debug = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
-const single = () => ({ token: KEY, api_base_url: emulator.url, trunk_id: 'trunk-1', phone_number: '919876543210', timeout_seconds: '1', max_retries: '1' })
+const single = () => ({ token: KEY, api_base_url: emulator.url, trunk_id: 'trunk-1', phone_number: '919876543210', timeout_seconds: '5', max_retries: '1' })
 
 describe('the token stays secret', () => {
   it('in no log, output, summary, annotation or PR comment, with step debug on, through successes and failures', async () => {
@@ -42,7 +42,11 @@ describe('the token stays secret', () => {
         await runAction({ inputs: { ...single(), token: '', if_exists: 'fail' }, env: { ...env, BOLNA_API_KEY: KEY } }),
         await runAction({ inputs: { ...single(), trunk_id: `x${KEY}x` }, env }),
         await runAction({ inputs: { ...single(), api_base_url: `http://example.test/${KEY}` }, env }),
-        await runAction({ inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml' }, env, files: { 'n.yml': `# ${KEY}\nversion: 2\n` } }),
+        await runAction({
+          inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml' },
+          env,
+          files: { 'n.yml': `# key: ${KEY}\nversion: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers: []\n` }
+        }),
         await runAction({
           inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml', dry_run: 'true', github_token: GH_TOKEN },
           env,
@@ -50,6 +54,7 @@ describe('the token stays secret', () => {
         })
       ]
       expect(runs.map(r => r.code)).toEqual([0, 1, 1, 1, 1, 1, 0])
+      expect(annotations(runs[5]!).join('\n')).toContain('the numbers file contains the Bolna API key: remove it from the repository and rotate the key')
       expect(runs[0]!.stdout).toMatch(/::debug::/)
       for (const run of runs) {
         expect(run.everything).not.toContain(KEY)
@@ -107,6 +112,27 @@ describe('requests go where they should, and only there', () => {
     expect(emulator.requests).toHaveLength(0)
   })
 
+  it('values from the API cannot start a workflow command', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', name: 'x\n::error::pwned\n::set-output name=status::hacked' })
+    const run = await runAction({ inputs: { ...single(), name: 'Desk' } })
+    expect(run.code).toBe(0)
+    const commands = run.stdout.split('\n').filter(line => line.startsWith('::'))
+    expect(commands.every(line => /^::(add-mask|warning|debug)/.test(line))).toBe(true)
+    expect(run.outputs.status).toBe('exists')
+  })
+
+  it('record ids of "." or ".." from the API are refused, not sent', async () => {
+    emulator.seed('trunk-1', { phone_number: '911111111111', id: '..' })
+    const run = await runAction({
+      inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml', prune: 'true' },
+      files: { 'n.yml': 'version: 1\ntrunks:\n  - trunk_id: trunk-1\n    prune: true\n    numbers: []\n' }
+    })
+    expect(run.code).toBe(1)
+    expect(emulator.requests.filter(r => r.method === 'DELETE')).toHaveLength(0)
+    expect(JSON.parse(run.outputs.results!)[0]).toMatchObject({ status: 'failed', error: 'the id ".." cannot be sent in a URL path' })
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
+  })
+
   it('record ids from the API cannot leave theirs either (DELETE on prune)', async () => {
     emulator.seed('trunk-1', { phone_number: '911111111111', id: '../../../sip-trunks/trunks/other' })
     const run = await runAction({
@@ -122,7 +148,8 @@ describe('requests go where they should, and only there', () => {
   it('plain http to a non-loopback host is refused before any request', async () => {
     for (const url of ['http://api.bolna.ai', 'http://10.1.2.3:8080', 'http://127.0.0.1.example.test']) {
       const run = await runAction({ inputs: { ...single(), api_base_url: url } })
-      expect(annotations(run).join('\n')).toMatch(/Input "api_base_url" must use https/)
+      expect(run.code).toBe(1)
+      expect(annotations(run)).toEqual([expect.stringMatching(/^::error::Input "api_base_url" must use https/)])
     }
   })
 

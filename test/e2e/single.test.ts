@@ -167,15 +167,17 @@ describe('calm under faults', () => {
     const run = await act()
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('created')
+    expect(emulator.requests.map(r => r.fault ?? r.status)).toEqual(['html', 'reset', 'malformed', 200, 201])
   })
 
   it('honours Retry-After on 429 and retries the POST (nothing was stored)', async () => {
     emulator.injectFault({ kind: 'status', status: 429, retryAfter: '1', method: 'POST' })
-    const started = Date.now()
     const run = await act()
     expect(run.code).toBe(0)
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
     expect(posts()).toHaveLength(2)
+    expect(posts()[1]!.at - posts()[0]!.at).toBeGreaterThanOrEqual(950)
+    // Retried directly: a 429 proves nothing was stored, so no look at the list in between.
+    expect(emulator.requests.map(r => r.method)).toEqual(['GET', 'POST', 'POST'])
     expect(emulator.records('trunk-1')).toHaveLength(1)
   })
 
@@ -183,6 +185,7 @@ describe('calm under faults', () => {
     emulator.injectFault({ kind: 'hang', method: 'GET' })
     const run = await act({ timeout_seconds: '1' })
     expect(run.code).toBe(0)
+    expect(emulator.requests.map(r => r.status)).toEqual(['hang', 200, 201])
   })
 
   it('gives up after max_retries with the last reason', async () => {
@@ -218,6 +221,7 @@ describe('exactly once, on an emulator that accepts duplicates', () => {
     const run = await act()
     expect(run.code).toBe(0)
     expect(posts()).toHaveLength(1)
+    expect(emulator.requests.filter(r => r.method === 'GET' && r.at > posts()[0]!.at).length).toBeGreaterThanOrEqual(2)
     expect(emulator.records('trunk-1')).toHaveLength(1)
     expect(run.outputs.number_id).toBe(emulator.records('trunk-1')[0]!.id)
   })
@@ -227,6 +231,11 @@ describe('exactly once, on an emulator that accepts duplicates', () => {
     const run = await act({ settle_seconds: '1' })
     expect(run.code).toBe(0)
     expect(posts()).toHaveLength(2)
+    // Between the two adds: looking at the list, for about settle_seconds.
+    const between = emulator.requests.filter(r => r.at > posts()[0]!.at && r.at < posts()[1]!.at)
+    expect(between.length).toBeGreaterThanOrEqual(2)
+    expect(between.every(r => r.method === 'GET')).toBe(true)
+    expect(posts()[1]!.at - posts()[0]!.at).toBeGreaterThanOrEqual(750)
     expect(emulator.records('trunk-1')).toHaveLength(1)
   })
 

@@ -81,6 +81,8 @@ export interface ChaosOptions {
   retryAfter?: string
   /** How long a chaos hang lasts before the socket is destroyed; default 60000. */
   hangMs?: number
+  /** Only requests with these methods are faulted; default all. */
+  methods?: string[]
 }
 
 export interface SeedRecord {
@@ -133,6 +135,7 @@ interface QueuedFault {
 
 interface Chaos {
   rate: number
+  methods?: string[]
   random: () => number
   menu: Array<(random: () => number) => AppliedFault>
 }
@@ -350,7 +353,7 @@ export class BolnaEmulator {
     const kinds = c.kinds ?? DEFAULT_CHAOS_KINDS
     if (kinds.length === 0) throw new RangeError('chaos kinds must not be empty')
     const menu = kinds.flatMap(kind => chaosMenu(kind, c.retryAfter ?? '1', c.hangMs ?? DEFAULT_CHAOS_HANG_MS))
-    this.#chaos = { rate: c.rate, random: mulberry32(c.seed), menu }
+    this.#chaos = { rate: c.rate, methods: c.methods, random: mulberry32(c.seed), menu }
   }
 
   // ---- request pipeline ----
@@ -439,7 +442,8 @@ export class BolnaEmulator {
       return queued.fault
     }
     const chaos = this.#chaos
-    if (!chaos || chaos.random() >= chaos.rate) return undefined
+    if (!chaos || (chaos.methods && !chaos.methods.includes(entry.method))) return undefined
+    if (chaos.random() >= chaos.rate) return undefined
     const pick = chaos.menu[Math.floor(chaos.random() * chaos.menu.length)]
     return pick?.(chaos.random)
   }

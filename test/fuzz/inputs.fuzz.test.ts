@@ -153,6 +153,25 @@ describe('fuzzed inputs, end to end through dist/', () => {
         expect(failures, JSON.stringify(fuzzed).slice(0, 300)).toHaveLength(1)
       }
     }
+    // Ids and names that pass the input checks reach the API: their requests must keep their shape.
+    const emulatorIds = fc.string({
+      unit: fc.constantFrom('a', 'Z', '0', '/', '?', '#', '%', '.', ' ', ';', '&', '=', '+', 'ü', '😀', '\\'),
+      minLength: 1,
+      maxLength: 24
+    })
+    const ids = fc.sample(fc.tuple(emulatorIds, emulatorIds, fc.string({ maxLength: 40 })), { numRuns: 12, seed: 13 })
+    for (const [i, [trunk, agent, name]] of ids.entries()) {
+      if (trunk === '.' || trunk === '..') continue
+      emulator.addTrunk(trunk)
+      emulator.addAgent(agent)
+      const run = await runAction({
+        inputs: { token: TOKEN, api_base_url: emulator.url, trunk_id: trunk, phone_number: `91987654${String(3000 + i)}`, agent_id: agent, name }
+      })
+      expect([0, 1]).toContain(run.code)
+      expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal|TypeError|ReferenceError/)
+    }
+    expect(emulator.requests.filter(r => r.method === 'POST').length).toBeGreaterThan(5)
+
     const files = fc.sample(fc.oneof(nasty, yamlish), { numRuns: 10, seed: 11 })
     for (const text of files) {
       const run = await runAction({ inputs: { token: TOKEN, api_base_url: emulator.url, numbers_file: 'n.yml', max_retries: '0' }, files: { 'n.yml': text } })

@@ -85,7 +85,7 @@ describe('the planner (properties)', () => {
       fc.property(desiredState, actualState, fc.nat({ max: 12 }), (desired, actual, maxDeletes) => {
         const plan = planChanges(desired, actual, true)
         const problem = deleteLimitProblem(plan, maxDeletes)
-        expect(problem === undefined).toBe(plan.counts.remove <= maxDeletes)
+        expect(problem === undefined).toBe(plan.changes.filter(c => c.action === 'remove').length <= maxDeletes)
       })
     )
   })

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureNumber } from '../../src/apply.js'
 import { BolnaApiError } from '../../src/bolna/errors.js'
 import { HttpClient } from '../../src/bolna/http.js'
+import { RateLimiter } from '../../src/bolna/rate-limiter.js'
 import { SipTrunksApi } from '../../src/bolna/sip-trunks.js'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
 
@@ -68,8 +69,40 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
 
   it('times out a hung request and retries it', async () => {
     emulator.injectFault({ kind: 'hang' })
-    await expect(client({ timeoutMs: 200 }).listNumbers('t1')).resolves.toEqual([])
-    expect(sleeps).toHaveLength(1)
+    await expect(client({ timeoutMs: 1000 }).listNumbers('t1')).resolves.toEqual([])
+    expect(emulator.requests.map(r => r.status)).toEqual(['hang', 200])
+  })
+
+  it('a Retry-After holds back the requests that start after it, with or without a rate limit', async () => {
+    const held: number[] = []
+    const limiter = new RateLimiter(0, async ms => void held.push(ms))
+    emulator.injectFault({ kind: 'status', status: 429, retryAfter: '2' })
+    const api = client({ limiter })
+    await api.listNumbers('t1')
+    await api.listNumbers('t1')
+    expect(held).toHaveLength(2)
+    for (const ms of held) expect(ms).toBeGreaterThan(1500)
+  })
+
+  it('keeps the path of a base URL with a prefix', async () => {
+    const api = client({ baseUrl: new URL(`${emulator.url}/api/`) })
+    await expect(api.listNumbers('t1')).rejects.toThrow()
+    expect(emulator.requests[0]!.path).toBe('/api/sip-trunks/trunks/t1/numbers')
+  })
+
+  it('repeats an add at once when the connection was refused (nothing can have been stored)', async () => {
+    const closed = new HttpClient({
+      baseUrl: new URL('http://127.0.0.1:9'),
+      token: 'k',
+      timeoutMs: 1000,
+      maxRetries: 2,
+      sleep: async ms => void sleeps.push(ms)
+    })
+    const api = new SipTrunksApi(closed)
+    await expect(ensureNumber(api, 't1', want, { settleMs: 0 }, [])).rejects.toThrow(
+      /POST \/sip-trunks\/trunks\/t1\/numbers failed: network error \(ECONNREFUSED\)$/
+    )
+    expect(sleeps).toHaveLength(2)
   })
 
   it('an unexpected body is an error naming the field', async () => {
@@ -106,7 +139,8 @@ describe('ensureNumber', () => {
     await expect(ensureNumber(client({ maxRetries: 2 }), 't1', want, { settleMs: 0 })).rejects.toThrow(
       /network error .*the number did not show on the trunk within 0 s \(settle_seconds\), so it was not added — re-run to check/
     )
-    expect(emulator.writes()).toHaveLength(3)
+    // Each lost add is followed by a look at the list before the next add.
+    expect(emulator.requests.map(r => r.method)).toEqual(['GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'GET'])
     expect(emulator.records('t1')).toHaveLength(0)
   })
 

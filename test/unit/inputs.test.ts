@@ -30,6 +30,10 @@ describe('readSettings', () => {
   it('keeps the defaults equal to action.yml', async () => {
     const yml = await actionYml()
     for (const [name, value] of Object.entries(INPUT_DEFAULTS)) expect(yml.inputs[name]?.default, name).toBe(value)
+    // …and every non-empty default of action.yml is known here (github_token's is an expression).
+    for (const [name, spec] of Object.entries(yml.inputs)) {
+      if (spec.default && name !== 'github_token') expect(INPUT_DEFAULTS[name], name).toBe(spec.default)
+    }
   })
 
   it('falls back to BOLNA_API_KEY, and names both when neither is set', () => {
@@ -86,6 +90,15 @@ describe('readSettings', () => {
   it('checks the inputs of the other mode too', () => {
     expect(fail({ token: 'k', numbers_file: 'n.yml', if_exists: 'fial' })).toThrow('Input "if_exists" must be one of: skip, fail')
     expect(fail({ ...single, concurrency: 'many' })).toThrow('Input "concurrency" must be a whole number from 1 to 64')
+  })
+
+  it('refuses any other input that holds the key, without showing it', () => {
+    const key = 'k-1234567890'
+    for (const name of ['api_base_url', 'trunk_id', 'name']) {
+      const inputs = { ...single, token: key, [name]: name === 'api_base_url' ? `https://x.test/${key}` : `x${key}` }
+      expect(fail(inputs), name).toThrow(`Input "${name}" contains the Bolna API key`)
+      expect(fail(inputs), name).not.toThrow(key)
+    }
   })
 
   it('never echoes the token in an error', () => {

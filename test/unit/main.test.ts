@@ -35,4 +35,20 @@ describe('run()', () => {
     expect(errors).toEqual(['::error::boom', '::error::a plain string', '::error::unexpected failure: {"weird":true}'])
     expect(out.join('')).not.toMatch(/\n\s+at /)
   })
+
+  it('redacts the key from any failure message, as a last line of defence', async () => {
+    const out: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      out.push(String(chunk))
+      return true
+    })
+    vi.stubEnv('INPUT_TOKEN', 'secret-key-42')
+    vi.mocked(readSettings).mockImplementation(() => {
+      throw new Error('upstream said: secret-key-42 is wrong')
+    })
+    await run()
+    vi.unstubAllEnvs()
+    expect(out.join('')).toContain('::error::upstream said: *** is wrong')
+    expect(out.join('')).not.toContain('secret-key-42')
+  })
 })

@@ -47,22 +47,20 @@ describe('RateLimiter', () => {
     expect(waits).toEqual([60_000 / 59, (2 * 60_000) / 59])
   })
 
-  it('does nothing when off, and pauses everyone after a Retry-After', async () => {
+  it('does nothing when off, but a Retry-After pauses everyone, limit or no limit', async () => {
     const waits: number[] = []
-    const off = new RateLimiter(
-      0,
-      async ms => void waits.push(ms),
-      () => 0
-    )
+    const record = async (ms: number) => {
+      waits.push(ms)
+    }
+    const off = new RateLimiter(0, record, () => 0)
     await Promise.all([off.take(), off.take()])
     expect(waits).toEqual([])
-    const on = new RateLimiter(
-      600,
-      async ms => void waits.push(ms),
-      () => 0
-    )
-    on.pauseUntil(5000)
+    off.pauseFor(5000)
+    await Promise.all([off.take(), off.take()])
+    expect(waits).toEqual([5000, 5000])
+    const on = new RateLimiter(600, record, () => 0)
+    on.pauseFor(3000)
     await on.take()
-    expect(waits).toEqual([5000])
+    expect(waits).toEqual([5000, 5000, 3000])
   })
 })
