@@ -145,6 +145,18 @@ trunks:
     expect(JSON.parse(again.outputs.results!)[0]).toMatchObject({ status: 'exists', agent_status: 'unchanged' })
   })
 
+  it("a failed switch to sip-trunk marks that agent's entries and fails the step; the mappings stay", async () => {
+    emulator.injectFault({ kind: 'status', status: 500, method: 'PATCH', path: '/v2/agent/agent-b', times: 10 })
+    const run = await act({ numbers_file: 'n.yml', set_agent_telephony: 'true', max_retries: '1' }, { 'n.yml': file })
+    expect(run.code).toBe(1)
+    const results = JSON.parse(run.outputs.results!)
+    expect(results[0]).toMatchObject({ agent_id: 'agent-a', agent_status: 'mapped', telephony_status: 'switched' })
+    expect(results[1]).toMatchObject({ agent_id: 'agent-b', agent_status: 'mapped', telephony_status: 'failed' })
+    expect(results[1].error).toContain('the number is mapped, but switching agent "agent-b" to the sip-trunk telephony provider failed')
+    expect(failure(run)).toContain('1 of 4 entries failed')
+    expect(emulator.records('trunk-1').find(r => r.phone_number === '918888888888')!.agent_id).toBe('agent-b')
+  })
+
   it('an unknown agent fails that entry only', async () => {
     const run = await act({ numbers_file: 'n.yml' }, { 'n.yml': file.replace('agent-b', 'agent-nope') })
     expect(run.code).toBe(1)

@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { createServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ensureNumber } from '../../src/apply.js'
 import { BolnaApiError } from '../../src/bolna/errors.js'
@@ -82,6 +88,31 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
     await api.listNumbers('t1')
     expect(held).toHaveLength(2)
     for (const ms of held) expect(ms).toBeGreaterThan(1500)
+  })
+
+  it('does not retry a TLS certificate the client refuses, and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tls-'))
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], {
+      stdio: 'ignore'
+    })
+    let requests = 0
+    const server = createServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) => {
+      requests++
+      res.end('[]')
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (server.address() as AddressInfo).port
+      const api = client({ baseUrl: new URL(`https://localhost:${port}`) })
+      await expect(api.listNumbers('t1')).rejects.toThrow(
+        /GET \/sip-trunks\/trunks\/t1\/numbers failed: the server's TLS certificate was refused \(DEPTH_ZERO_SELF_SIGNED_CERT\)/
+      )
+      expect(sleeps).toEqual([])
+      expect(requests).toBe(0)
+    } finally {
+      server.close()
+    }
   })
 
   it('keeps the path of a base URL with a prefix', async () => {
