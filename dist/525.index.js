@@ -8,7 +8,6 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   commentPlan: () => (/* binding */ commentPlan)
 /* harmony export */ });
-/* unused harmony exports isPullRequestEvent, COMMENT_MARKER_PREFIX */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4353);
 
 /** pull_request or pull_request_target, read without loading octokit. */

@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
   }
 }
 
-export function connectToBolna(settings: Settings): TrunkNumbersApi {
+function connectToBolna(settings: Settings): TrunkNumbersApi {
   const http = new HttpClient({
     baseUrl: settings.apiBaseUrl,
     token: settings.token,

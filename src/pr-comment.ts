@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
 
 /** pull_request or pull_request_target, read without loading octokit. */
-export function isPullRequestEvent(): boolean {
+function isPullRequestEvent(): boolean {
   return (process.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')
 }
 
-export const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
+const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
 
 /**
  * Posts the plan on the pull request, or updates the comment an earlier run posted

@@ -98,7 +98,7 @@ export function annotateProblems(file: string, problems: readonly FileProblem[])
 }
 
 /** The plan as the `plan` output carries it. */
-export function planJson(plan: Plan): object {
+function planJson(plan: Plan): object {
   const c = plan.counts
   return {
     counts: { add: c.add, remove: c.remove, unchanged: c.unchanged, name_differs: c.nameDiffers, agent_changes: c.agentChanges, left_alone: c.leftAlone },
@@ -121,7 +121,7 @@ export function planJson(plan: Plan): object {
 }
 
 /** One line per change, like `terraform plan`: + add, - remove, ~ differs. */
-export function planLines(plan: Plan): string[] {
+function planLines(plan: Plan): string[] {
   const lines: string[] = []
   let trunk: string | undefined
   for (const change of plan.changes) {
@@ -154,7 +154,7 @@ function changeLine(change: Change): string | undefined {
   }
 }
 
-export function planTotals(plan: Plan): string {
+function planTotals(plan: Plan): string {
   const c = plan.counts
   const extras = [
     c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
