@@ -77,7 +77,7 @@ describe('authentication', () => {
       const res = await call('GET', numbers(), { key })
       expect(res.status).toBe(403)
       expect(res.headers.get('content-type')).toBe('application/json')
-      expect(await res.json()).toEqual({ detail: 'Invalid API key' })
+      expect(await res.json()).toEqual({ detail: 'Unrecognized access token' })
     }
     expect(emu.requests.map(e => e.authorized)).toEqual([false, false])
   })
@@ -108,7 +108,21 @@ describe('numbers', () => {
     expect((await callJson('GET', numbers('trunk-2'))).json).toEqual([])
     expect(await callJson('GET', '/sip-trunks/trunks/trunk-1')).toEqual({
       status: 200,
-      json: { id: 'trunk-1', name: 'Trunk trunk-1', provider: 'custom', phone_numbers: [record] }
+      json: {
+        id: 'trunk-1',
+        name: 'Trunk trunk-1',
+        provider: 'custom',
+        auth_type: 'ip-based',
+        gateways: [],
+        ip_identifiers: [],
+        phone_numbers: [record],
+        transport: 'transport-udp',
+        inbound_enabled: true,
+        is_active: true,
+        outbound_leading_plus_enabled: false,
+        created_at: expect.any(String),
+        updated_at: expect.any(String)
+      }
     })
     expect(emu.records('trunk-1')).toEqual([record])
   })
@@ -185,13 +199,13 @@ describe('numbers', () => {
     const record = await create('+15550001111')
     expect(await callJson('DELETE', `${numbers()}/${record.id}`)).toEqual({
       status: 200,
-      json: { message: 'Phone number deleted' }
+      json: { message: 'Phone number removed successfully' }
     })
     const list = (await callJson('GET', numbers())).json as PhoneNumberRecord[]
     expect(list).toEqual([expect.objectContaining({ id: record.id, deleted: true })])
     expect(emu.records('trunk-1')).toEqual([])
     expect(emu.records('trunk-1', { includeDeleted: true })).toHaveLength(1)
-    const notFound = { status: 404, json: { error: 404, message: 'phone number not found' } }
+    const notFound = { status: 404, json: { error: 404, message: 'SIP trunk phone number not found in database' } }
     expect(await callJson('DELETE', `${numbers()}/${record.id}`)).toEqual(notFound)
     expect(await callJson('DELETE', `${numbers()}/unknown`)).toEqual(notFound)
   })
@@ -236,7 +250,7 @@ describe('list lag', () => {
     emu.setOptions({ listLagMs: 60_000 })
     const seeded = emu.seed('trunk-1', { phone_number: '+15550001111', name: 'Seeded', agent_id: 'agent-9' })
     expect((await callJson('GET', numbers())).json).toEqual([seeded])
-    expect(emu.agent('agent-9')).toEqual({ id: 'agent-9', agent_config: {} })
+    expect(emu.agent('agent-9')).toEqual({ id: 'agent-9', agent_config: {}, provider: 'plivo', format: 'wav' })
   })
 })
 
@@ -259,9 +273,9 @@ describe('agents', () => {
     const record = await create('+15550001111')
     expect(await callJson('POST', '/inbound/setup', { body: { agent_id: 'ghost', phone_number_id: record.id } })).toEqual({
       status: 404,
-      json: { error: 404, message: 'agent not found' }
+      json: { error: 404, message: "Phone number doesn't exist." }
     })
-    const noNumber = { status: 404, json: { error: 404, message: 'phone number not found in database' } }
+    const noNumber = { status: 404, json: { error: 404, message: 'SIP trunk phone number not found in database' } }
     expect(await callJson('POST', '/inbound/unlink', { body: { agent_id: 'agent-1', phone_number_id: 'x' } })).toEqual(noNumber)
     await call('DELETE', `${numbers()}/${record.id}`)
     expect(await callJson('POST', '/inbound/setup', { body: { agent_id: 'agent-1', phone_number_id: record.id } })).toEqual(noNumber)
@@ -281,7 +295,12 @@ describe('agents', () => {
       json: { message: 'success', state: 'updated' }
     })
     await patch({ other: 1 })
-    expect(emu.agent('agent-1')).toEqual({ id: 'agent-1', agent_config: { telephony_provider: 'sip-trunk', other: 1 } })
+    expect(emu.agent('agent-1')).toEqual({
+      id: 'agent-1',
+      agent_config: { telephony_provider: 'sip-trunk', other: 1 },
+      provider: 'sip-trunk',
+      format: 'ulaw'
+    })
     expect((await patch('nope')).status).toBe(422)
     expect(await callJson('PATCH', '/v2/agent/ghost', { body: { agent_config: {} } })).toEqual({
       status: 404,
