@@ -1,15 +1,36 @@
 // Starts the Bolna emulator and prints `BOLNA_EMULATOR_URL=http://127.0.0.1:PORT` (one line) on stdout.
-//   node test/emulator/cli.ts [--port N] [--trunk ID]... [--agent ID]... [--key KEY]
-//        [--lag-ms N] [--latency-ms N] [--rate-limit N] [--duplicates accept|reject]
-// Runs until SIGINT/SIGTERM, then closes the server and every open connection.
+// See USAGE below and README.md. Runs until SIGINT/SIGTERM, then closes the server and every open connection.
 
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { BolnaEmulator } from './bolna-emulator.ts'
-import type { EmulatorOptions } from './bolna-emulator.ts'
+import type { EmulatorOptions, SeedRecord, TrunkSettings } from './bolna-emulator.ts'
 
-const USAGE =
-  'usage: node test/emulator/cli.ts [--port N] [--trunk ID]... [--agent ID]... [--key KEY] ' +
-  '[--lag-ms N] [--latency-ms N] [--rate-limit N] [--duplicates accept|reject]'
+const USAGE = `usage: node test/emulator/cli.ts [options]
+  --port N                       listen port (default: a free one)
+  --key KEY                      API key (default test-key)
+  --trunk ID                     a legacy /sip-trunks trunk (repeatable; default trunk-1 unless --new-trunk)
+  --new-trunk ID                 a /trunk trunk (repeatable)
+  --agent ID                     an agent (repeatable)
+  --seed FILE                    JSON {trunks:[{id, api?, numbers:[{phone_number|e164, name?, agent_id?, destination_key?}]}], agents:[{id, provider?}]}
+  --number TRUNK=NUMBER          a number on TRUNK, visible at once (repeatable; an unknown TRUNK is a new legacy trunk)
+  --lag-ms N                     list lag of new records (default 0)
+  --latency-ms N                 delay before every answer (default 0)
+  --rate-limit N                 requests per minute (default 0 = off)
+  --agent-rate-limit N           requests per minute to /v2/agent/{id} (default 0 = off)
+  --rate-limit-retry-after true|false   Retry-After on rate-limit 429s (default true)
+  --duplicates accept|reject
+  --other-trunk-conflict 409|422
+  --trunk-add-status 201|200
+  --soft-deleted included|omitted
+  --list-shape bare|envelope
+  --legacy-agent-id present|absent
+  --not-found-bodies legacy|generic
+  --forbidden bad-key|not-authorised
+  --forbidden-trunk ID           answer 403 "Not authorised" for this trunk (repeatable)
+  --compression none|gzip|deflate|br
+  --log                          one line per request on stderr: METHOD path -> status
+  -h, --help`
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`)
@@ -22,6 +43,12 @@ function count(flag: string, value: string | undefined): number | undefined {
   return Number(value)
 }
 
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(value)) fail(`--${flag} must be ${allowed.map(a => `'${a}'`).join(' or ')}, got '${value}'`)
+  return value as T
+}
+
 function parseFlags(argv: string[]) {
   try {
     return parseArgs({
@@ -30,13 +57,28 @@ function parseFlags(argv: string[]) {
       allowPositionals: false,
       options: {
         port: { type: 'string' },
-        trunk: { type: 'string', multiple: true },
-        agent: { type: 'string', multiple: true },
         key: { type: 'string' },
+        trunk: { type: 'string', multiple: true },
+        'new-trunk': { type: 'string', multiple: true },
+        agent: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        number: { type: 'string', multiple: true },
         'lag-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
         'rate-limit': { type: 'string' },
+        'agent-rate-limit': { type: 'string' },
+        'rate-limit-retry-after': { type: 'string' },
         duplicates: { type: 'string' },
+        'other-trunk-conflict': { type: 'string' },
+        'trunk-add-status': { type: 'string' },
+        'soft-deleted': { type: 'string' },
+        'list-shape': { type: 'string' },
+        'legacy-agent-id': { type: 'string' },
+        'not-found-bodies': { type: 'string' },
+        forbidden: { type: 'string' },
+        'forbidden-trunk': { type: 'string', multiple: true },
+        compression: { type: 'string' },
+        log: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     }).values
@@ -45,25 +87,33 @@ function parseFlags(argv: string[]) {
   }
 }
 
-function parseOptions(argv: string[]): EmulatorOptions {
-  const values = parseFlags(argv)
-  if (values.help === true) {
-    process.stdout.write(`${USAGE}\n`)
-    process.exit(0)
-  }
-  const duplicates = values.duplicates
-  if (duplicates !== undefined && duplicates !== 'accept' && duplicates !== 'reject') {
-    fail(`--duplicates must be 'accept' or 'reject', got '${duplicates}'`)
-  }
+type Flags = ReturnType<typeof parseFlags>
+
+function parseOptions(values: Flags): EmulatorOptions {
+  const retryAfter = choice('rate-limit-retry-after', values['rate-limit-retry-after'], ['true', 'false'])
+  const addStatus = choice('trunk-add-status', values['trunk-add-status'], ['201', '200'])
   return {
     port: count('port', values.port),
-    trunks: values.trunk,
-    agents: values.agent,
     apiKey: values.key,
+    trunks: values.trunk,
+    newTrunks: values['new-trunk'],
+    agents: values.agent,
     listLagMs: count('lag-ms', values['lag-ms']),
     latencyMs: count('latency-ms', values['latency-ms']),
     rateLimitPerMinute: count('rate-limit', values['rate-limit']),
-    duplicates
+    agentRateLimitPerMinute: count('agent-rate-limit', values['agent-rate-limit']),
+    rateLimitRetryAfter: retryAfter === undefined ? undefined : retryAfter === 'true',
+    duplicates: choice('duplicates', values.duplicates, ['accept', 'reject']),
+    otherTrunkConflict: choice('other-trunk-conflict', values['other-trunk-conflict'], ['409', '422']),
+    trunkAddStatus: addStatus === undefined ? undefined : addStatus === '201' ? 201 : 200,
+    softDeleted: choice('soft-deleted', values['soft-deleted'], ['included', 'omitted']),
+    listShape: choice('list-shape', values['list-shape'], ['bare', 'envelope']),
+    legacyAgentId: choice('legacy-agent-id', values['legacy-agent-id'], ['present', 'absent']),
+    notFoundBodies: choice('not-found-bodies', values['not-found-bodies'], ['legacy', 'generic']),
+    forbidden: choice('forbidden', values.forbidden, ['bad-key', 'not-authorised']),
+    forbiddenTrunks: values['forbidden-trunk'],
+    compression: choice('compression', values.compression, ['none', 'gzip', 'deflate', 'br']),
+    onRequest: values.log === true ? entry => process.stderr.write(`${entry.method} ${entry.path} -> ${entry.status}\n`) : undefined
   }
 }
 
@@ -72,7 +122,55 @@ function defined(opts: EmulatorOptions): EmulatorOptions {
   return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as EmulatorOptions
 }
 
-const emulator = new BolnaEmulator(defined(parseOptions(process.argv.slice(2))))
+interface SeedFile {
+  trunks?: Array<TrunkSettings & { id: string; numbers?: SeedRecord[] }>
+  agents?: Array<{ id: string; provider?: string; name?: string }>
+}
+
+function readSeedFile(file: string): SeedFile {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    fail(`--seed ${file}: ${(err as Error).message}`)
+  }
+  const isList = (v: unknown): v is Array<Record<string, unknown>> =>
+    Array.isArray(v) && v.every(x => typeof x === 'object' && x !== null && typeof (x as { id?: unknown }).id === 'string')
+  const seed = parsed as Record<string, unknown>
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(`--seed ${file}: expected a JSON object`)
+  if (seed.trunks !== undefined && !isList(seed.trunks)) fail(`--seed ${file}: trunks must be a list of objects with an id`)
+  if (seed.agents !== undefined && !isList(seed.agents)) fail(`--seed ${file}: agents must be a list of objects with an id`)
+  return parsed as SeedFile
+}
+
+function seedState(emulator: BolnaEmulator, values: Flags): void {
+  if (values.seed !== undefined) {
+    const file = readSeedFile(values.seed)
+    for (const { id, ...settings } of file.agents ?? []) emulator.addAgent(id, settings)
+    for (const { id, numbers, ...settings } of file.trunks ?? []) {
+      emulator.addTrunk(id, settings)
+      for (const n of numbers ?? []) emulator.seed(id, n)
+    }
+  }
+  for (const spec of values.number ?? []) {
+    const at = spec.lastIndexOf('=')
+    if (at <= 0 || at === spec.length - 1) fail(`--number must be TRUNK=NUMBER, got '${spec}'`)
+    emulator.seed(spec.slice(0, at), { phone_number: spec.slice(at + 1) })
+  }
+}
+
+const values = parseFlags(process.argv.slice(2))
+if (values.help === true) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+let emulator: BolnaEmulator
+try {
+  emulator = new BolnaEmulator(defined(parseOptions(values)))
+  seedState(emulator, values)
+} catch (err) {
+  fail((err as Error).message)
+}
 const url = await emulator.start()
 process.stdout.write(`BOLNA_EMULATOR_URL=${url}\n`)
 
