@@ -12,10 +12,10 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3243);
-/* harmony import */ var libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3834);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9691);
-/* harmony import */ var _bolna_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7700);
-/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3387);
+/* harmony import */ var _bolna_paths_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8688);
+/* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9521);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2947);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8992);
 
 
@@ -29,6 +29,8 @@ const text = (max) => zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({ error
     .max(max, `must be at most ${max} characters`)
     .refine(_text_js__WEBPACK_IMPORTED_MODULE_4__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_4__/* .ONE_LINE */ .St);
 const flag = zod__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY({ error: 'must be true or false' });
+const api = zod__WEBPACK_IMPORTED_MODULE_3__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
+const agentId = text(200).refine(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
 const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
     phone_number: zod__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP({
         error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
@@ -36,22 +38,23 @@ const numberEntry = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
         .transform(value => value.trim()),
     name: text(255).optional(),
     e164_check_enabled: flag.optional(),
-    agent_id: text(200)
-        .refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."')
-        .optional()
+    destination_key: text(64).regex(_phone_js__WEBPACK_IMPORTED_MODULE_6__/* .DESTINATION_KEY */ .PU, 'must have no spaces (the called number as your carrier sends it)').optional(),
+    // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
+    agent_id: agentId.nullable().optional()
 });
 const fileSchema = zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
     version: zod__WEBPACK_IMPORTED_MODULE_3__/* .literal */ .euz(1, { error: 'must be 1' }),
-    defaults: zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({ e164_check_enabled: flag.optional() }).optional(),
+    defaults: zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({ api: api.optional(), e164_check_enabled: flag.optional() }).optional(),
     trunks: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_3__/* .strictObject */ .rej({
-        trunk_id: text(200).refine(value => !(0,_bolna_api_js__WEBPACK_IMPORTED_MODULE_2__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."'),
+        trunk_id: text(200).refine(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."'),
+        api: api.optional(),
         prune: flag.optional(),
         numbers: zod__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
     }), { error: 'must be a list of trunks' })
         .min(1, 'must list at least one trunk')
 });
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
-async function readNumbersFile(path, apiKey) {
+async function readNumbersFile(path, secrets, defaultApi) {
     let source;
     try {
         source = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8');
@@ -61,11 +64,11 @@ async function readNumbersFile(path, apiKey) {
         const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable');
         return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] };
     }
-    if (apiKey.length >= 8 && source.includes(apiKey)) {
+    if (secrets.foundIn(source)) {
         // Not echoed: every line that holds it would repeat the key in the log.
         return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] };
     }
-    return parseNumbersFile(source);
+    return parseNumbersFile(source, defaultApi);
 }
 /**
  * Parses and checks the file. The common case, a clean file, is read with js-yaml, which is
@@ -73,7 +76,7 @@ async function readNumbersFile(path, apiKey) {
  * line, is loaded only to report problems, and for files with anchors, aliases or tags (whose
  * aliases it caps: no "billion laughs").
  */
-async function parseNumbersFile(source) {
+async function parseNumbersFile(source, defaultApi = 'sip-trunks') {
     let positions;
     let value = quickLoad(source);
     if (value === FAILED) {
@@ -82,7 +85,7 @@ async function parseNumbersFile(source) {
             return { ok: false, problems: positions.problems };
         value = positions.value;
     }
-    const checked = checkFile(value);
+    const checked = checkFile(value, defaultApi);
     if ('desired' in checked)
         return { ok: true, desired: checked.desired };
     positions ??= await readPositions(source);
@@ -142,17 +145,17 @@ async function readPositions(source) {
  * The whole file against the schema, and the number rules on every entry whose number
  * reads as text: all problems at once, not the shape's first and the numbers' next time.
  */
-function checkFile(value) {
+function checkFile(value, defaultApi) {
     const parsed = fileSchema.safeParse(value);
     if (parsed.success)
-        return checkNumbers(parsed.data);
+        return checkNumbers(parsed.data, defaultApi);
     const shape = parsed.error.issues.flatMap((issue) => {
         const path = issue.path.filter((p) => typeof p !== 'symbol');
         if (issue.code !== 'unrecognized_keys')
             return [{ path, message: `${describe(path)} ${issue.message}` }];
         return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }));
     });
-    const numbers = checkNumbers(looseShape(value));
+    const numbers = checkNumbers(looseShape(value), defaultApi);
     return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] };
 }
 /** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
@@ -161,13 +164,16 @@ function looseShape(value) {
     const flagOf = (v) => (typeof v === 'boolean' ? v : undefined);
     const fields = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
     const list = (v) => (Array.isArray(v) ? v : []);
+    const apiOf = (v) => (_bolna_port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_API_NAMES */ .R2.includes(v) ? v : undefined);
     const root = fields(value);
     return {
-        defaults: { e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
+        defaults: { api: apiOf(fields(root.defaults).api), e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
         trunks: list(root.trunks).map(trunk => ({
             trunk_id: text(fields(trunk).trunk_id),
+            api: apiOf(fields(trunk).api),
             numbers: list(fields(trunk).numbers).map(entry => ({
                 phone_number: text(fields(entry).phone_number)?.trim(),
+                destination_key: text(fields(entry).destination_key),
                 e164_check_enabled: flagOf(fields(entry).e164_check_enabled)
             }))
         }))
@@ -177,19 +183,20 @@ function allowedKeys(path) {
     if (path.length === 0)
         return Object.keys(fileSchema.shape);
     if (path[0] === 'defaults')
-        return ['e164_check_enabled'];
+        return ['api', 'e164_check_enabled'];
     if (path.length === 2)
-        return ['trunk_id', 'prune', 'numbers'];
+        return ['trunk_id', 'api', 'prune', 'numbers'];
     return Object.keys(numberEntry.shape);
 }
 /** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
-function checkNumbers(file) {
+function checkNumbers(file, defaultApi) {
     const findings = [];
     const seen = new Map();
     const trunksSeen = new Map();
     const desired = { trunks: [] };
     file.trunks.forEach((trunk, t) => {
         const trunkId = trunk.trunk_id ?? '';
+        const api = trunk.api ?? file.defaults?.api ?? defaultApi;
         const first = trunksSeen.get(trunkId);
         if (trunk.trunk_id !== undefined && first !== undefined) {
             findings.push({
@@ -201,19 +208,26 @@ function checkNumbers(file) {
         trunksSeen.set(trunkId, t);
         const numbers = [];
         trunk.numbers.forEach((entry, n) => {
-            const phoneNumber = entry.phone_number;
-            if (phoneNumber === undefined)
+            const written = entry.phone_number;
+            if (written === undefined)
                 return;
             const path = ['trunks', t, 'numbers', n, 'phone_number'];
-            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(phoneNumber)}`;
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(written)}`;
+            if (entry.destination_key !== undefined && !_bolna_port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_APIS */ .R1[api].destinationKey) {
+                findings.push({
+                    path: ['trunks', t, 'numbers', n, 'destination_key'],
+                    message: `trunks[${t}].numbers[${n}].destination_key applies only to trunks with api: trunk; Bolna's ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_APIS */ .R1[api].title} has no such field`
+                });
+            }
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const problem = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .phoneNumberProblem */ .l_)(phoneNumber) ?? (e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .e164Problem */ .qq)(phoneNumber) : undefined) ?? impossibleNumber(phoneNumber);
-            if (problem) {
+            const parsed = (0,_phone_js__WEBPACK_IMPORTED_MODULE_6__/* .parsePhoneNumber */ .lq)(written);
+            const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_6__/* .e164CheckProblem */ .CN)(written) : undefined;
+            if (problem || !('number' in parsed)) {
                 findings.push({ path, message: `${where} ${problem}` });
                 return;
             }
-            const digits = (0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(phoneNumber);
-            const earlier = seen.get(digits);
+            const { e164, withPlus } = parsed.number;
+            const earlier = seen.get(e164);
             if (earlier) {
                 const again = earlier.trunkId === trunkId
                     ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunkId)}`
@@ -221,19 +235,20 @@ function checkNumbers(file) {
                 findings.push({ path, message: `${where} ${again}`, first: earlier.path });
                 return;
             }
-            seen.set(digits, { trunkId, path });
-            numbers.push({ phoneNumber, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id });
+            seen.set(e164, { trunkId, path });
+            numbers.push({
+                written,
+                e164,
+                withPlus,
+                name: entry.name,
+                e164CheckEnabled,
+                ...(entry.destination_key !== undefined && { destinationKey: entry.destination_key }),
+                ...(entry.agent_id !== undefined && { agentId: entry.agent_id })
+            });
         });
-        desired.trunks.push({ trunkId, prune: trunk.prune ?? false, numbers });
+        desired.trunks.push({ trunk: { id: trunkId, api }, prune: trunk.prune ?? false, numbers });
     });
     return findings.length > 0 ? { findings } : { desired };
-}
-/** libphonenumber's length rules for the number's country (read as +<digits>). */
-function impossibleNumber(phoneNumber) {
-    const parsed = (0,libphonenumber_js_min__WEBPACK_IMPORTED_MODULE_6__/* .parsePhoneNumber */ .l)(`+${(0,_phone_js__WEBPACK_IMPORTED_MODULE_5__/* .digitsOf */ .C3)(phoneNumber)}`);
-    if (parsed?.isPossible())
-        return undefined;
-    return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")';
 }
 function nodeRange(doc, path) {
     const node = path.length === 0 ? doc.contents : doc.getIn(path, true);

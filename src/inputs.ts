@@ -1,45 +1,40 @@
 import * as core from '@actions/core'
 import { z } from 'zod'
-import { isDotSegment } from './bolna/api.js'
-import { e164Problem, phoneNumberProblem } from './phone.js'
+import type { ConnectionSettings } from './bolna/connect.js'
+import { isDotSegment } from './bolna/paths.js'
+import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
+import type { TrunkApi } from './bolna/port.js'
+import { DESTINATION_KEY, e164CheckProblem, parsePhoneNumber } from './phone.js'
+import type { DesiredNumber, DesiredState, DesiredTrunk } from './plan.js'
+import { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE } from './text.js'
 
 /** Every input, validated and typed, before the first request (cf. actions/checkout's input-helper). */
 export type Settings = SingleNumberSettings | NumbersFileSettings
 
-interface ConnectionSettings {
-  token: string
-  apiBaseUrl: URL
-  timeoutMs: number
-  maxRetries: number
-  requestsPerMinute: number
-  /** How long a number just added may take to show in the list or to be mappable. */
-  settleMs: number
+interface CommonSettings extends ConnectionSettings {
   dryRun: boolean
-}
-
-export interface AgentSettings {
-  agentId?: string
+  /** Switch every agent mapped in this run to its trunk's telephony provider. */
   setAgentTelephony: boolean
+  /** Requests in flight at once. */
+  concurrency: number
+  /** The API family of trunks that do not name one. */
+  trunkApi: TrunkApi
+  /** A plan removing more numbers (unlisted or duplicate records) fails before any write. */
+  maxDeletes: number
 }
 
-export interface SingleNumberSettings extends ConnectionSettings, AgentSettings {
+/** Single mode is a one-entry plan: one trunk, one number. */
+export interface SingleNumberSettings extends CommonSettings {
   mode: 'single'
-  trunkId: string
-  phoneNumber: string
-  name?: string
-  e164CheckEnabled: boolean
+  desired: DesiredState & { trunks: [DesiredTrunk & { numbers: [DesiredNumber] }] }
   ifExists: 'skip' | 'fail'
 }
 
-export interface NumbersFileSettings extends ConnectionSettings {
+export interface NumbersFileSettings extends CommonSettings {
   mode: 'file'
-  /** Switch every agent a number was mapped to in this run to the SIP trunk. */
-  setAgentTelephony: boolean
   numbersFile: string
   prune: boolean
-  maxDeletes: number
-  concurrency: number
   failOnDrift: boolean
   prComment: boolean
   githubToken: string
@@ -55,7 +50,6 @@ export type InputReader = (name: string) => string
 const YAML_TRUE = ['true', 'True', 'TRUE']
 const YAML_FALSE = ['false', 'False', 'FALSE']
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
-const MIN_SECRET_LENGTH = 8
 const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/
 
 const boolean = z.string().transform((value, ctx) => {
@@ -79,10 +73,14 @@ const singleLine = (max: number) => z.string().max(max, `must be at most ${max} 
 
 const id = singleLine(200).refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)')
 
-const phoneNumber = z.string().superRefine((value, ctx) => {
-  const problem = phoneNumberProblem(value)
-  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+const phoneNumber = z.string().transform((value, ctx) => {
+  const parsed = parsePhoneNumber(value)
+  if ('number' in parsed) return parsed.number
+  ctx.addIssue({ code: 'custom', message: parsed.problem })
+  return z.NEVER
 })
+
+const destinationKey = z.string().regex(DESTINATION_KEY, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)')
 
 const apiBaseUrl = z.string().transform((value, ctx) => {
   let url: URL
@@ -151,31 +149,34 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   concurrency: '4',
   requests_per_minute: '900',
   fail_on_drift: 'false',
-  pr_comment: 'true'
+  pr_comment: 'true',
+  trunk_api: 'sip-trunks'
 }
 
-/** The secrets the step was given, for a last redaction of any failure message. */
-export function secretInputs(read: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): string[] {
-  return [read('token'), (env.BOLNA_API_KEY ?? '').trim(), read('github_token')].filter(Boolean)
+/** The secrets the step was given, read before anything else so that any failure can be redacted. */
+export function secretInputs(read: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Secrets {
+  return new Secrets([read('token') || (env.BOLNA_API_KEY ?? '').trim(), read('github_token')])
 }
 
 /**
- * Turns the inputs into Settings. The API key is masked before anything else
- * is read, so no later log line can show it.
+ * Turns the inputs into Settings. The secrets are masked before anything else is read, so
+ * no later log line can show them.
  */
 export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
   const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim()
+  const secrets = secretInputs(readInput, env)
+  secrets.mask()
   const read: InputReader = name => {
     const value = readInput(name) || INPUT_DEFAULTS[name] || ''
     // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
-    if (name !== 'token' && token.length >= MIN_SECRET_LENGTH && value.includes(token)) {
-      throw new InputError(`Input "${name}" contains the Bolna API key; pass the key only as "token" (and consider rotating it).`)
+    if (name !== 'token' && name !== 'github_token' && secrets.foundIn(value)) {
+      throw new InputError(
+        `Input "${name}" contains a secret (the Bolna API key or the GitHub token); pass the key only as "token" (and consider rotating it).`
+      )
     }
     return value
   }
-  if (token) core.setSecret(token)
   const githubToken = read('github_token')
-  if (githubToken) core.setSecret(githubToken)
   if (!token) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
     throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.')
@@ -187,59 +188,66 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     )
   }
 
-  const connection: ConnectionSettings = {
+  const common: CommonSettings = {
     token,
     apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
     timeoutMs: parse(read, 'timeout_seconds', number(1, 600, 'number')) * 1000,
     maxRetries: parse(read, 'max_retries', number(0, 10, 'integer')),
     requestsPerMinute: parse(read, 'requests_per_minute', number(0, 100_000, 'integer')),
     settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
-    dryRun: parse(read, 'dry_run', boolean)
+    dryRun: parse(read, 'dry_run', boolean),
+    setAgentTelephony: parse(read, 'set_agent_telephony', boolean),
+    concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
+    trunkApi: parse(read, 'trunk_api', oneOf(...(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]]))),
+    maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer'))
   }
 
   // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
   const fileOptions = {
     prune: parse(read, 'prune', boolean),
-    maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-    concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
     failOnDrift: parse(read, 'fail_on_drift', boolean),
-    prComment: parse(read, 'pr_comment', boolean),
-    setAgentTelephony: parse(read, 'set_agent_telephony', boolean)
+    prComment: parse(read, 'pr_comment', boolean)
   }
   const e164CheckEnabled = parse(read, 'e164_check_enabled', boolean)
   const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))
 
   const numbersFile = read('numbers_file')
   if (numbersFile) {
-    for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id']) {
+    for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id', 'destination_key']) {
       if (read(single)) {
         throw new InputError(`Input "${single}" must be empty when "numbers_file" is set: a numbers file lists its own trunks and numbers.`)
       }
     }
-    return { ...connection, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken }
+    return { ...common, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken }
   }
 
   if (!read('trunk_id') || !read('phone_number')) {
     const missing = read('trunk_id') ? 'phone_number' : 'trunk_id'
     throw new InputError(`Input "${missing}" is required (or set "numbers_file" to manage a file of numbers).`)
   }
-  const settings: SingleNumberSettings = {
-    ...connection,
-    mode: 'single',
-    trunkId: parse(read, 'trunk_id', id),
-    phoneNumber: parse(read, 'phone_number', phoneNumber),
+  const trunk = { id: parse(read, 'trunk_id', id), api: common.trunkApi }
+  const written = read('phone_number')
+  const { e164, withPlus } = parse(read, 'phone_number', phoneNumber)
+  const want: DesiredNumber = {
+    written,
+    e164,
+    withPlus,
     name: optional(read, 'name', singleLine(255)),
     e164CheckEnabled,
-    ifExists,
-    agentId: optional(read, 'agent_id', id),
-    setAgentTelephony: fileOptions.setAgentTelephony
+    destinationKey: optional(read, 'destination_key', destinationKey),
+    agentId: optional(read, 'agent_id', id)
   }
-  if (settings.e164CheckEnabled) {
-    const problem = e164Problem(settings.phoneNumber)
-    if (problem) throw new InputError(`Input "phone_number" ${problem} (got ${JSON.stringify(settings.phoneNumber)}).`)
+  if (e164CheckEnabled) {
+    const problem = e164CheckProblem(written)
+    if (problem) throw new InputError(`Input "phone_number" ${problem} (got ${JSON.stringify(written)}).`)
   }
-  if (settings.setAgentTelephony && !settings.agentId) {
-    throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the SIP trunk.')
+  if (want.destinationKey !== undefined && !TRUNK_APIS[trunk.api].destinationKey) {
+    throw new InputError(
+      `Input "destination_key" applies only to trunk_api: trunk; Bolna's ${TRUNK_APIS[trunk.api].title} has no such field (trunk_api is "${trunk.api}").`
+    )
   }
-  return settings
+  if (common.setAgentTelephony && !want.agentId) {
+    throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.')
+  }
+  return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists }
 }

@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { CORE_SCHEMA, load } from 'js-yaml'
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import type { Document } from 'yaml'
 import { z } from 'zod'
-import { isDotSegment } from './bolna/api.js'
-import { digitsOf, e164Problem, phoneNumberProblem } from './phone.js'
+import { isDotSegment } from './bolna/paths.js'
+import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
+import type { TrunkApi } from './bolna/port.js'
+import { DESTINATION_KEY, e164CheckProblem, parsePhoneNumber } from './phone.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
+import type { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE, quote } from './text.js'
 
 /** One problem in the numbers file, on the line the user must fix. */
@@ -23,6 +25,8 @@ const text = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine(isOneLine, ONE_LINE)
 const flag = z.boolean({ error: 'must be true or false' })
+const api = z.enum(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]], { error: `must be one of: ${TRUNK_API_NAMES.join(', ')}` })
+const agentId = text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."')
 
 const numberEntry = z.strictObject({
   phone_number: z
@@ -33,18 +37,19 @@ const numberEntry = z.strictObject({
     .transform(value => value.trim()),
   name: text(255).optional(),
   e164_check_enabled: flag.optional(),
-  agent_id: text(200)
-    .refine(value => !isDotSegment(value), 'cannot be "." or ".."')
-    .optional()
+  destination_key: text(64).regex(DESTINATION_KEY, 'must have no spaces (the called number as your carrier sends it)').optional(),
+  // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
+  agent_id: agentId.nullable().optional()
 })
 
 const fileSchema = z.strictObject({
   version: z.literal(1, { error: 'must be 1' }),
-  defaults: z.strictObject({ e164_check_enabled: flag.optional() }).optional(),
+  defaults: z.strictObject({ api: api.optional(), e164_check_enabled: flag.optional() }).optional(),
   trunks: z
     .array(
       z.strictObject({
         trunk_id: text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."'),
+        api: api.optional(),
         prune: flag.optional(),
         numbers: z.array(numberEntry, { error: 'must be a list of numbers' })
       }),
@@ -54,7 +59,7 @@ const fileSchema = z.strictObject({
 })
 
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
-export async function readNumbersFile(path: string, apiKey: string): Promise<NumbersFileResult> {
+export async function readNumbersFile(path: string, secrets: Secrets, defaultApi: TrunkApi): Promise<NumbersFileResult> {
   let source: string
   try {
     source = await readFile(path, 'utf8')
@@ -63,11 +68,11 @@ export async function readNumbersFile(path: string, apiKey: string): Promise<Num
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')
     return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] }
   }
-  if (apiKey.length >= 8 && source.includes(apiKey)) {
+  if (secrets.foundIn(source)) {
     // Not echoed: every line that holds it would repeat the key in the log.
     return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] }
   }
-  return parseNumbersFile(source)
+  return parseNumbersFile(source, defaultApi)
 }
 
 type Path = (string | number)[]
@@ -88,7 +93,7 @@ interface Finding {
  * line, is loaded only to report problems, and for files with anchors, aliases or tags (whose
  * aliases it caps: no "billion laughs").
  */
-export async function parseNumbersFile(source: string): Promise<NumbersFileResult> {
+export async function parseNumbersFile(source: string, defaultApi: TrunkApi = 'sip-trunks'): Promise<NumbersFileResult> {
   let positions: Positions | undefined
   let value = quickLoad(source)
   if (value === FAILED) {
@@ -96,7 +101,7 @@ export async function parseNumbersFile(source: string): Promise<NumbersFileResul
     if ('problems' in positions) return { ok: false, problems: positions.problems }
     value = positions.value
   }
-  const checked = checkFile(value)
+  const checked = checkFile(value, defaultApi)
   if ('desired' in checked) return { ok: true, desired: checked.desired }
   positions ??= await readPositions(source)
   if ('problems' in positions) return { ok: false, problems: positions.problems }
@@ -155,15 +160,15 @@ async function readPositions(source: string): Promise<Positions> {
  * The whole file against the schema, and the number rules on every entry whose number
  * reads as text: all problems at once, not the shape's first and the numbers' next time.
  */
-function checkFile(value: unknown): { desired: DesiredState } | { findings: Finding[] } {
+function checkFile(value: unknown, defaultApi: TrunkApi): { desired: DesiredState } | { findings: Finding[] } {
   const parsed = fileSchema.safeParse(value)
-  if (parsed.success) return checkNumbers(parsed.data)
+  if (parsed.success) return checkNumbers(parsed.data, defaultApi)
   const shape = parsed.error.issues.flatMap((issue): Finding[] => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
     if (issue.code !== 'unrecognized_keys') return [{ path, message: `${describe(path)} ${issue.message}` }]
     return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }))
   })
-  const numbers = checkNumbers(looseShape(value))
+  const numbers = checkNumbers(looseShape(value), defaultApi)
   return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] }
 }
 
@@ -173,13 +178,16 @@ function looseShape(value: unknown): NumbersShape {
   const flagOf = (v: unknown) => (typeof v === 'boolean' ? v : undefined)
   const fields = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
   const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [])
+  const apiOf = (v: unknown) => ((TRUNK_API_NAMES as unknown[]).includes(v) ? (v as TrunkApi) : undefined)
   const root = fields(value)
   return {
-    defaults: { e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
+    defaults: { api: apiOf(fields(root.defaults).api), e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
     trunks: list(root.trunks).map(trunk => ({
       trunk_id: text(fields(trunk).trunk_id),
+      api: apiOf(fields(trunk).api),
       numbers: list(fields(trunk).numbers).map(entry => ({
         phone_number: text(fields(entry).phone_number)?.trim(),
+        destination_key: text(fields(entry).destination_key),
         e164_check_enabled: flagOf(fields(entry).e164_check_enabled)
       }))
     }))
@@ -188,29 +196,31 @@ function looseShape(value: unknown): NumbersShape {
 
 /** What the number rules need to know of a file. */
 interface NumbersShape {
-  defaults?: { e164_check_enabled?: boolean }
+  defaults?: { api?: TrunkApi; e164_check_enabled?: boolean }
   trunks: {
     trunk_id?: string
+    api?: TrunkApi
     prune?: boolean
-    numbers: { phone_number?: string; name?: string; e164_check_enabled?: boolean; agent_id?: string }[]
+    numbers: { phone_number?: string; name?: string; e164_check_enabled?: boolean; destination_key?: string; agent_id?: string | null }[]
   }[]
 }
 
 function allowedKeys(path: Path): string[] {
   if (path.length === 0) return Object.keys(fileSchema.shape)
-  if (path[0] === 'defaults') return ['e164_check_enabled']
-  if (path.length === 2) return ['trunk_id', 'prune', 'numbers']
+  if (path[0] === 'defaults') return ['api', 'e164_check_enabled']
+  if (path.length === 2) return ['trunk_id', 'api', 'prune', 'numbers']
   return Object.keys(numberEntry.shape)
 }
 
 /** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
-function checkNumbers(file: NumbersShape): { desired: DesiredState } | { findings: Finding[] } {
+function checkNumbers(file: NumbersShape, defaultApi: TrunkApi): { desired: DesiredState } | { findings: Finding[] } {
   const findings: Finding[] = []
   const seen = new Map<string, { trunkId: string; path: Path }>()
   const trunksSeen = new Map<string, number>()
   const desired: DesiredState = { trunks: [] }
   file.trunks.forEach((trunk, t) => {
     const trunkId = trunk.trunk_id ?? ''
+    const api = trunk.api ?? file.defaults?.api ?? defaultApi
     const first = trunksSeen.get(trunkId)
     if (trunk.trunk_id !== undefined && first !== undefined) {
       findings.push({
@@ -222,18 +232,25 @@ function checkNumbers(file: NumbersShape): { desired: DesiredState } | { finding
     trunksSeen.set(trunkId, t)
     const numbers: DesiredNumber[] = []
     trunk.numbers.forEach((entry, n) => {
-      const phoneNumber = entry.phone_number
-      if (phoneNumber === undefined) return
+      const written = entry.phone_number
+      if (written === undefined) return
       const path = ['trunks', t, 'numbers', n, 'phone_number']
-      const where = `trunks[${t}].numbers[${n}].phone_number ${quote(phoneNumber)}`
+      const where = `trunks[${t}].numbers[${n}].phone_number ${quote(written)}`
+      if (entry.destination_key !== undefined && !TRUNK_APIS[api].destinationKey) {
+        findings.push({
+          path: ['trunks', t, 'numbers', n, 'destination_key'],
+          message: `trunks[${t}].numbers[${n}].destination_key applies only to trunks with api: trunk; Bolna's ${TRUNK_APIS[api].title} has no such field`
+        })
+      }
       const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false
-      const problem = phoneNumberProblem(phoneNumber) ?? (e164CheckEnabled ? e164Problem(phoneNumber) : undefined) ?? impossibleNumber(phoneNumber)
-      if (problem) {
+      const parsed = parsePhoneNumber(written)
+      const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? e164CheckProblem(written) : undefined
+      if (problem || !('number' in parsed)) {
         findings.push({ path, message: `${where} ${problem}` })
         return
       }
-      const digits = digitsOf(phoneNumber)
-      const earlier = seen.get(digits)
+      const { e164, withPlus } = parsed.number
+      const earlier = seen.get(e164)
       if (earlier) {
         const again =
           earlier.trunkId === trunkId
@@ -242,19 +259,20 @@ function checkNumbers(file: NumbersShape): { desired: DesiredState } | { finding
         findings.push({ path, message: `${where} ${again}`, first: earlier.path })
         return
       }
-      seen.set(digits, { trunkId, path })
-      numbers.push({ phoneNumber, digits, name: entry.name, e164CheckEnabled, agentId: entry.agent_id })
+      seen.set(e164, { trunkId, path })
+      numbers.push({
+        written,
+        e164,
+        withPlus,
+        name: entry.name,
+        e164CheckEnabled,
+        ...(entry.destination_key !== undefined && { destinationKey: entry.destination_key }),
+        ...(entry.agent_id !== undefined && { agentId: entry.agent_id })
+      })
     })
-    desired.trunks.push({ trunkId, prune: trunk.prune ?? false, numbers })
+    desired.trunks.push({ trunk: { id: trunkId, api }, prune: trunk.prune ?? false, numbers })
   })
   return findings.length > 0 ? { findings } : { desired }
-}
-
-/** libphonenumber's length rules for the number's country (read as +<digits>). */
-function impossibleNumber(phoneNumber: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(`+${digitsOf(phoneNumber)}`)
-  if (parsed?.isPossible()) return undefined
-  return 'is not a possible phone number: it needs a country code and a subscriber number of the right length (e.g. "919876543210" or "+14155550123")'
 }
 
 function nodeRange(doc: Document, path: Path): readonly number[] | null | undefined {

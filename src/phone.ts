@@ -1,34 +1,47 @@
-/**
- * Phone-number rules. A number's identity is its digits: `+91 98765-43210`,
- * `919876543210` and `+919876543210` are one DID. What is sent to Bolna is the
- * number as the user wrote it (trimmed), since Bolna stores it exactly as sent.
- */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 
-/** The digits that identify a number. */
-export function digitsOf(phoneNumber: string): string {
-  return phoneNumber.replace(/\D/g, '')
+/**
+ * Phone-number rules, one set for both modes. A number is written with its country code, and
+ * its identity is its E.164 form: `+1 415 555 0100` and `14155550100` are the same line.
+ * Bolna stores the string exactly as sent and matches inbound calls only with or without a
+ * leading "+", so the action sends digits only (bolna/*.ts decide the spelling per family).
+ */
+export interface PhoneNumber {
+  /** "+", the country code and the subscriber number. */
+  e164: string
+  /** The user wrote a leading "+". */
+  withPlus: boolean
 }
 
-const WRITTEN_FORM = /^\+?[0-9][0-9 ().-]*$/
+const WRITTEN_FORM = /^\+?[0-9(][0-9 ().-]*$/
 const MIN_DIGITS = 7
 const MAX_DIGITS = 15
-const E164 = /^\+[1-9]\d{6,14}$/
 
-/** Why the number cannot be a DID, or undefined when it can. */
-export function phoneNumberProblem(phoneNumber: string): string | undefined {
-  if (!phoneNumber) return 'is empty'
-  if (!WRITTEN_FORM.test(phoneNumber)) {
-    return 'may hold only digits, an optional leading +, spaces, dashes, dots and parentheses'
+export const INTERNATIONAL_HINT = 'write it in international form, country code first, e.g. "+14155550123" or "919876543210"'
+
+/** The number, or why it cannot be a DID. */
+export function parsePhoneNumber(written: string): { number: PhoneNumber } | { problem: string } {
+  if (!written) return { problem: 'is empty' }
+  if (!WRITTEN_FORM.test(written)) {
+    return { problem: 'may hold only digits, an optional leading +, spaces, dashes, dots and parentheses' }
   }
-  const count = digitsOf(phoneNumber).length
-  if (count < MIN_DIGITS || count > MAX_DIGITS) {
-    return `has ${count} digits; a phone number has ${MIN_DIGITS} to ${MAX_DIGITS}`
+  const digits = written.replace(/\D/g, '')
+  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) {
+    return { problem: `has ${digits.length} digits; a phone number in international form has ${MIN_DIGITS} to ${MAX_DIGITS}` }
   }
-  return undefined
+  // Read as international whether or not a "+" was written: a number must carry its country code.
+  const parsed = parsePhoneNumberFromString(`+${digits}`)
+  if (!parsed?.isPossible()) {
+    return { problem: `is not a possible phone number with a country code (a national number such as "(415) 555-0123" needs one): ${INTERNATIONAL_HINT}` }
+  }
+  return { number: { e164: parsed.number, withPlus: written.startsWith('+') } }
 }
 
-/** Why the number is not E.164, or undefined when it is. */
-export function e164Problem(phoneNumber: string): string | undefined {
-  if (E164.test(phoneNumber)) return undefined
-  return 'is not in E.164 format, which e164_check_enabled requires: "+", the country code and the subscriber number, 7 to 15 digits with no spaces or dashes (e.g. +919876543210)'
+/** Why the number cannot be sent with e164_check_enabled (Bolna then enforces E.164), or undefined. */
+export function e164CheckProblem(written: string): string | undefined {
+  if (written.startsWith('+')) return undefined
+  return 'must start with "+" when e164_check_enabled is true: Bolna then enforces E.164 ("+", the country code and the number, e.g. "+919876543210")'
 }
+
+/** What the carrier puts in the SIP Request-URI (`/trunk` only): one token, no spaces. */
+export const DESTINATION_KEY = /^\S{1,64}$/

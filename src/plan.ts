@@ -1,17 +1,24 @@
-import type { PhoneNumberRecord } from './bolna/api.js'
-import { digitsOf } from './phone.js'
+import { TRUNK_APIS } from './bolna/port.js'
+import type { AgentOnNumber, TrunkNumber, TrunkRef } from './bolna/port.js'
 
 /** A number as the numbers file (or the single-number inputs) wants it. */
 export interface DesiredNumber {
-  phoneNumber: string
-  digits: string
+  /** As the user wrote it. */
+  written: string
+  /** Its identity. */
+  e164: string
+  /** The user wrote a leading "+" (legacy trunks store it so). */
+  withPlus: boolean
   name?: string
   e164CheckEnabled: boolean
-  agentId?: string
+  /** `/trunk` only. */
+  destinationKey?: string
+  /** The agent to answer it; null: no agent; undefined: leave the mapping as it is. */
+  agentId?: string | null
 }
 
 export interface DesiredTrunk {
-  trunkId: string
+  trunk: TrunkRef
   /** The file allows this trunk to lose numbers it does not list. */
   prune: boolean
   numbers: DesiredNumber[]
@@ -21,29 +28,50 @@ export interface DesiredState {
   trunks: DesiredTrunk[]
 }
 
-/** An agent mapping that must change; `from` is the agent that answers today, if any. */
+/** What each trunk holds, by trunk id. */
+export type ActualState = ReadonlyMap<string, readonly TrunkNumber[]>
+
+/** An agent mapping that must change; `from` is what Bolna shows today. */
 export interface AgentChange {
-  from: string | null
-  to: string
+  from: AgentOnNumber
+  to: string | null
+}
+
+/** A field where Bolna holds something else and no endpoint changes it. */
+export interface Difference {
+  field: 'name' | 'destination_key'
+  bolna: string | null
+  file: string
 }
 
 export type Change =
-  | { action: 'add'; trunkId: string; want: DesiredNumber; agent?: AgentChange }
-  | { action: 'keep'; trunkId: string; want: DesiredNumber; record: PhoneNumberRecord; agent?: AgentChange }
-  | { action: 'remove'; trunkId: string; record: PhoneNumberRecord; why: 'not in the file' | 'duplicate record' }
-  | { action: 'leave'; trunkId: string; record: PhoneNumberRecord; why: string }
+  | { action: 'add'; trunk: TrunkRef; want: DesiredNumber; agent?: AgentChange }
+  | { action: 'keep'; trunk: TrunkRef; want: DesiredNumber; number: TrunkNumber; agent?: AgentChange; differences: Difference[] }
+  | { action: 'remove'; trunk: TrunkRef; number: TrunkNumber; why: 'not in the file' | 'duplicate record' }
+  | { action: 'leave'; trunk: TrunkRef; number: TrunkNumber; why: string }
 
 export interface PlanCounts {
   add: number
   remove: number
   unchanged: number
-  nameDiffers: number
+  /** Numbers with a field that differs and cannot be changed in place. */
+  differ: number
+  /** Mappings Bolna shows and that will change. */
   agentChanges: number
+  /** Mappings Bolna does not show (legacy records without agent_id): set, but not counted as drift. */
+  agentUnknown: number
   leftAlone: number
+}
+
+/** Something worth saying once about a trunk (e.g. a field its family does not have). */
+export interface PlanNote {
+  trunkId: string
+  text: string
 }
 
 export interface Plan {
   changes: Change[]
+  notes: PlanNote[]
   counts: PlanCounts
 }
 
@@ -53,74 +81,104 @@ export function deleteLimitProblem(plan: Plan, maxDeletes: number): string | und
   return `The plan removes ${plan.counts.remove} numbers, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`
 }
 
-/** True when applying the plan would write anything. */
+/** True when Bolna visibly differs from what is wanted in a way applying would change. */
 export function hasChanges(plan: Plan): boolean {
   return plan.counts.add + plan.counts.remove + plan.counts.agentChanges > 0
 }
 
-/** The first live record that is the same number, if any. */
-export function findNumber(records: readonly PhoneNumberRecord[], digits: string): PhoneNumberRecord | undefined {
-  return records.find(record => digitsOf(record.phone_number) === digits)
+/** True when applying the plan would write anything (unknown mappings are set, idempotently). */
+export function hasWrites(plan: Plan): boolean {
+  return hasChanges(plan) || plan.counts.agentUnknown > 0
 }
 
-/** True when a name is asked for and Bolna holds another (which only a remove + add can change). */
-export function nameDiffers(wantName: string | undefined, record: PhoneNumberRecord): boolean {
-  return wantName !== undefined && wantName !== (record.name ?? '')
+/** The change a mapping needs, or undefined when Bolna already shows what is wanted. */
+export function agentChange(wantAgent: string | null | undefined, number?: TrunkNumber): AgentChange | undefined {
+  if (wantAgent === undefined) return undefined
+  const from: AgentOnNumber = number?.agent ?? { kind: 'none' }
+  if (from.kind === 'agent' && from.id === wantAgent) return undefined
+  if (from.kind === 'none' && wantAgent === null) return undefined
+  return { from, to: wantAgent }
 }
 
-export function agentChange(wantAgent: string | undefined, record?: PhoneNumberRecord): AgentChange | undefined {
-  if (wantAgent === undefined || record?.agent_id === wantAgent) return undefined
-  return { from: record?.agent_id ?? null, to: wantAgent }
+function differences(want: DesiredNumber, number: TrunkNumber, trunk: TrunkRef): Difference[] {
+  const found: Difference[] = []
+  const traits = TRUNK_APIS[trunk.api]
+  if (traits.labels && want.name !== undefined && want.name !== (number.name ?? '')) found.push({ field: 'name', bolna: number.name, file: want.name })
+  if (traits.destinationKey) {
+    const key = want.destinationKey ?? want.e164.slice(1)
+    if (number.destinationKey !== null && key !== number.destinationKey) found.push({ field: 'destination_key', bolna: number.destinationKey, file: key })
+  }
+  return found
 }
 
 /**
  * Compares what the file wants with what each trunk holds (live records only).
- * Removals happen only where the `prune` input AND the trunk's `prune: true` allow them;
- * trunks the file does not list are never read or touched.
+ * - A wanted number with several records keeps one (the one already on the wanted agent, else
+ *   the oldest) and loses the others, prune or not: they are duplicates, counted as removals.
+ * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
+ *   allow it; trunks the file does not list are never read or touched.
  */
-export function planChanges(desired: DesiredState, actual: ReadonlyMap<string, readonly PhoneNumberRecord[]>, pruneInput: boolean): Plan {
+export function planChanges(desired: DesiredState, actual: ActualState, pruneInput: boolean): Plan {
   const changes: Change[] = []
-  for (const trunk of desired.trunks) {
-    const records = actual.get(trunk.trunkId) ?? []
-    const claimed = new Set<PhoneNumberRecord>()
-    for (const want of trunk.numbers) {
-      const record = findNumber(records, want.digits)
-      const agent = agentChange(want.agentId, record)
-      if (record) {
-        claimed.add(record)
-        changes.push({ action: 'keep', trunkId: trunk.trunkId, want, record, agent })
+  const notes: PlanNote[] = []
+  for (const { trunk, prune, numbers: wanted } of desired.trunks) {
+    const records = actual.get(trunk.id) ?? []
+    const byNumber = Map.groupBy(records, record => record.e164)
+    const claimed = new Set<TrunkNumber>()
+    for (const want of wanted) {
+      const same = byNumber.get(want.e164) ?? []
+      const number = keeper(same, want)
+      if (number) {
+        claimed.add(number)
+        const differs = differences(want, number, trunk)
+        changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs })
+        for (const copy of same) {
+          if (copy !== number) {
+            claimed.add(copy)
+            changes.push({ action: 'remove', trunk, number: copy, why: 'duplicate record' })
+          }
+        }
       } else {
-        changes.push({ action: 'add', trunkId: trunk.trunkId, want, agent })
+        changes.push({ action: 'add', trunk, want, agent: agentChange(want.agentId) })
       }
     }
-    const mayRemove = pruneInput && trunk.prune
-    const wanted = new Set(trunk.numbers.map(n => n.digits))
+    if (!TRUNK_APIS[trunk.api].labels && wanted.some(w => w.name !== undefined)) {
+      notes.push({ trunkId: trunk.id, text: `names are not sent: Bolna's ${TRUNK_APIS[trunk.api].title} has no label for a number` })
+    }
+    const mayRemove = pruneInput && prune
     for (const record of records) {
       if (claimed.has(record)) continue
-      const why = wanted.has(digitsOf(record.phone_number)) ? 'duplicate record' : 'not in the file'
-      if (mayRemove) changes.push({ action: 'remove', trunkId: trunk.trunkId, record, why })
-      else changes.push({ action: 'leave', trunkId: trunk.trunkId, record, why: leaveReason(why, pruneInput, trunk.prune) })
+      if (mayRemove) changes.push({ action: 'remove', trunk, number: record, why: 'not in the file' })
+      else changes.push({ action: 'leave', trunk, number: record, why: `not in the file; kept because ${pruneOff(pruneInput, prune)}` })
     }
   }
-  return { changes, counts: countChanges(changes) }
+  return { changes, notes, counts: countChanges(changes) }
 }
 
-function leaveReason(why: string, pruneInput: boolean, trunkPrune: boolean): string {
-  const off = !pruneInput && !trunkPrune ? 'prune is off' : !pruneInput ? 'the prune input is false' : 'the trunk has no prune: true'
-  return `${why}; kept because ${off}`
+/** Of several records of one number, the one to keep: on the wanted agent, else the oldest. */
+function keeper(records: readonly TrunkNumber[], want: DesiredNumber): TrunkNumber | undefined {
+  if (records.length <= 1) return records[0]
+  const onAgent = records.find(r => r.agent.kind === 'agent' && r.agent.id === want.agentId)
+  if (onAgent) return onAgent
+  return records.reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest))
+}
+
+function pruneOff(pruneInput: boolean, trunkPrune: boolean): string {
+  if (!pruneInput && !trunkPrune) return 'prune is off'
+  return !pruneInput ? 'the prune input is false' : 'the trunk has no prune: true'
 }
 
 function countChanges(changes: readonly Change[]): PlanCounts {
-  const counts: PlanCounts = { add: 0, remove: 0, unchanged: 0, nameDiffers: 0, agentChanges: 0, leftAlone: 0 }
+  const counts: PlanCounts = { add: 0, remove: 0, unchanged: 0, differ: 0, agentChanges: 0, agentUnknown: 0, leftAlone: 0 }
   for (const change of changes) {
     if (change.action === 'add') counts.add++
     if (change.action === 'remove') counts.remove++
     if (change.action === 'leave') counts.leftAlone++
-    if (change.action === 'keep') {
-      counts.unchanged++
-      if (nameDiffers(change.want.name, change.record)) counts.nameDiffers++
-    }
-    if (change.action === 'keep' && change.agent) counts.agentChanges++
+    if (change.action !== 'keep') continue
+    counts.unchanged++
+    if (change.differences.length > 0) counts.differ++
+    if (change.agent?.from.kind === 'unknown') counts.agentUnknown++
+    else if (change.agent) counts.agentChanges++
   }
   return counts
 }

@@ -21,3 +21,16 @@ export const ONE_LINE = 'must be one line with no control characters'
 export function quote(value: string | null | undefined): string {
   return JSON.stringify(value ?? '')
 }
+
+/** One line for any failure: an Error's message, a thrown string, or what else was thrown. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  let shown: string
+  try {
+    shown = JSON.stringify(error) ?? String(error)
+  } catch {
+    shown = String(error)
+  }
+  return `unexpected failure: ${shown.slice(0, 200)}`
+}

@@ -4,7 +4,20 @@
  * `retryable`: the same request may succeed later (5xx, 408, 429, network).
  * `ambiguous`: a write whose answer was lost — the server may have stored it.
  */
-export type ApiErrorKind = 'auth' | 'not-found' | 'conflict' | 'rejected' | 'rate-limited' | 'server' | 'network' | 'timeout' | 'redirect' | 'bad-answer'
+export type ApiErrorKind =
+  | 'auth'
+  | 'forbidden'
+  | 'not-found'
+  | 'trunk-not-found'
+  | 'agent-not-found'
+  | 'conflict'
+  | 'rejected'
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'redirect'
+  | 'bad-answer'
 
 export class BolnaApiError extends Error {
   override readonly name = 'BolnaApiError'
@@ -30,6 +43,11 @@ export class BolnaApiError extends Error {
   get status(): number | undefined {
     return this.details.status
   }
+
+  /** The same failure, classified further (by the family module that knows what the path names). */
+  as(kind: ApiErrorKind, message: string): BolnaApiError {
+    return new BolnaApiError(message, { ...this.details, kind })
+  }
 }
 
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
@@ -43,11 +61,21 @@ export function errorForStatus(method: string, path: string, status: number, bod
   const retryable = RETRYABLE_STATUSES.has(status)
   // A 429 was refused before any work; other retryable statuses may hide a stored write.
   const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs }
-  if (status === 401 || status === 403) {
-    return new BolnaApiError(`Bolna rejected the API key (${status} on ${call}${because}). Check the token input or the BOLNA_API_KEY secret.`, {
-      ...common,
-      kind: 'auth'
-    })
+  if (status === 401) {
+    return new BolnaApiError(
+      `Bolna rejected the API key (401 on ${call}${because}): it is missing or malformed. Check the token input or the BOLNA_API_KEY secret.`,
+      {
+        ...common,
+        kind: 'auth'
+      }
+    )
+  }
+  if (status === 403) {
+    // Bolna answers 403 both for a bad key and for a good key without access: name both.
+    return new BolnaApiError(
+      `Bolna refused ${call} with 403${because || ' and no reason'}. Either the API key is wrong or expired (check the token input or the BOLNA_API_KEY secret), or it has no access to this trunk: SIP trunking not enabled for the account, or a trunk of another (sub)account.`,
+      { ...common, kind: 'forbidden' }
+    )
   }
   if (status === 404) return new BolnaApiError(`${call} answered 404 Not Found${because}`, { ...common, kind: 'not-found' })
   if (status === 409 || status === 422) {
@@ -93,8 +121,8 @@ export function apiReason(body: string): string {
 function reasonFromJson(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const body = value as Record<string, unknown>
-  if (typeof body.message === 'string') return body.message
-  if (typeof body.detail === 'string') return body.detail
+  if (typeof body.message === 'string' && body.message) return body.message
+  if (typeof body.detail === 'string' && body.detail) return body.detail
   if (Array.isArray(body.detail)) {
     return body.detail
       .map((item: unknown) => {
@@ -105,7 +133,7 @@ function reasonFromJson(value: unknown): string | undefined {
       })
       .join('; ')
   }
-  if (typeof body.error === 'string') return body.error
+  if (typeof body.error === 'string' && body.error) return body.error
   return undefined
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import zlib from 'node:zlib'
 import { BolnaApiError, errorForStatus } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -9,6 +10,8 @@ export interface HttpSettings {
   timeoutMs: number
   maxRetries: number
   limiter?: RateLimiter
+  /** Also taken by requests on `/v2/agent/…`, which Bolna limits further (500/min). */
+  agentLimiter?: RateLimiter
   /** Injectable so tests do not wait. */
   sleep?: (ms: number) => Promise<void>
   /** Injectable so tests can pin the jitter. */
@@ -99,6 +102,7 @@ export class HttpClient {
 
   private async once(method: string, path: string, body: unknown, answerKind: 'json' | 'ignore'): Promise<HttpAnswer> {
     await this.settings.limiter?.take()
+    if (path.startsWith('/v2/agent/')) await this.settings.agentLimiter?.take()
     const started = Date.now()
     let status: number | string = 'no answer'
     try {
@@ -160,11 +164,13 @@ export class HttpClient {
           })
           response.on('end', () => {
             const retryAfter = response.headers['retry-after']
-            settle({
-              status: response.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-              retryAfter: typeof retryAfter === 'string' ? retryAfter : null
-            })
+            const status = response.statusCode ?? 0
+            const text = decoded(Buffer.concat(chunks), response.headers['content-encoding'], this.maxAnswerBytes)
+            if (text === undefined) {
+              settle(badEncoding(method, path, status, response.headers['content-encoding']))
+              return
+            }
+            settle({ status, text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null })
           })
           response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
         })
@@ -191,6 +197,50 @@ interface RawAnswer {
   status: number
   text: string
   retryAfter: string | null
+}
+
+/**
+ * The answer's text, decoded from the Content-Encoding a proxy may apply unasked (gzip,
+ * deflate, br), within the same size cap; undefined when it cannot be decoded.
+ */
+function decoded(raw: Buffer, encoding: string | undefined, maxBytes: number): string | undefined {
+  const codings = (encoding ?? '')
+    .split(',')
+    .map(coding => coding.trim().toLowerCase())
+    .filter(coding => coding && coding !== 'identity')
+  let body = raw
+  try {
+    for (const coding of codings.reverse()) {
+      const options = { maxOutputLength: maxBytes }
+      if (coding === 'gzip' || coding === 'x-gzip') body = zlib.gunzipSync(body, options)
+      else if (coding === 'deflate') body = inflateEither(body, options)
+      else if (coding === 'br') body = zlib.brotliDecompressSync(body, options)
+      else return undefined
+    }
+  } catch {
+    return undefined
+  }
+  return body.toString('utf8')
+}
+
+/** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
+function inflateEither(body: Buffer, options: zlib.ZlibOptions): Buffer {
+  try {
+    return zlib.inflateSync(body, options)
+  } catch {
+    return zlib.inflateRawSync(body, options)
+  }
+}
+
+function badEncoding(method: string, path: string, status: number, encoding: string | undefined): BolnaApiError {
+  return new BolnaApiError(`${method} ${path} answered a body encoded as ${JSON.stringify(encoding)} that could not be decoded`, {
+    kind: 'bad-answer',
+    method,
+    path,
+    status,
+    retryable: true,
+    ambiguous: method !== 'GET'
+  })
 }
 
 function tooLarge(method: string, path: string, status: number, maxBytes: number): BolnaApiError {

@@ -1,88 +1,83 @@
 import { z } from 'zod'
-import { phoneNumberRecord, segment } from './api.js'
-import type { NewNumber, PhoneNumberRecord, TrunkNumbersApi } from './api.js'
+import { listAnswer, validAnswer } from './answers.js'
 import { BolnaApiError } from './errors.js'
+import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
+import { isUuid, segment } from './paths.js'
+import { e164Of, TRUNK_APIS } from './port.js'
+import type { AgentOnNumber, NumberToAdd, TrunkNumber } from './port.js'
 import { quote } from '../text.js'
 
-const recordList = z.array(phoneNumberRecord)
+/** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
+const record = z.looseObject({
+  id: z.string().min(1),
+  phone_number: z.string(),
+  name: z.string().nullish(),
+  deleted: z.boolean().nullish(),
+  // Not in Bolna's OpenAPI: read when present, and its absence means "unknown", not "no agent".
+  agent_id: z.string().nullish(),
+  created_at: z.string().nullish()
+})
+type SipTrunkNumber = z.infer<typeof record>
+const records = listAnswer(record)
 
-/** Bolna's `/sip-trunks` family (see shared/bolna-api.md). */
-export class SipTrunksApi implements TrunkNumbersApi {
+/** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
+export class SipTrunksFamily implements TrunkFamily {
   constructor(private readonly http: HttpClient) {}
 
-  get maxRetries(): number {
-    return this.http.maxRetries
-  }
-
-  backoff(attempt: number): Promise<void> {
-    return this.http.backoff(attempt)
-  }
-
-  async listNumbers(trunkId: string): Promise<PhoneNumberRecord[]> {
+  async list(trunkId: string): Promise<TrunkNumber[]> {
     const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      return validAnswer(recordList, body, 'GET', path).filter(record => record.deleted !== true)
+      return validAnswer(records, body, 'GET', path)
+        .filter(r => r.deleted !== true)
+        .map(toNumber)
     } catch (error) {
       throw trunkNotFound(error, trunkId)
     }
   }
 
-  async addNumber(trunkId: string, number: NewNumber): Promise<PhoneNumberRecord> {
+  async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {
     const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
+    // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
+    // digits only, with the "+" the user wrote.
+    const body = {
+      phone_number: TRUNK_APIS['sip-trunks'].spelling(number.e164, number.withPlus),
+      e164_check_enabled: number.e164CheckEnabled,
+      ...(number.name !== undefined && { name: number.name })
+    }
     try {
-      const { body } = await this.http.request('POST', path, number, 'unsafe')
-      return validAnswer(phoneNumberRecord, body, 'POST', path)
+      const answer = await this.http.request('POST', path, body, 'unsafe')
+      return toNumber(validAnswer(record, answer.body, 'POST', path))
     } catch (error) {
+      // The path names only the trunk, so a 404 here is the trunk's.
       throw trunkNotFound(error, trunkId)
     }
   }
 
-  async removeNumber(trunkId: string, numberId: string): Promise<'removed' | 'absent'> {
-    const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`
-    try {
-      await this.http.request('DELETE', path, undefined, 'idempotent', 'ignore')
-      return 'removed'
-    } catch (error) {
-      // The number is already gone (or this retries a DELETE whose answer was lost): the goal is met.
-      // A 404 for the trunk itself is a real failure.
-      const numberGone = error instanceof BolnaApiError && error.kind === 'not-found' && !/trunk/i.test(error.details.reason ?? '')
-      if (numberGone) return 'absent'
-      throw trunkNotFound(error, trunkId)
-    }
+  async remove(trunkId: string, numberId: string): Promise<void> {
+    await this.http.request('DELETE', `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`, undefined, 'idempotent', 'ignore')
   }
 
-  async mapAgent(numberId: string, agentId: string): Promise<void> {
-    await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: numberId }, 'idempotent', 'ignore')
-  }
-
-  async useSipTrunkForAgent(agentId: string): Promise<void> {
-    const body = { agent_config: { telephony_provider: 'sip-trunk' } }
-    await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent', 'ignore')
+  async setAgent(number: TrunkNumber, agentId: string | null): Promise<void> {
+    if (agentId === null) await this.http.request('POST', '/inbound/unlink', { phone_number_id: number.id }, 'idempotent', 'ignore')
+    else await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: number.id }, 'idempotent', 'ignore')
   }
 }
 
-function validAnswer<T>(schema: z.ZodType<T>, body: unknown, method: string, path: string): T {
-  const parsed = schema.safeParse(body)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : ''
-  throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
-    kind: 'bad-answer',
-    method,
-    path,
-    retryable: false,
-    // A create that answered nonsense may still have been stored.
-    ambiguous: method === 'POST'
-  })
+function toNumber(r: SipTrunkNumber): TrunkNumber {
+  const agent: AgentOnNumber = !('agent_id' in r) ? { kind: 'unknown' } : r.agent_id ? { kind: 'agent', id: r.agent_id } : { kind: 'none' }
+  return { id: r.id, e164: e164Of(r.phone_number), stored: r.phone_number, name: r.name ?? null, agent, destinationKey: null, createdAt: r.created_at ?? null }
 }
 
 function trunkNotFound(error: unknown, trunkId: string): unknown {
   if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
   const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
-  return new BolnaApiError(
-    `Trunk ${quote(trunkId)} not found${reason}. Check trunk_id and that the API key belongs to the trunk's organisation.`,
-    error.details
+  const otherFamily = isUuid(trunkId)
+    ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
+    : ''
+  return error.as(
+    'trunk-not-found',
+    `Trunk ${quote(trunkId)} not found on Bolna's legacy /sip-trunks API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
   )
 }

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { digitsOf } from '../../src/phone.js'
+const digitsOf = (n: string) => n.replace(/\D/g, '')
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
 import { annotations, runAction } from '../helpers/run-action.ts'
 

@@ -53,7 +53,7 @@ describe('one number and its agent', () => {
     expect(run.code).toBe(1)
     const record = emulator.records('trunk-1')[0]!
     expect(failure(run)).toContain(
-      `"919876543210" was added to trunk "trunk-1" (id "${record.id}"), but mapping it to agent "agent-zzz" failed: POST /inbound/setup answered 404 Not Found: agent not found`
+      `"919876543210" on trunk "trunk-1" (id "${record.id}"): the number was added, but mapping it to agent "agent-zzz" failed: agent "agent-zzz" not found`
     )
     expect(run.outputs).toMatchObject({ status: 'created', number_id: record.id, agent_status: 'failed' })
     expect(calls('/inbound/setup')).toHaveLength(1)
@@ -73,7 +73,7 @@ describe('one number and its agent', () => {
     const run = await act({ agent_id: 'agent-a', settle_seconds: '1' })
     expect(run.code).toBe(1)
     expect(failure(run)).toMatch(
-      /"919876543210" was added to trunk "trunk-1" .* but mapping it to agent "agent-a" failed: .*phone number not found in database/
+      /"919876543210" on trunk "trunk-1" .*: the number was added, but mapping it to agent "agent-a" failed: POST \/inbound\/setup answered 404 Not Found/
     )
   })
 
@@ -83,7 +83,7 @@ describe('one number and its agent', () => {
     expect(run.code).toBe(1)
     expect(run.outputs).toMatchObject({ status: 'created', agent_status: 'mapped' })
     expect(failure(run)).toMatch(
-      /"919876543210" was added to trunk "trunk-1" \(id "[^"]+"\) and mapped to agent "agent-a", but switching agent "agent-a" to the sip-trunk telephony provider failed: PATCH \/v2\/agent\/agent-a failed with 500/
+      /"919876543210" on trunk "trunk-1" \(id "[^"]+"\): the number is mapped, but switching agent "agent-a" to the sip-trunk telephony provider failed: PATCH \/v2\/agent\/agent-a failed with 500/
     )
     expect(emulator.records('trunk-1')[0]!.agent_id).toBe('agent-a')
   })

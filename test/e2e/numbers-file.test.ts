@@ -58,7 +58,7 @@ describe('plan', () => {
     expect(run.code).toBe(0)
     expect(emulator.writes()).toHaveLength(0)
     expect(run.outputs).toMatchObject({ to_add: '3', to_remove: '0', unchanged: '0' })
-    expect(run.stdout).toContain('trunk "trunk-a"\n  + "919876543210" name "Mumbai Support Line"')
+    expect(run.stdout).toContain('trunk "trunk-a" (sip-trunks)\n  + "919876543210" name "Mumbai Support Line"')
     expect(run.stdout).toContain('Plan: 3 to add, 0 to remove, 0 unchanged.')
     const plan = JSON.parse(run.outputs.plan!)
     expect(plan.changes).toHaveLength(3)

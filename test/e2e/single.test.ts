@@ -33,7 +33,7 @@ describe('adding one number', () => {
     expect(first.code).toBe(0)
     expect(first.outputs).toMatchObject({ status: 'created', phone_number: '919876543210', trunk_id: 'trunk-1' })
     const record = JSON.parse(first.outputs.number!)
-    expect(record).toMatchObject({ id: first.outputs.number_id, name: 'Mumbai Support Line', deleted: false })
+    expect(record).toMatchObject({ id: first.outputs.number_id, name: 'Mumbai Support Line', trunk_api: 'sip-trunks', e164: '+919876543210' })
     expect(posts()[0]?.body).toEqual({ phone_number: '919876543210', name: 'Mumbai Support Line', e164_check_enabled: false })
     expect(first.summary).toContain('Bolna SIP trunk number')
     expect(first.summary).toContain(first.outputs.number_id)
@@ -108,21 +108,35 @@ describe('errors say what to do, and never show the key', () => {
   it('a rejected key (403) says so', async () => {
     const run = await act({ token: 'wrong-key-0000' })
     expect(run.code).toBe(1)
-    expect(failure(run)).toMatch(/Bolna rejected the API key \(403 on GET \/sip-trunks\/trunks\/trunk-1\/numbers: Invalid API key\)/)
+    expect(failure(run)).toMatch(
+      /Bolna refused GET \/sip-trunks\/trunks\/trunk-1\/numbers with 403: Unrecognized access token\. Either the API key is wrong or expired .* or it has no access to this trunk/
+    )
     expect(run.everything).not.toContain('wrong-key-0000')
   })
 
   it('an unknown trunk names it', async () => {
     const run = await act({ trunk_id: 'nope' })
     expect(run.code).toBe(1)
-    expect(failure(run)).toMatch(/Trunk "nope" not found \(Bolna said: trunk not found\)/)
+    expect(failure(run)).toMatch(/Trunk "nope" not found on Bolna's legacy \/sip-trunks API \(Bolna said: trunk not found\)\. Check the trunk id/)
   })
 
-  it('a number active on another trunk carries the API reason (409)', async () => {
-    emulator.seed('trunk/2', { phone_number: '+919876543210' })
-    const run = await act()
+  it('a uuid trunk not found on /sip-trunks names trunk_api, the likely fix', async () => {
+    const run = await act({ trunk_id: '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e21' })
     expect(run.code).toBe(1)
-    expect(failure(run)).toMatch(/Bolna refused POST \/sip-trunks\/trunks\/trunk-1\/numbers \(409\): Phone number already exists on another active trunk/)
+    expect(failure(run)).toMatch(/not found on Bolna's legacy \/sip-trunks API .*a uuid, the shape of Bolna's newer \/trunk API: .*set trunk_api: trunk/)
+  })
+
+  it('a number active on another trunk carries the API reason (409) and the fix, after settle_seconds of looking', async () => {
+    emulator.seed('trunk/2', { phone_number: '+919876543210' })
+    const started = Date.now()
+    const run = await act({ settle_seconds: '1' })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(
+      /Bolna refused POST \/sip-trunks\/trunks\/trunk-1\/numbers \(409\): Phone number already exists on another active trunk\. The number is not on trunk "trunk-1": if it is on another trunk, remove it from the other trunk first/
+    )
+    // The trunk was re-read until settle_seconds, not decided by the 409's words.
+    expect(emulator.requests.filter(r => r.method === 'GET').length).toBeGreaterThan(2)
+    expect(Date.now() - started).toBeGreaterThan(600)
   })
 
   it('other statuses give method, path, status and the message, retried first for 5xx', async () => {

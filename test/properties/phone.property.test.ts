@@ -1,12 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { digitsOf, phoneNumberProblem } from '../../src/phone.js'
-import { findNumber } from '../../src/plan.js'
+import { e164Of } from '../../src/bolna/port.js'
+import { parsePhoneNumber } from '../../src/phone.js'
 
-const digits = fc.stringMatching(/^[1-9][0-9]{6,14}$/)
-
-/** Whether the planner's matcher finds a record spelled `b` when the file says `a`. */
-const sameNumber = (a: string, b: string) => findNumber([{ id: 'r', phone_number: b, name: null }], digitsOf(a)) !== undefined
+/** International numbers (country code first) of plans whose lengths libphonenumber knows. */
+const digits = fc.oneof(
+  fc.stringMatching(/^1[2-9]\d{2}[2-9]\d{6}$/), // US/Canada
+  fc.stringMatching(/^91[6-9]\d{9}$/), // India, mobile
+  fc.stringMatching(/^447\d{9}$/), // UK, mobile
+  fc.stringMatching(/^49151\d{8}$/) // Germany, mobile
+)
 
 /** One number written the ways people write it: +, spaces, dashes, dots, parentheses. */
 const spelling = (number: string) =>
@@ -18,19 +21,30 @@ const spelling = (number: string) =>
       return (plus ? '+' : '') + text
     })
 
-describe('phone-number normalisation (properties)', () => {
-  it('is idempotent', () => {
-    fc.assert(fc.property(fc.string(), text => digitsOf(digitsOf(text)) === digitsOf(text)))
-  })
+const e164 = (written: string) => {
+  const parsed = parsePhoneNumber(written)
+  if (!('number' in parsed)) throw new Error(`${written} ${parsed.problem}`)
+  return parsed.number.e164
+}
 
-  it('formatting variants of one number compare equal, and are valid DIDs', () => {
+describe('phone-number identity (properties)', () => {
+  it('every spelling of a number is valid and has the one E.164 form: "+" and exactly its digits', () => {
     fc.assert(
       fc.property(
-        digits.chain(number => fc.tuple(fc.constant(number), spelling(number), spelling(number))),
-        ([number, a, b]) => {
-          expect(sameNumber(a, b)).toBe(true)
-          expect(sameNumber(a, number)).toBe(true)
-          expect(phoneNumberProblem(a)).toBeUndefined()
+        digits.chain(number => fc.tuple(fc.constant(number), spelling(number))),
+        ([number, written]) => {
+          expect(e164(written)).toBe(`+${number}`)
+        }
+      )
+    )
+  })
+
+  it('a record Bolna stores with separators matches the number written any other way', () => {
+    fc.assert(
+      fc.property(
+        digits.chain(number => fc.tuple(spelling(number), spelling(number))),
+        ([stored, written]) => {
+          expect(e164Of(stored)).toBe(e164(written))
         }
       )
     )
@@ -43,8 +57,12 @@ describe('phone-number normalisation (properties)', () => {
           .tuple(digits, digits)
           .filter(([a, b]) => a !== b)
           .chain(([a, b]) => fc.tuple(spelling(a), spelling(b))),
-        ([a, b]) => !sameNumber(a, b)
+        ([a, b]) => e164(a) !== e164(b) && e164Of(a) !== e164Of(b)
       )
     )
+  })
+
+  it('parsing its own E.164 form gives it back (a fixed point)', () => {
+    fc.assert(fc.property(digits, number => e164(e164(number)) === e164(number) && e164(number) === `+${number}`))
   })
 })

@@ -1,80 +1,96 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PhoneNumberRecord } from '../../src/bolna/api.js'
-import { digitsOf } from '../../src/phone.js'
+import type { TrunkNumber } from '../../src/bolna/port.js'
 import { deleteLimitProblem, hasChanges, planChanges } from '../../src/plan.js'
 import type { DesiredState, Plan } from '../../src/plan.js'
+import { stored, trunk, wanted } from '../helpers/model.ts'
 
 const TRUNKS = ['t1', 't2', 't3']
 const number = fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `91987654${String(3200 + i)}`))
 const spelled = (n: string) => fc.constantFrom(n, `+${n}`, `+${n.slice(0, 2)} ${n.slice(2)}`)
+const agent = fc.constantFrom<string | null | 'unknown'>('ag1', 'ag2', null, 'unknown')
+const wantedAgent = fc.constantFrom<string | null | undefined>('ag1', 'ag2', null, undefined)
 
 /** A file: each number on at most one trunk (as the file rules guarantee). */
 const desiredState = fc
   .tuple(
     fc.uniqueArray(number, { maxLength: 10 }),
-    fc.array(fc.constantFrom(...TRUNKS), { minLength: 10, maxLength: 10 }),
+    fc.array(fc.tuple(fc.constantFrom(...TRUNKS), wantedAgent), { minLength: 10, maxLength: 10 }),
     fc.array(fc.boolean(), { minLength: 3, maxLength: 3 })
   )
   .chain(([numbers, homes, prunes]) =>
     fc.tuple(...numbers.map(spelled)).map(spellings => {
-      const state: DesiredState = { trunks: TRUNKS.map((trunkId, t) => ({ trunkId, prune: prunes[t]!, numbers: [] })) }
-      spellings.forEach((phoneNumber, i) => {
-        state.trunks.find(t => t.trunkId === homes[i])!.numbers.push({ phoneNumber, digits: digitsOf(phoneNumber), e164CheckEnabled: false })
+      const state: DesiredState = { trunks: TRUNKS.map((id, t) => ({ trunk: trunk(id), prune: prunes[t]!, numbers: [] })) }
+      spellings.forEach((written, i) => {
+        const [home, agentId] = homes[i]!
+        state.trunks.find(t => t.trunk.id === home)!.numbers.push(wanted(written, agentId === undefined ? {} : { agentId }))
       })
       return state
     })
   )
 
-/** What Bolna holds: any records, duplicates included. */
-const actualState = fc.array(fc.tuple(fc.constantFrom(...TRUNKS), number.chain(spelled)), { maxLength: 14 }).map(entries => {
-  const actual = new Map<string, PhoneNumberRecord[]>(TRUNKS.map(t => [t, []]))
-  for (const [i, [trunk, phone_number]] of entries.entries()) actual.get(trunk)!.push({ id: `r${i}`, phone_number, name: null })
+/** What Bolna holds: any records, duplicates included, mapped or not, with or without a visible agent. */
+const actualState = fc.array(fc.tuple(fc.constantFrom(...TRUNKS), number.chain(spelled), agent, fc.nat({ max: 9 })), { maxLength: 14 }).map(entries => {
+  const actual = new Map<string, TrunkNumber[]>(TRUNKS.map(t => [t, []]))
+  for (const [i, [trunkId, written, agentId, age]] of entries.entries()) {
+    actual.get(trunkId)!.push(stored(`r${i}`, written, { agent: agentId, createdAt: `2026-01-0${age + 1}` }))
+  }
   return actual
 })
 
 /** Applies a plan to a model of Bolna, as applyPlan does against the API. */
-function applyToModel(plan: Plan, actual: Map<string, PhoneNumberRecord[]>): Map<string, PhoneNumberRecord[]> {
-  const next = new Map([...actual].map(([trunk, records]) => [trunk, [...records]]))
+function applyToModel(plan: Plan, actual: Map<string, TrunkNumber[]>): Map<string, TrunkNumber[]> {
+  const next = new Map([...actual].map(([id, numbers]) => [id, [...numbers]]))
   let id = 0
   for (const change of plan.changes) {
-    const records = next.get(change.trunkId)!
-    if (change.action === 'remove') records.splice(records.indexOf(change.record), 1)
-    if (change.action === 'add') records.push({ id: `new${id++}`, phone_number: change.want.phoneNumber, name: null })
+    const numbers = next.get(change.trunk.id)!
+    if (change.action === 'remove') numbers.splice(numbers.indexOf(change.number), 1)
+    if (change.action === 'add') numbers.push(stored(`new${id++}`, change.want.e164, { agent: change.want.agentId ?? null }))
+    if ((change.action === 'keep' || change.action === 'add') && change.agent) {
+      const target = change.action === 'keep' ? change.number : numbers.at(-1)!
+      numbers[numbers.indexOf(target)] = { ...target, agent: change.agent.to === null ? { kind: 'none' } : { kind: 'agent', id: change.agent.to } }
+    }
   }
   return next
 }
 
-const liveDigits = (records: PhoneNumberRecord[]) => records.map(r => digitsOf(r.phone_number)).sort()
+const held = (numbers: TrunkNumber[]) => numbers.map(n => n.e164).sort()
 
 describe('the planner (properties)', () => {
-  it('applying a plan yields the desired state; planning again yields no changes', () => {
+  it('applying a plan yields the desired state, one record per listed number; planning again writes nothing', () => {
     fc.assert(
       fc.property(desiredState, actualState, fc.boolean(), (desired, actual, pruneInput) => {
         const plan = planChanges(desired, actual, pruneInput)
         const after = applyToModel(plan, actual)
-        for (const trunk of desired.trunks) {
-          const held = liveDigits(after.get(trunk.trunkId)!)
-          for (const want of trunk.numbers) expect(held).toContain(want.digits)
-          if (pruneInput && trunk.prune) expect(held).toEqual(trunk.numbers.map(n => n.digits).sort())
+        for (const { trunk: t, prune, numbers } of desired.trunks) {
+          const now = after.get(t.id)!
+          for (const want of numbers) {
+            const records = now.filter(n => n.e164 === want.e164)
+            expect(records).toHaveLength(1)
+            if (typeof want.agentId === 'string') expect(records[0]!.agent).toEqual({ kind: 'agent', id: want.agentId })
+            if (want.agentId === null) expect(records[0]!.agent).toEqual({ kind: 'none' })
+          }
+          if (pruneInput && prune) expect(held(now)).toEqual(numbers.map(n => n.e164).sort())
         }
         const again = planChanges(desired, after, pruneInput)
-        expect(again.counts.add).toBe(0)
-        expect(again.counts.remove).toBe(0)
+        expect(again.counts).toMatchObject({ add: 0, remove: 0, agentChanges: 0, agentUnknown: 0 })
         expect(hasChanges(again)).toBe(false)
       })
     )
   })
 
-  it('removes only on trunks where both prune switches are on, and never what the file lists as the kept record', () => {
+  it('removes an unlisted number only where both prune switches are on; a listed number only as a duplicate of the record kept', () => {
     fc.assert(
       fc.property(desiredState, actualState, fc.boolean(), (desired, actual, pruneInput) => {
         const plan = planChanges(desired, actual, pruneInput)
-        for (const change of plan.changes.filter(c => c.action === 'remove')) {
-          expect(pruneInput).toBe(true)
-          expect(desired.trunks.find(t => t.trunkId === change.trunkId)!.prune).toBe(true)
-          const kept = plan.changes.filter(c => c.action === 'keep' && c.trunkId === change.trunkId).map(c => (c.action === 'keep' ? c.record : undefined))
-          expect(kept).not.toContain(change.record)
+        for (const change of plan.changes) {
+          if (change.action !== 'remove') continue
+          const file = desired.trunks.find(t => t.trunk.id === change.trunk.id)!
+          const listed = file.numbers.some(n => n.e164 === change.number.e164)
+          expect(change.why).toBe(listed ? 'duplicate record' : 'not in the file')
+          if (!listed) expect(pruneInput && file.prune).toBe(true)
+          const kept = plan.changes.filter(c => c.action === 'keep' && c.trunk.id === change.trunk.id).map(c => (c.action === 'keep' ? c.number : undefined))
+          expect(kept).not.toContain(change.number)
         }
       })
     )
@@ -93,9 +109,9 @@ describe('the planner (properties)', () => {
   it('never touches a trunk the file does not list', () => {
     fc.assert(
       fc.property(desiredState, actualState, (desired, actual) => {
-        const listed = { trunks: desired.trunks.filter(t => t.trunkId !== 't3') }
+        const listed = { trunks: desired.trunks.filter(t => t.trunk.id !== 't3') }
         const plan = planChanges(listed, actual, true)
-        expect(plan.changes.filter(c => c.trunkId === 't3')).toEqual([])
+        expect(plan.changes.filter(c => c.trunk.id === 't3')).toEqual([])
       })
     )
   })

@@ -5,28 +5,51 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ensureNumber } from '../../src/apply.js'
+import { Agents } from '../../src/bolna/agents.js'
+import { BolnaClient } from '../../src/bolna/client.js'
 import { BolnaApiError } from '../../src/bolna/errors.js'
 import { HttpClient } from '../../src/bolna/http.js'
+import type { NumberToAdd } from '../../src/bolna/port.js'
 import { RateLimiter } from '../../src/bolna/rate-limiter.js'
-import { SipTrunksApi } from '../../src/bolna/sip-trunks.js'
+import { SipTrunksFamily } from '../../src/bolna/sip-trunks.js'
+import { TrunkApiFamily } from '../../src/bolna/trunk.js'
+import { realClock } from '../../src/clock.js'
+import type { Clock } from '../../src/clock.js'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { trunk } from '../helpers/model.ts'
 
 let emulator: BolnaEmulator
 let sleeps: number[]
 
-function client(overrides: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
+/** Time that passes only when the code sleeps: deadlines are tested without waiting. */
+const fakeClock = (): Clock => {
+  let now = 0
+  const sleep = async (ms: number) => {
+    sleeps.push(ms)
+    now += ms
+  }
+  return { now: () => now, sleep }
+}
+
+type HttpOptions = Partial<ConstructorParameters<typeof HttpClient>[0]>
+
+/** The Bolna port over the emulator, as connect.ts builds it, with time injected. */
+function client(overrides: HttpOptions = {}, options: { settleMs?: number; clock?: Clock } = {}) {
+  const clock = options.clock ?? fakeClock()
   const http = new HttpClient({
     baseUrl: new URL(emulator.url),
     token: 'test-key',
     timeoutMs: 1000,
     maxRetries: 3,
-    sleep: async ms => void sleeps.push(ms),
+    sleep: clock.sleep,
     random: () => 0.5,
     ...overrides
   })
-  return new SipTrunksApi(http)
+  const families = { 'sip-trunks': new SipTrunksFamily(http), trunk: new TrunkApiFamily(http) }
+  return new BolnaClient(families, new Agents(http), { settleMs: options.settleMs ?? 0, maxRetries: overrides.maxRetries ?? 3, clock, random: () => 0.5 })
 }
+
+const t1 = trunk('t1')
 
 beforeEach(async () => {
   emulator = new BolnaEmulator({ trunks: ['t1'] })
@@ -35,34 +58,33 @@ beforeEach(async () => {
 })
 afterEach(() => emulator.stop())
 
-const want = { phoneNumber: '919876543210', digits: '919876543210', e164CheckEnabled: false }
+const want: NumberToAdd = { e164: '+919876543210', withPlus: false, e164CheckEnabled: false }
 
-describe('HttpClient and SipTrunksApi against the emulator', () => {
+describe('HttpClient and the legacy family against the emulator', () => {
   it('lists live numbers only, dropping soft-deleted records', async () => {
     emulator.seed('t1', { phone_number: '911111111111', deleted: true })
     const live = emulator.seed('t1', { phone_number: '912222222222' })
-    expect((await client().listNumbers('t1')).map(r => r.id)).toEqual([live.id])
+    expect((await client().listNumbers(t1)).map(r => r.id)).toEqual([live.id])
   })
 
   it('waits out Retry-After, then backs off with jitter, without really sleeping', async () => {
     emulator.injectFault({ kind: 'status', status: 429, retryAfter: '2' })
     emulator.injectFault({ kind: 'status', status: 503 })
     emulator.injectFault({ kind: 'status', status: 502 })
-    await client().listNumbers('t1')
+    await client().listNumbers(t1)
     expect(sleeps).toEqual([2000, 250, 500])
   })
 
   it('gives up after maxRetries and keeps the last reason', async () => {
     emulator.injectFault({ kind: 'status', status: 500, times: 5 })
-    await expect(client({ maxRetries: 1 }).listNumbers('t1')).rejects.toThrow('GET /sip-trunks/trunks/t1/numbers failed with 500: injected 500')
+    await expect(client({ maxRetries: 1 }).listNumbers(t1)).rejects.toThrow('GET /sip-trunks/trunks/t1/numbers failed with 500: injected 500')
     expect(emulator.requests).toHaveLength(2)
   })
 
-  it('never repeats a POST whose answer was lost; it reports it as ambiguous', async () => {
+  it('never repeats a POST whose answer was lost; the family reports it as ambiguous', async () => {
     emulator.injectFault({ kind: 'stored-then-status', status: 502, method: 'POST' })
-    const error = await client()
-      .addNumber('t1', { phone_number: '919876543210', e164_check_enabled: false })
-      .catch(e => e)
+    const http = new HttpClient({ baseUrl: new URL(emulator.url), token: 'test-key', timeoutMs: 1000, maxRetries: 3, sleep: async () => {} })
+    const error = await new SipTrunksFamily(http).create('t1', want).catch(e => e)
     expect(error).toBeInstanceOf(BolnaApiError)
     expect(error.details).toMatchObject({ ambiguous: true, status: 502 })
     expect(emulator.writes()).toHaveLength(1)
@@ -70,12 +92,12 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
 
   it('cuts off a huge answer instead of holding it', async () => {
     emulator.injectFault({ kind: 'huge', sizeBytes: 8 * 1024 * 1024 })
-    await expect(client({ maxAnswerBytes: 1024 * 1024 }).listNumbers('t1')).rejects.toThrow(/answered more than 1048576 bytes/)
+    await expect(client({ maxAnswerBytes: 1024 * 1024 }).listNumbers(t1)).rejects.toThrow(/answered more than 1048576 bytes/)
   })
 
   it('times out a hung request and retries it', async () => {
     emulator.injectFault({ kind: 'hang' })
-    await expect(client({ timeoutMs: 1000 }).listNumbers('t1')).resolves.toEqual([])
+    await expect(client({ timeoutMs: 1000 }).listNumbers(t1)).resolves.toEqual([])
     expect(emulator.requests.map(r => r.status)).toEqual(['hang', 200])
   })
 
@@ -84,8 +106,8 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
     const limiter = new RateLimiter(0, async ms => void held.push(ms))
     emulator.injectFault({ kind: 'status', status: 429, retryAfter: '2' })
     const api = client({ limiter })
-    await api.listNumbers('t1')
-    await api.listNumbers('t1')
+    await api.listNumbers(t1)
+    await api.listNumbers(t1)
     expect(held).toHaveLength(2)
     for (const ms of held) expect(ms).toBeGreaterThan(1500)
   })
@@ -105,7 +127,7 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
     try {
       const port = (server.address() as AddressInfo).port
       const api = client({ baseUrl: new URL(`https://localhost:${port}`) })
-      await expect(api.listNumbers('t1')).rejects.toThrow(
+      await expect(api.listNumbers(t1)).rejects.toThrow(
         /GET \/sip-trunks\/trunks\/t1\/numbers failed: the server's TLS certificate was refused \(DEPTH_ZERO_SELF_SIGNED_CERT\)/
       )
       expect(sleeps).toEqual([])
@@ -117,7 +139,7 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
 
   it('keeps the path of a base URL with a prefix', async () => {
     const api = client({ baseUrl: new URL(`${emulator.url}/api/`) })
-    await expect(api.listNumbers('t1')).rejects.toThrow()
+    await expect(api.listNumbers(t1)).rejects.toThrow()
     expect(emulator.requests[0]!.path).toBe('/api/sip-trunks/trunks/t1/numbers')
   })
 
@@ -129,37 +151,41 @@ describe('HttpClient and SipTrunksApi against the emulator', () => {
       maxRetries: 2,
       sleep: async ms => void sleeps.push(ms)
     })
-    const api = new SipTrunksApi(closed)
-    await expect(ensureNumber(api, 't1', want, { settleMs: 0 }, [])).rejects.toThrow(
-      /POST \/sip-trunks\/trunks\/t1\/numbers failed: network error \(ECONNREFUSED\)$/
-    )
+    const api = new BolnaClient({ 'sip-trunks': new SipTrunksFamily(closed), trunk: new TrunkApiFamily(closed) }, new Agents(closed), {
+      settleMs: 0,
+      maxRetries: 0,
+      clock: fakeClock()
+    })
+    await expect(api.addNumber(t1, want, [])).rejects.toThrow(/POST \/sip-trunks\/trunks\/t1\/numbers failed: network error \(ECONNREFUSED\)$/)
     expect(sleeps).toHaveLength(2)
   })
 
   it('an unexpected body is an error naming the field', async () => {
     emulator.injectFault({ kind: 'status', status: 200, body: '[{"id": 5}]' })
-    await expect(client().listNumbers('t1')).rejects.toThrow(/unexpected body at 0\.id/)
+    await expect(client().listNumbers(t1)).rejects.toThrow(/unexpected body at 0\.id/)
   })
 
   it('removing a number already gone is not an error; a missing trunk is', async () => {
-    const record = emulator.seed('t1', { phone_number: '912222222222' })
-    expect(await client().removeNumber('t1', record.id)).toBe('removed')
-    expect(await client().removeNumber('t1', record.id)).toBe('absent')
-    await expect(client().removeNumber('nope', record.id)).rejects.toThrow(/Trunk "nope" not found/)
+    emulator.seed('t1', { phone_number: '912222222222' })
+    const [number] = await client().listNumbers(t1)
+    expect(await client().removeNumber(t1, number!)).toBe('removed')
+    expect(await client().removeNumber(t1, number!)).toBe('absent')
+    await expect(client().removeNumber(trunk('nope'), number!)).rejects.toThrow(/Trunk "nope" not found/)
   })
 
   it('does not read the answers of calls whose answer is not used', async () => {
-    const record = emulator.seed('t1', { phone_number: '912222222222' })
+    emulator.seed('t1', { phone_number: '912222222222' })
+    const [number] = await client().listNumbers(t1)
     emulator.injectFault({ kind: 'status', status: 200, method: 'DELETE', body: 'OK' })
-    expect(await client().removeNumber('t1', record.id)).toBe('removed')
+    expect(await client().removeNumber(t1, number!)).toBe('removed')
   })
 })
 
-describe('ensureNumber', () => {
+describe('addNumber: exactly once', () => {
   it('adopts a record stored behind a lost answer, once the lagging list shows it', async () => {
     emulator.setOptions({ listLagMs: 300 })
     emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
-    const outcome = await ensureNumber(client(), 't1', want, { settleMs: 3000 })
+    const outcome = await client({}, { settleMs: 3000, clock: realClock }).addNumber(t1, want)
     expect(outcome.status).toBe('created')
     expect(emulator.records('t1')).toHaveLength(1)
     expect(emulator.writes()).toHaveLength(1)
@@ -167,8 +193,8 @@ describe('ensureNumber', () => {
 
   it('adds again when the lost add was not stored, and says so when it never lands', async () => {
     emulator.injectFault({ kind: 'reset', method: 'POST', times: 10 })
-    await expect(ensureNumber(client({ maxRetries: 2 }), 't1', want, { settleMs: 0 })).rejects.toThrow(
-      /network error .*the number did not show on the trunk within 0 s \(settle_seconds\), so it was not added — re-run to check/
+    await expect(client({ maxRetries: 2 }).addNumber(t1, want)).rejects.toThrow(
+      /network error .*the number did not show on the trunk within 0 s \(settle_seconds\), so it was not added: re-run to check/
     )
     // Each lost add is followed by a look at the list before the next add.
     expect(emulator.requests.map(r => r.method)).toEqual(['GET', 'POST', 'GET', 'POST', 'GET', 'POST', 'GET'])
@@ -178,15 +204,15 @@ describe('ensureNumber', () => {
   it('when the check after a lost add fails too, says that an add may have happened', async () => {
     emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
     emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })
-    await expect(ensureNumber(client({ maxRetries: 1 }), 't1', want, { settleMs: 0 }, [])).rejects.toThrow(
-      /POST .* network error .*; checking whether it was stored failed too \(GET .* failed with 503: injected 503\) — re-run to reconcile/
+    await expect(client({ maxRetries: 1 }).addNumber(t1, want, [])).rejects.toThrow(
+      /POST .* network error .*; checking whether it was stored failed too \(GET .* failed with 503: injected 503\): re-run to reconcile/
     )
   })
 
   it('does not add a number the known list already holds', async () => {
     const record = emulator.seed('t1', { phone_number: '+91 98765 43210' })
-    const outcome = await ensureNumber(client(), 't1', want, { settleMs: 0 })
-    expect(outcome).toMatchObject({ status: 'exists', record: { id: record.id } })
+    const outcome = await client().addNumber(t1, want)
+    expect(outcome).toMatchObject({ status: 'exists', number: { id: record.id } })
     expect(emulator.writes()).toHaveLength(0)
   })
 })

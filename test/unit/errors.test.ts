@@ -19,10 +19,20 @@ describe('the API reason, from each error shape', () => {
 })
 
 describe('errors say what to do', () => {
-  it('403 means the key was rejected', () => {
-    const error = errorForStatus('GET', '/sip-trunks/trunks/t/numbers', 403, '{"detail":"Invalid API key"}')
-    expect(error.message).toMatch(/rejected the API key.*Invalid API key.*token input or the BOLNA_API_KEY/)
-    expect(error.details.retryable).toBe(false)
+  it("403 names both causes, a bad key and a key without access, with Bolna's text", () => {
+    for (const reason of ['Unrecognized access token', 'Not authorised']) {
+      const error = errorForStatus('GET', '/sip-trunks/trunks/t/numbers', 403, JSON.stringify({ detail: reason }))
+      expect(error.message).toContain(`Bolna refused GET /sip-trunks/trunks/t/numbers with 403: ${reason}.`)
+      expect(error.message).toMatch(
+        /API key is wrong or expired .*token input or the BOLNA_API_KEY.* or it has no access to this trunk: SIP trunking not enabled for the account, or a trunk of another \(sub\)account/
+      )
+      expect(error.details).toMatchObject({ kind: 'forbidden', retryable: false })
+    }
+  })
+  it('401 means a missing or malformed key', () => {
+    const error = errorForStatus('GET', '/p', 401, '{"error":401,"message":"Access denied"}')
+    expect(error.message).toMatch(/rejected the API key \(401 on GET \/p: Access denied\): it is missing or malformed/)
+    expect(error.details.kind).toBe('auth')
   })
   it('409 and 422 carry the API reason', () => {
     const error = errorForStatus('POST', '/p', 409, '{"error":409,"message":"Phone number already exists on another active trunk"}')

@@ -14,10 +14,15 @@ describe('readSettings', () => {
     const settings = readSettings(reader({ ...single, name: 'Mumbai' }), {})
     expect(settings).toMatchObject({
       mode: 'single',
-      trunkId: 'trunk-1',
-      phoneNumber: '919876543210',
-      name: 'Mumbai',
-      e164CheckEnabled: false,
+      desired: {
+        trunks: [
+          {
+            trunk: { id: 'trunk-1', api: 'sip-trunks' },
+            prune: false,
+            numbers: [{ written: '919876543210', e164: '+919876543210', withPlus: false, name: 'Mumbai', e164CheckEnabled: false }]
+          }
+        ]
+      },
       ifExists: 'skip',
       dryRun: false,
       timeoutMs: 30_000,
@@ -66,8 +71,29 @@ describe('readSettings', () => {
     expect(fail({ ...single, trunk_id: '' })).toThrow('Input "trunk_id" is required')
   })
 
+  it('one validation for both modes: a number must carry its country code, refused before any request', () => {
+    for (const national of ['415-555-0123', '(415) 555-0123', '4155550100', '+999 1234567']) {
+      expect(fail({ ...single, phone_number: national }), national).toThrow(
+        /^Input "phone_number" is not a possible phone number with a country code .*international form/
+      )
+    }
+    const settings = readSettings(reader({ ...single, phone_number: '+1 (415) 555-0199' }), {})
+    expect(settings.mode === 'single' && settings.desired.trunks[0].numbers[0]).toMatchObject({ e164: '+14155550199', withPlus: true })
+  })
+
+  it('trunk_api picks the family; destination_key is for /trunk only', () => {
+    const onTrunk = readSettings(reader({ ...single, trunk_api: 'trunk', destination_key: '4155550199' }), {})
+    expect(onTrunk.mode === 'single' && onTrunk.desired.trunks[0]).toMatchObject({ trunk: { api: 'trunk' }, numbers: [{ destinationKey: '4155550199' }] })
+    expect(fail({ ...single, trunk_api: 'trunks' })).toThrow('Input "trunk_api" must be one of: sip-trunks, trunk (got "trunks")')
+    expect(fail({ ...single, destination_key: '4155550199' })).toThrow(
+      /^Input "destination_key" applies only to trunk_api: trunk; Bolna's legacy \/sip-trunks API has no such field/
+    )
+    expect(fail({ ...single, trunk_api: 'trunk', destination_key: '415 555' })).toThrow(/^Input "destination_key" must be 1 to 64 characters with no spaces/)
+    expect(fail({ token: 'k', numbers_file: 'n.yml', destination_key: '1' })).toThrow('Input "destination_key" must be empty when "numbers_file" is set')
+  })
+
   it('checks E.164 locally when e164_check_enabled is true', () => {
-    expect(fail({ ...single, e164_check_enabled: 'true' })).toThrow(/Input "phone_number" is not in E\.164 format/)
+    expect(fail({ ...single, e164_check_enabled: 'true' })).toThrow(/Input "phone_number" must start with "\+" when e164_check_enabled is true/)
     expect(readSettings(reader({ ...single, phone_number: '+919876543210', e164_check_enabled: 'true' }), {}).mode).toBe('single')
   })
 
@@ -96,7 +122,7 @@ describe('readSettings', () => {
     const key = 'k-1234567890'
     for (const name of ['api_base_url', 'trunk_id', 'name']) {
       const inputs = { ...single, token: key, [name]: name === 'api_base_url' ? `https://x.test/${key}` : `x${key}` }
-      expect(fail(inputs), name).toThrow(`Input "${name}" contains the Bolna API key`)
+      expect(fail(inputs), name).toThrow(`Input "${name}" contains a secret (the Bolna API key or the GitHub token)`)
       expect(fail(inputs), name).not.toThrow(key)
     }
   })

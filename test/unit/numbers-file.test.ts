@@ -23,14 +23,46 @@ describe('the numbers file', () => {
     if (!result.ok) return
     expect(result.desired.trunks).toEqual([
       {
-        trunkId: '01HQXYZ123ABC456DEF',
+        trunk: { id: '01HQXYZ123ABC456DEF', api: 'sip-trunks' },
         prune: true,
         numbers: [
-          { phoneNumber: '919876543210', digits: '919876543210', name: 'Mumbai Support Line', e164CheckEnabled: false, agentId: undefined },
-          { phoneNumber: '+14155550123', digits: '14155550123', name: 'SF Front Desk', e164CheckEnabled: true, agentId: 'agent-1' }
+          { written: '919876543210', e164: '+919876543210', withPlus: false, name: 'Mumbai Support Line', e164CheckEnabled: false },
+          { written: '+14155550123', e164: '+14155550123', withPlus: true, name: 'SF Front Desk', e164CheckEnabled: true, agentId: 'agent-1' }
         ]
       }
     ])
+  })
+
+  it("reads each trunk's API family: its own api:, else defaults.api, else the trunk_api input", async () => {
+    const file = (defaults: string) => `version: 1
+${defaults}trunks:
+  - trunk_id: 01HQLEGACY
+    api: sip-trunks
+    numbers: []
+  - trunk_id: 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e21
+    numbers:
+      - phone_number: "+1 (415) 555-0199"
+        destination_key: "4155550199"
+        agent_id: null
+`
+    const apis = async (source: string, input: 'sip-trunks' | 'trunk') => {
+      const result = await parseNumbersFile(source, input)
+      return result.ok ? result.desired.trunks.map(t => t.trunk.api) : result.problems
+    }
+    expect(await apis(file('defaults:\n  api: trunk\n'), 'sip-trunks')).toEqual(['sip-trunks', 'trunk'])
+    expect(await apis(file(''), 'trunk')).toEqual(['sip-trunks', 'trunk'])
+    const read = await parseNumbersFile(file(''), 'trunk')
+    expect(read.ok && read.desired.trunks[1]!.numbers).toEqual([
+      { written: '+1 (415) 555-0199', e164: '+14155550199', withPlus: true, e164CheckEnabled: false, destinationKey: '4155550199', agentId: null }
+    ])
+    // With no api on the trunk and sip-trunks the default, destination_key is refused on its line.
+    expect(await apis(file(''), 'sip-trunks')).toEqual([
+      {
+        line: 9,
+        message: "trunks[1].numbers[0].destination_key applies only to trunks with api: trunk; Bolna's legacy /sip-trunks API has no such field"
+      }
+    ])
+    expect(await apis(file('defaults:\n  api: trunks\n'), 'trunk')).toEqual([{ line: 3, message: 'defaults.api must be one of: sip-trunks, trunk' }])
   })
 
   it('reads a plain file and one with anchors and aliases alike (two parsers, one result)', async () => {
@@ -65,7 +97,9 @@ trunks:
     expect(result.problems).toEqual([
       {
         line: 6,
-        message: expect.stringMatching(/trunks\[0\]\.numbers\[0\]\.nmae: unknown key \(allowed here: phone_number, name, e164_check_enabled, agent_id\)/)
+        message: expect.stringMatching(
+          /trunks\[0\]\.numbers\[0\]\.nmae: unknown key \(allowed here: phone_number, name, e164_check_enabled, destination_key, agent_id\)/
+        )
       },
       { line: 7, message: expect.stringMatching(/trunks\[0\]\.numbers\[1\]\.phone_number must be a quoted string/) },
       { line: 9, message: expect.stringMatching(/trunks\[1\]\.prnue: unknown key/) }
@@ -85,6 +119,7 @@ trunks:
       - phone_number: "12"
       - phone_number: "919876543299"
         e164_check_enabled: true
+      - phone_number: "(415) 555-0123"
 `)
     expect(result.ok).toBe(false)
     if (result.ok) return
@@ -92,7 +127,8 @@ trunks:
       [6, expect.stringMatching(/is listed twice on trunk "t1" \(first on line 5\)/)],
       [9, expect.stringMatching(/is already listed on trunk "t1"; Bolna allows one active trunk per number \(first on line 5\)/)],
       [10, expect.stringMatching(/has 2 digits/)],
-      [11, expect.stringMatching(/not in E\.164 format/)]
+      [11, expect.stringMatching(/must start with "\+" when e164_check_enabled is true/)],
+      [13, expect.stringMatching(/"\(415\) 555-0123" is not a possible phone number with a country code .*international form/)]
     ])
   })
 

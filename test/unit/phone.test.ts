@@ -1,28 +1,45 @@
 import { describe, expect, it } from 'vitest'
-import { digitsOf, e164Problem, phoneNumberProblem } from '../../src/phone.js'
+import { e164Of } from '../../src/bolna/port.js'
+import { e164CheckProblem, parsePhoneNumber } from '../../src/phone.js'
+
+const e164 = (written: string) => {
+  const parsed = parsePhoneNumber(written)
+  return 'number' in parsed ? parsed.number.e164 : parsed.problem
+}
 
 describe('phone-number rules', () => {
-  it('identifies a number by its digits, whatever the formatting', () => {
-    expect(digitsOf('+91 98765-43210')).toBe('919876543210')
-    expect(digitsOf('+1 (415) 555-0123')).toBe('14155550123')
-    expect(digitsOf('919876543210')).not.toBe(digitsOf('919876543211'))
+  it('identifies a number by its E.164 form, whatever the formatting', () => {
+    expect(e164('+91 98765-43210')).toBe('+919876543210')
+    expect(e164('919876543210')).toBe('+919876543210')
+    expect(e164('+1 (415) 555-0199')).toBe('+14155550199')
+    expect(e164('1 415 555 0100')).toBe('+14155550100')
+    expect(e164Of('+1 (415) 555-0199')).toBe('+14155550199')
+    expect(e164Of('14155550199')).toBe('+14155550199')
   })
 
-  it('accepts written forms of a DID and refuses the rest with a reason', () => {
-    expect(phoneNumberProblem('919876543210')).toBeUndefined()
-    expect(phoneNumberProblem('+1 (415) 555.0123')).toBeUndefined()
-    expect(phoneNumberProblem('')).toBe('is empty')
-    expect(phoneNumberProblem('91987abc')).toMatch(/only digits/)
-    expect(phoneNumberProblem('12345')).toMatch(/has 5 digits/)
-    expect(phoneNumberProblem('1234567890123456')).toMatch(/has 16 digits/)
-    expect(phoneNumberProblem('+91\n9876543210')).toMatch(/only digits/)
+  it('remembers whether the user wrote the "+" (legacy trunks store it so)', () => {
+    expect(parsePhoneNumber('+91 98765 43210')).toEqual({ number: { e164: '+919876543210', withPlus: true } })
+    expect(parsePhoneNumber('91 98765 43210')).toEqual({ number: { e164: '+919876543210', withPlus: false } })
   })
 
-  it('checks E.164 strictly: +, no spaces, 7 to 15 digits, no leading 0', () => {
-    expect(e164Problem('+919876543210')).toBeUndefined()
-    expect(e164Problem('919876543210')).toMatch(/E\.164/)
-    expect(e164Problem('+91 98765 43210')).toMatch(/E\.164/)
-    expect(e164Problem('+0123456789')).toMatch(/E\.164/)
-    expect(e164Problem('+1234567890123456')).toMatch(/E\.164/)
+  it('refuses a number without its country code, with a hint to write it internationally', () => {
+    for (const national of ['(415) 555-0123', '415-555-0123', '4155550100']) {
+      expect(e164(national)).toMatch(/not a possible phone number with a country code .*international form, country code first/)
+    }
+    expect(e164('+999 1234567')).toMatch(/not a possible phone number/)
+  })
+
+  it('refuses what is no phone number at all, with a reason', () => {
+    expect(e164('')).toBe('is empty')
+    expect(e164('91987abc')).toMatch(/only digits/)
+    expect(e164('12345')).toMatch(/has 5 digits/)
+    expect(e164('1234567890123456')).toMatch(/has 16 digits/)
+    expect(e164('+91\n9876543210')).toMatch(/only digits/)
+  })
+
+  it('with e164_check_enabled, needs the "+" that makes Bolna read it as E.164', () => {
+    expect(e164CheckProblem('+919876543210')).toBeUndefined()
+    expect(e164CheckProblem('+91 98765 43210')).toBeUndefined()
+    expect(e164CheckProblem('919876543210')).toMatch(/must start with "\+"/)
   })
 })

@@ -1,24 +1,27 @@
 import { describe, expect, it } from 'vitest'
-import type { PhoneNumberRecord } from '../../src/bolna/api.js'
-import { digitsOf } from '../../src/phone.js'
-import { hasChanges, planChanges } from '../../src/plan.js'
-import type { DesiredState } from '../../src/plan.js'
+import { hasChanges, hasWrites, planChanges } from '../../src/plan.js'
+import type { DesiredNumber, DesiredState } from '../../src/plan.js'
+import { stored, trunk, wanted } from '../helpers/model.ts'
 
-const record = (id: string, phone_number: string, extra: Partial<PhoneNumberRecord> = {}): PhoneNumberRecord => ({ id, phone_number, name: null, ...extra })
-const want = (phoneNumber: string, extra = {}) => ({ phoneNumber, digits: digitsOf(phoneNumber), e164CheckEnabled: false, ...extra })
-const desired = (prune: boolean, ...numbers: ReturnType<typeof want>[]): DesiredState => ({ trunks: [{ trunkId: 't1', prune, numbers }] })
+const desired = (prune: boolean, ...numbers: DesiredNumber[]): DesiredState => ({ trunks: [{ trunk: trunk('t1'), prune, numbers }] })
+const onNewTrunk = (...numbers: DesiredNumber[]): DesiredState => ({ trunks: [{ trunk: trunk('t1', 'trunk'), prune: false, numbers }] })
 
 describe('planChanges', () => {
-  it('adds what is missing and keeps what is there, matching by digits', () => {
-    const plan = planChanges(desired(false, want('+91 98765-43210'), want('14155550123')), new Map([['t1', [record('a', '919876543210')]]]), false)
+  it('adds what is missing and keeps what is there, matching by the E.164 form', () => {
+    const plan = planChanges(desired(false, wanted('+91 98765-43210'), wanted('14155550123')), new Map([['t1', [stored('a', '919876543210')]]]), false)
     expect(plan.changes.map(c => c.action)).toEqual(['keep', 'add'])
     expect(plan.counts).toMatchObject({ add: 1, remove: 0, unchanged: 1 })
     expect(hasChanges(plan)).toBe(true)
   })
 
+  it('matches a record stored with separators by its digits', () => {
+    const plan = planChanges(desired(false, wanted('+14155550199')), new Map([['t1', [stored('a', '+1 (415) 555-0199')]]]), false)
+    expect(plan.changes).toMatchObject([{ action: 'keep', number: { id: 'a', stored: '+1 (415) 555-0199' } }])
+  })
+
   it('removes unlisted numbers only when both prune switches are on', () => {
-    const actual = new Map([['t1', [record('a', '919876543210'), record('b', '918888888888')]]])
-    const file = (prune: boolean) => desired(prune, want('919876543210'))
+    const actual = new Map([['t1', [stored('a', '919876543210'), stored('b', '918888888888')]]])
+    const file = (prune: boolean) => desired(prune, wanted('919876543210'))
     expect(planChanges(file(true), actual, true).counts.remove).toBe(1)
     expect(planChanges(file(false), actual, true).counts).toMatchObject({ remove: 0, leftAlone: 1 })
     expect(planChanges(file(true), actual, false).counts).toMatchObject({ remove: 0, leftAlone: 1 })
@@ -26,24 +29,70 @@ describe('planChanges', () => {
   })
 
   it('reports a differing name without changing it', () => {
-    const plan = planChanges(desired(false, want('919876543210', { name: 'New' })), new Map([['t1', [record('a', '919876543210', { name: 'Old' })]]]), false)
-    expect(plan.counts).toMatchObject({ unchanged: 1, nameDiffers: 1 })
+    const plan = planChanges(desired(false, wanted('919876543210', { name: 'New' })), new Map([['t1', [stored('a', '919876543210', { name: 'Old' })]]]), false)
+    expect(plan.counts).toMatchObject({ unchanged: 1, differ: 1 })
+    expect(plan.changes[0]).toMatchObject({ differences: [{ field: 'name', bolna: 'Old', file: 'New' }] })
     expect(hasChanges(plan)).toBe(false)
   })
 
-  it('treats a second live record of a listed number as a duplicate to prune', () => {
-    const actual = new Map([['t1', [record('a', '919876543210'), record('b', '+919876543210')]]])
-    const plan = planChanges(desired(true, want('919876543210')), actual, true)
-    expect(plan.changes).toMatchObject([
-      { action: 'keep', record: { id: 'a' } },
-      { action: 'remove', record: { id: 'b' }, why: 'duplicate record' }
-    ])
+  it('on /trunk: a name is not sent (said once per trunk), a differing destination_key is reported', () => {
+    const actual = new Map([['t1', [stored('a', '+14155550100', { destinationKey: '4155550100' })]]])
+    const plan = planChanges(onNewTrunk(wanted('+14155550100', { name: 'A' }), wanted('+14155550101', { name: 'B' })), actual, false)
+    expect(plan.notes).toEqual([{ trunkId: 't1', text: "names are not sent: Bolna's /trunk API has no label for a number" }])
+    expect(plan.changes[0]).toMatchObject({ action: 'keep', differences: [{ field: 'destination_key', bolna: '4155550100', file: '14155550100' }] })
+    const same = planChanges(onNewTrunk(wanted('+14155550100', { destinationKey: '4155550100' })), actual, false)
+    expect(same.changes[0]).toMatchObject({ action: 'keep', differences: [] })
+    expect(same.notes).toEqual([])
   })
 
-  it('plans an agent mapping only when the agent differs', () => {
-    const actual = new Map([['t1', [record('a', '919876543210', { agent_id: 'ag1' }), record('b', '918888888888', { agent_id: 'ag1' })]]])
-    const plan = planChanges(desired(false, want('919876543210', { agentId: 'ag1' }), want('918888888888', { agentId: 'ag2' })), actual, false)
-    expect(plan.changes.map(c => ('agent' in c ? c.agent : 'n/a'))).toEqual([undefined, { from: 'ag1', to: 'ag2' }])
-    expect(plan.counts.agentChanges).toBe(1)
+  it('keeps one record of a listed number and removes the others, prune or not: the one on the wanted agent, else the oldest', () => {
+    const actual = new Map([
+      [
+        't1',
+        [
+          stored('young', '919876543210', { createdAt: '2026-02-01T00:00:00Z' }),
+          stored('old', '+919876543210', { createdAt: '2026-01-01T00:00:00Z' }),
+          stored('mapped', '+91 98765 43210', { createdAt: '2026-03-01T00:00:00Z', agent: 'ag1' })
+        ]
+      ]
+    ])
+    const oldest = planChanges(desired(false, wanted('919876543210')), actual, false)
+    expect(oldest.changes).toMatchObject([
+      { action: 'keep', number: { id: 'old' } },
+      { action: 'remove', number: { id: 'young' }, why: 'duplicate record' },
+      { action: 'remove', number: { id: 'mapped' }, why: 'duplicate record' }
+    ])
+    expect(oldest.counts.remove).toBe(2)
+    const onAgent = planChanges(desired(false, wanted('919876543210', { agentId: 'ag1' })), actual, false)
+    expect(onAgent.changes[0]).toMatchObject({ action: 'keep', number: { id: 'mapped' }, agent: undefined })
+  })
+
+  it('plans an agent mapping only when the agent differs, and unmaps for agent_id: null', () => {
+    const actual = new Map([
+      ['t1', [stored('a', '919876543210', { agent: 'ag1' }), stored('b', '918888888888', { agent: 'ag1' }), stored('c', '917777777777', { agent: 'ag1' })]]
+    ])
+    const plan = planChanges(
+      desired(false, wanted('919876543210', { agentId: 'ag1' }), wanted('918888888888', { agentId: 'ag2' }), wanted('917777777777', { agentId: null })),
+      actual,
+      false
+    )
+    expect(plan.changes.map(c => ('agent' in c ? c.agent : 'n/a'))).toEqual([
+      undefined,
+      { from: { kind: 'agent', id: 'ag1' }, to: 'ag2' },
+      { from: { kind: 'agent', id: 'ag1' }, to: null }
+    ])
+    expect(plan.counts.agentChanges).toBe(2)
+  })
+
+  it('a mapping Bolna does not show is set, but is no drift', () => {
+    const plan = planChanges(
+      desired(false, wanted('919876543210', { agentId: 'ag1' })),
+      new Map([['t1', [stored('a', '919876543210', { agent: 'unknown' })]]]),
+      false
+    )
+    expect(plan.changes[0]).toMatchObject({ agent: { from: { kind: 'unknown' }, to: 'ag1' } })
+    expect(plan.counts).toMatchObject({ agentChanges: 0, agentUnknown: 1 })
+    expect(hasChanges(plan)).toBe(false)
+    expect(hasWrites(plan)).toBe(true)
   })
 })

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { digitsOf } from '../../src/phone.js'
 import { planChanges } from '../../src/plan.js'
-import { planMarkdown } from '../../src/report.js'
+import { planMarkdown } from '../../src/render.js'
+import { stored, trunk, wanted } from '../helpers/model.ts'
 
 const plan = (numbers: string[], actualNames: Record<string, string> = {}) =>
   planChanges(
-    { trunks: [{ trunkId: 't1', prune: false, numbers: numbers.map(n => ({ phoneNumber: n, digits: digitsOf(n), e164CheckEnabled: false, name: 'Desk' })) }] },
-    new Map([['t1', Object.entries(actualNames).map(([n, name], i) => ({ id: `r${i}`, phone_number: n, name }))]]),
+    { trunks: [{ trunk: trunk('t1'), prune: false, numbers: numbers.map(n => wanted(n, { name: 'Desk' })) }] },
+    new Map([['t1', Object.entries(actualNames).map(([n, name], i) => stored(`r${i}`, n, { name }))]]),
     false
   )
 
-describe('planMarkdown', () => {
+describe('planMarkdown (render.ts, pure)', () => {
   it('shows every change in the summary, and caps a PR comment with a pointer to the rest', () => {
     const many = plan(Array.from({ length: 30 }, (_, i) => `9198765${43000 + i}`))
     expect(planMarkdown(many, 'n.yml').match(/^\| t1 \|/gm)).toHaveLength(30)

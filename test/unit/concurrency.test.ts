@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { eachConcurrently } from '../../src/apply.js'
+import { eachConcurrently } from '../../src/concurrency.js'
 
 describe('eachConcurrently', () => {
   it('keeps at most `limit` items in flight', async () => {

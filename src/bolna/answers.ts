@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { BolnaApiError } from './errors.js'
+
+/**
+ * The answer read through its schema, or a `bad-answer` error naming the call and the field.
+ * A create that answered nonsense may still have been stored: that error is ambiguous.
+ */
+export function validAnswer<T>(schema: z.ZodType<T>, body: unknown, method: string, path: string): T {
+  const parsed = schema.safeParse(body)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : ''
+  throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+    kind: 'bad-answer',
+    method,
+    path,
+    retryable: false,
+    ambiguous: method === 'POST'
+  })
+}
+
+/** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
+export function listAnswer<T extends z.ZodType>(item: T) {
+  return z.preprocess(value => (isEnvelope(value) ? value.data : value), z.array(item, { error: 'expected a list, or {"data": [...]}' }))
+}
+
+function isEnvelope(value: unknown): value is { data: unknown[] } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray((value as { data?: unknown }).data)
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { validAnswer } from './answers.js'
+import { BolnaApiError } from './errors.js'
+import type { TrunkFamily } from './family.js'
+import type { HttpClient } from './http.js'
+import { isUuid, segment } from './paths.js'
+import { e164Of, TRUNK_APIS } from './port.js'
+import type { NumberToAdd, TrunkNumber } from './port.js'
+import { quote } from '../text.js'
+
+/** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
+const numberRecord = z.looseObject({
+  id: z.string().min(1),
+  e164: z.string(),
+  destination_key: z.string().nullish(),
+  agent_id: z.string().nullish(),
+  is_deleted: z.boolean().nullish(),
+  created_at: z.string().nullish()
+})
+type NumberRecord = z.infer<typeof numberRecord>
+
+/** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
+const trunkRecord = z.looseObject({ numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }) })
+
+/** Bolna's `/trunk` family (shared/bolna-api.md §1). */
+export class TrunkApiFamily implements TrunkFamily {
+  constructor(private readonly http: HttpClient) {}
+
+  async list(trunkId: string): Promise<TrunkNumber[]> {
+    // No page lists a trunk's numbers on their own: they come with the trunk.
+    const path = `/trunk/trunks/${segment(trunkId)}`
+    try {
+      const { body } = await this.http.request('GET', path, undefined, 'idempotent')
+      return validAnswer(trunkRecord, body, 'GET', path)
+        .numbers.filter(n => n.is_deleted !== true)
+        .map(toNumber)
+    } catch (error) {
+      throw trunkNotFound(error, trunkId)
+    }
+  }
+
+  async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {
+    const path = `/trunk/trunks/${segment(trunkId)}/numbers`
+    const body = {
+      e164: TRUNK_APIS.trunk.spelling(number.e164, true),
+      destination_key: number.destinationKey ?? number.e164.slice(1),
+      // The agent is set in the add itself: one call, no mapping step.
+      ...(number.agentId !== undefined && { agent_id: number.agentId })
+    }
+    try {
+      // 200 or 201: the docs do not say which.
+      const answer = await this.http.request('POST', path, body, 'unsafe')
+      return toNumber(validAnswer(numberRecord, answer.body, 'POST', path))
+    } catch (error) {
+      throw trunkNotFound(error, trunkId)
+    }
+  }
+
+  async remove(trunkId: string, numberId: string): Promise<void> {
+    await this.http.request('DELETE', `/trunk/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`, undefined, 'idempotent', 'ignore')
+  }
+
+  async setAgent(number: TrunkNumber, agentId: string | null): Promise<void> {
+    // Always send agent_id: an omitted field or an empty body also clears the mapping.
+    await this.http.request('PATCH', `/trunk/numbers/${segment(number.id)}`, { agent_id: agentId }, 'idempotent', 'ignore')
+  }
+}
+
+function toNumber(n: NumberRecord): TrunkNumber {
+  return {
+    id: n.id,
+    e164: e164Of(n.e164),
+    stored: n.e164,
+    name: null,
+    agent: n.agent_id ? { kind: 'agent', id: n.agent_id } : { kind: 'none' },
+    destinationKey: n.destination_key ?? null,
+    createdAt: n.created_at ?? null
+  }
+}
+
+function trunkNotFound(error: unknown, trunkId: string): unknown {
+  if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
+  const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
+  const otherFamily = isUuid(trunkId)
+    ? ''
+    : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`
+  return error.as(
+    'trunk-not-found',
+    `Trunk ${quote(trunkId)} not found on Bolna's /trunk API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
+  )
+}

@@ -1,0 +1,172 @@
+/**
+ * The plan and the results as text, Markdown and JSON: pure functions, no I/O. report.ts
+ * writes what these return.
+ */
+import type { ApplyResult } from './apply.js'
+import { TRUNK_APIS } from './bolna/port.js'
+import type { AgentOnNumber, TrunkNumber, TrunkRef } from './bolna/port.js'
+import type { Change, Difference, Plan } from './plan.js'
+import { quote } from './text.js'
+
+/** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
+export function html(value: string | null | undefined): string {
+  return (value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\r\n]+/g, ' ')
+}
+
+/**
+ * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * links or images, no emphasis, and no @mention of anyone.
+ */
+export function cell(value: string | null | undefined): string {
+  return html(value)
+    .replace(/[\\|[\]()!*_`~]/g, '\\$&')
+    .replace(/@/g, '&#64;')
+}
+
+function agentName(agent: AgentOnNumber): string {
+  if (agent.kind === 'agent') return quote(agent.id)
+  return agent.kind === 'none' ? 'none' : '(not shown by Bolna: it will be set)'
+}
+
+function differenceText(d: Difference): string {
+  const fix = d.field === 'name' ? 'not renamed: no rename endpoint' : 'not changed: no endpoint changes it; remove and re-add the number'
+  return `${d.field} in Bolna ${quote(d.bolna)}, file says ${quote(d.file)} (${fix})`
+}
+
+/** One change as a `terraform plan` line: + add, - remove, ~ differs, = left alone; undefined when nothing differs. */
+export function changeLine(change: Change): string | undefined {
+  const agent =
+    'agent' in change && change.agent ? ` agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : quote(change.agent.to)}` : ''
+  switch (change.action) {
+    case 'add': {
+      const { want } = change
+      const name = want.name !== undefined ? ` name ${quote(want.name)}` : ''
+      const key = want.destinationKey !== undefined ? ` destination_key ${quote(want.destinationKey)}` : ''
+      const to = want.agentId ? ` agent ${quote(want.agentId)}` : ''
+      return `+ ${quote(TRUNK_APIS[change.trunk.api].spelling(want.e164, want.withPlus))}${name}${key}${to}`
+    }
+    case 'remove':
+      return `- ${quote(change.number.stored)} (id ${quote(change.number.id)}${change.number.name ? `, name ${quote(change.number.name)}` : ''}, ${change.why})`
+    case 'leave':
+      return `= ${quote(change.number.stored)} (id ${quote(change.number.id)}, ${change.why})`
+    case 'keep': {
+      if (change.differences.length === 0 && !agent) return undefined
+      const differs = change.differences.map(d => ` ${differenceText(d)}`).join(';')
+      return `~ ${quote(change.number.stored)}${differs}${agent}`
+    }
+  }
+}
+
+/** The plan for the log: a heading per trunk, its notes, one line per change. */
+export function planLines(plan: Plan): string[] {
+  const lines: string[] = []
+  let trunk: string | undefined
+  const notes = Map.groupBy(plan.notes, note => note.trunkId)
+  for (const change of plan.changes) {
+    const line = changeLine(change)
+    if (!line) continue
+    if (change.trunk.id !== trunk) {
+      trunk = change.trunk.id
+      lines.push(trunkHeading(change.trunk), ...(notes.get(trunk) ?? []).map(note => `  # ${note.text}`))
+    }
+    lines.push(`  ${line}`)
+  }
+  return lines
+}
+
+function trunkHeading(trunk: TrunkRef): string {
+  return `trunk ${quote(trunk.id)} (${trunk.api})`
+}
+
+export function planTotals(plan: Plan): string {
+  const c = plan.counts
+  const extras = [
+    c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
+    c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
+    c.differ && `${c.differ} with a field that differs`,
+    c.leftAlone && `${c.leftAlone} unlisted left alone`
+  ].filter(Boolean)
+  return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`
+}
+
+/**
+ * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
+ * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ */
+export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE_INFINITY): string {
+  const rows = plan.changes.flatMap(change => {
+    const line = changeLine(change)
+    return line ? [`| ${cell(change.trunk.id)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : []
+  })
+  const shown = rows.slice(0, maxRows)
+  if (rows.length > shown.length) shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`)
+  const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._'
+  const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table
+  const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('')
+  return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`
+}
+
+function agentJson(agent: AgentOnNumber): string | null | undefined {
+  return agent.kind === 'agent' ? agent.id : agent.kind === 'none' ? null : undefined
+}
+
+/** The plan as the `plan` output carries it. */
+export function planJson(plan: Plan): object {
+  const c = plan.counts
+  return {
+    counts: {
+      add: c.add,
+      remove: c.remove,
+      unchanged: c.unchanged,
+      differ: c.differ,
+      agent_changes: c.agentChanges,
+      agent_unknown: c.agentUnknown,
+      left_alone: c.leftAlone
+    },
+    notes: plan.notes.map(note => ({ trunk_id: note.trunkId, note: note.text })),
+    changes: plan.changes.map(change => {
+      const trunk = { trunk_id: change.trunk.id, trunk_api: change.trunk.api }
+      if (change.action === 'remove' || change.action === 'leave') {
+        return { action: change.action, ...trunk, phone_number: change.number.stored, number_id: change.number.id, name: change.number.name, why: change.why }
+      }
+      const number = change.action === 'keep' ? change.number : undefined
+      return {
+        action: change.action,
+        ...trunk,
+        phone_number: number?.stored ?? TRUNK_APIS[change.trunk.api].spelling(change.want.e164, change.want.withPlus),
+        number_id: number?.id ?? null,
+        name: change.want.name ?? null,
+        ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
+        ...(number && { agent_in_bolna: agentJson(number.agent) ?? 'unknown' }),
+        ...(change.want.agentId !== undefined && {
+          agent_id: change.want.agentId,
+          agent_change: change.agent ? { from: agentJson(change.agent.from) ?? 'unknown', to: change.agent.to } : null
+        })
+      }
+    })
+  }
+}
+
+/** A number as the single-mode `number` output carries it: the same fields whatever the trunk's family. */
+export function numberJson(number: TrunkNumber, trunk: TrunkRef): object {
+  return {
+    id: number.id,
+    trunk_id: trunk.id,
+    trunk_api: trunk.api,
+    phone_number: number.stored,
+    e164: number.e164,
+    name: number.name,
+    agent_id: agentJson(number.agent) ?? 'unknown',
+    destination_key: number.destinationKey,
+    created_at: number.createdAt
+  }
+}
+
+/** The results as the `results` output carries them. */
+export function resultsJson(results: readonly ApplyResult[]): object[] {
+  return results.map(({ number: _number, ...result }) => result)
+}
