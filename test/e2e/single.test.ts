@@ -40,7 +40,10 @@ describe('adding one number', () => {
 
     const second = await act({ phone_number: '+91 98765-43210' })
     expect(second.code).toBe(0)
-    expect(second.outputs).toMatchObject({ status: 'exists', number_id: first.outputs.number_id })
+    expect(second.outputs).toMatchObject({ status: 'exists', number_id: first.outputs.number_id, has_changes: 'false' })
+    expect(second.stdout).toContain(`"919876543210" is already on trunk "trunk-1" (id "${first.outputs.number_id}"); nothing to do.`)
+    expect(first.stdout).toContain(`Added "919876543210" to trunk "trunk-1" (id "${first.outputs.number_id}").`)
+    expect(first.outputs.has_changes).toBe('true')
     expect(posts()).toHaveLength(1)
     expect(emulator.records('trunk-1')).toHaveLength(1)
   })

@@ -82,10 +82,16 @@ export async function prepareRun(options: RunOptions = {}, scratchDir: string = 
 
 let defaults: (readonly [string, string])[] | undefined
 
-/** Runs `node dist/index.js` in a step laid out as the runner lays it out (see prepareRun). */
+/**
+ * The action to run: under `npm test`, a fresh build of src/ (test/setup/build.ts); elsewhere
+ * (the demo, the benchmark) the committed dist/.
+ */
+export const actionEntry = (): string => process.env.BOLNA_ACTION_ENTRY || join(root, 'dist/index.js')
+
+/** Runs the built action (see actionEntry) in a step laid out as the runner lays it out (see prepareRun). */
 export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const { env, workspace, outputFile, summaryFile } = await prepareRun(options)
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, cwd: workspace })
+  const child = spawn(process.execPath, [actionEntry()], { env, cwd: workspace })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', chunk => (stdout += chunk))
