@@ -1595,8 +1595,11 @@ function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY) {
     const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('');
     return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`;
 }
+/** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */
 function agentJson(agent) {
-    return agent.kind === 'agent' ? agent.id : agent.kind === 'none' ? null : undefined;
+    if (agent.kind === 'unknown')
+        return 'unknown';
+    return agent.kind === 'agent' ? agent.id : null;
 }
 /** The plan as the `plan` output carries it. */
 function planJson(plan) {
@@ -1625,10 +1628,10 @@ function planJson(plan) {
                 number_id: number?.id ?? null,
                 name: change.want.name ?? null,
                 ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
-                ...(number && { agent_in_bolna: agentJson(number.agent) ?? 'unknown' }),
+                ...(number && { agent_in_bolna: agentJson(number.agent) }),
                 ...(change.want.agentId !== undefined && {
                     agent_id: change.want.agentId,
-                    agent_change: change.agent ? { from: agentJson(change.agent.from) ?? 'unknown', to: change.agent.to } : null
+                    agent_change: change.agent ? { from: agentJson(change.agent.from), to: change.agent.to } : null
                 })
             };
         })
@@ -1643,7 +1646,7 @@ function numberJson(number, trunk) {
         phone_number: number.stored,
         e164: number.e164,
         name: number.name,
-        agent_id: agentJson(number.agent) ?? 'unknown',
+        agent_id: agentJson(number.agent),
         destination_key: number.destinationKey,
         created_at: number.createdAt
     };

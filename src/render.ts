@@ -110,8 +110,10 @@ export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE
   return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`
 }
 
-function agentJson(agent: AgentOnNumber): string | null | undefined {
-  return agent.kind === 'agent' ? agent.id : agent.kind === 'none' ? null : undefined
+/** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */
+function agentJson(agent: AgentOnNumber): string | null {
+  if (agent.kind === 'unknown') return 'unknown'
+  return agent.kind === 'agent' ? agent.id : null
 }
 
 /** The plan as the `plan` output carries it. */
@@ -141,10 +143,10 @@ export function planJson(plan: Plan): object {
         number_id: number?.id ?? null,
         name: change.want.name ?? null,
         ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
-        ...(number && { agent_in_bolna: agentJson(number.agent) ?? 'unknown' }),
+        ...(number && { agent_in_bolna: agentJson(number.agent) }),
         ...(change.want.agentId !== undefined && {
           agent_id: change.want.agentId,
-          agent_change: change.agent ? { from: agentJson(change.agent.from) ?? 'unknown', to: change.agent.to } : null
+          agent_change: change.agent ? { from: agentJson(change.agent.from), to: change.agent.to } : null
         })
       }
     })
@@ -160,7 +162,7 @@ export function numberJson(number: TrunkNumber, trunk: TrunkRef): object {
     phone_number: number.stored,
     e164: number.e164,
     name: number.name,
-    agent_id: agentJson(number.agent) ?? 'unknown',
+    agent_id: agentJson(number.agent),
     destination_key: number.destinationKey,
     created_at: number.createdAt
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planChanges } from '../../src/plan.js'
-import { planMarkdown } from '../../src/render.js'
+import { numberJson, planJson, planMarkdown } from '../../src/render.js'
 import { stored, trunk, wanted } from '../helpers/model.ts'
 
 const plan = (numbers: string[], actualNames: Record<string, string> = {}) =>
@@ -27,5 +27,27 @@ describe('planMarkdown (render.ts, pure)', () => {
     expect(row).toContain('&#64;everyone')
     expect(row).toContain('&lt;b&gt;')
     expect(row.split(/(?<!\\)\|/)).toHaveLength(5)
+  })
+})
+
+describe('planJson and numberJson (render.ts, pure)', () => {
+  it('carry an agent as its id, null for none, and "unknown" only where Bolna does not show it', () => {
+    const actual = new Map([
+      ['t1', [stored('a', '919876543210', { agent: null }), stored('b', '918888888888', { agent: 'unknown' }), stored('c', '917777777777', { agent: 'ag1' })]]
+    ])
+    const file = {
+      trunks: [
+        { trunk: trunk('t1'), prune: false, numbers: ['919876543210', '918888888888', '917777777777', '916666666666'].map(n => wanted(n, { agentId: 'ag2' })) }
+      ]
+    }
+    const json = planJson(planChanges(file, actual, false)) as { changes: Record<string, unknown>[] }
+    expect(json.changes.map(c => [c.agent_in_bolna, c.agent_change])).toEqual([
+      [null, { from: null, to: 'ag2' }],
+      ['unknown', { from: 'unknown', to: 'ag2' }],
+      ['ag1', { from: 'ag1', to: 'ag2' }],
+      [undefined, { from: null, to: 'ag2' }]
+    ])
+    expect(numberJson(actual.get('t1')![0]!, trunk('t1'))).toMatchObject({ agent_id: null, trunk_api: 'sip-trunks', e164: '+919876543210' })
+    expect(numberJson(actual.get('t1')![1]!, trunk('t1'))).toMatchObject({ agent_id: 'unknown' })
   })
 })
