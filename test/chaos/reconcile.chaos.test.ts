@@ -10,7 +10,10 @@ import { annotations, runAction } from '../helpers/run-action.ts'
  * CHAOS_SEEDS=1234 npx vitest run test/chaos
  */
 const KEY = 'chaos-key-0b9f'
-const TRUNKS = ['trunk-0', 'trunk-1', 'trunk-2', 'trunk-3', 'trunk-4']
+// Three legacy /sip-trunks trunks and two of the newer /trunk API, in one file.
+const LEGACY_TRUNKS = ['trunk-0', 'trunk-1', 'trunk-2']
+const NEW_TRUNKS = ['3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e23', '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e24']
+const TRUNKS = [...LEGACY_TRUNKS, ...NEW_TRUNKS]
 const SEEDS = (process.env.CHAOS_SEEDS ?? '101,202,303').split(',').map(Number)
 
 interface Scenario {
@@ -32,7 +35,7 @@ function numbersFile(): { text: string; wanted: Map<string, string[]> } {
   const wanted = new Map<string, string[]>()
   const lines = ['version: 1', 'trunks:']
   TRUNKS.forEach((trunk, t) => {
-    lines.push(`  - trunk_id: ${trunk}`, '    numbers:')
+    lines.push(`  - trunk_id: ${trunk}`, `    api: ${NEW_TRUNKS.includes(trunk) ? 'trunk' : 'sip-trunks'}`, '    numbers:')
     const numbers = Array.from({ length: 40 }, (_, i) => `+9198${t}${String(1_000_000 + i)}`)
     for (const n of numbers) lines.push(`      - phone_number: "${n}"`)
     wanted.set(trunk, numbers.map(digitsOf).sort())
@@ -45,7 +48,7 @@ describe.concurrent('chaos reconcile', () => {
   for (const { name, seed, chaos, maxRetries, firstRunFails } of SCENARIOS) {
     it(`${name}: exactly the file after one run and at most one re-run; nothing lost or doubled`, async ({ expect, onTestFinished }) => {
       console.log(`chaos ${name} (the fault draws replay with CHAOS_SEEDS=${seed}; which request meets which draw depends on arrival order)`)
-      const emulator = new BolnaEmulator({ apiKey: KEY, trunks: TRUNKS, listLagMs: 300 })
+      const emulator = new BolnaEmulator({ apiKey: KEY, trunks: LEGACY_TRUNKS, newTrunks: NEW_TRUNKS, listLagMs: 300 })
       onTestFinished(() => emulator.stop())
       const url = await emulator.start()
       emulator.chaos({ seed, ...chaos, retryAfter: '1', hangMs: 5_000 })
@@ -68,14 +71,14 @@ describe.concurrent('chaos reconcile', () => {
 
       // Never doubled, never extra — even mid-way, under faults.
       for (const trunk of TRUNKS) {
-        const held = emulator.records(trunk).map(r => digitsOf(r.phone_number))
+        const held = emulator.numbers(trunk).map(n => digitsOf(n.number))
         expect(new Set(held).size, `duplicates on ${trunk}`).toBe(held.length)
         for (const digits of held) expect(wanted.get(trunk)).toContain(digits)
       }
 
       // Whatever the first run could not finish, it said so: in results and in the failure.
       const missing = TRUNKS.flatMap(trunk => {
-        const held = new Set(emulator.records(trunk).map(r => digitsOf(r.phone_number)))
+        const held = new Set(emulator.numbers(trunk).map(n => digitsOf(n.number)))
         return wanted
           .get(trunk)!
           .filter(d => !held.has(d))
@@ -99,7 +102,7 @@ describe.concurrent('chaos reconcile', () => {
       } else {
         // A trunk could not be listed at all: the run stopped before any write, saying why.
         expect(emulator.writes()).toHaveLength(0)
-        expect(failure).toMatch(/GET \/sip-trunks\/trunks\/trunk-\d\/numbers/)
+        expect(failure).toMatch(/GET \/(sip-trunks\/trunks\/trunk-\d\/numbers|trunk\/trunks\/[0-9a-f-]+) /)
       }
       console.log(
         `${name}: ${emulator.faultsInjected} faults, ${emulator.requests.length} requests, first run exit ${first.code}, ${missing.length} left for the re-run`
@@ -117,8 +120,8 @@ describe.concurrent('chaos reconcile', () => {
       for (const trunk of TRUNKS) {
         expect(
           emulator
-            .records(trunk)
-            .map(r => digitsOf(r.phone_number))
+            .numbers(trunk)
+            .map(n => digitsOf(n.number))
             .sort()
         ).toEqual(wanted.get(trunk))
       }
