@@ -1,5 +1,7 @@
 import { TRUNK_APIS } from './bolna/port.js'
 import type { Bolna, NumberToAdd, TrunkApi, TrunkNumber, TrunkRef } from './bolna/port.js'
+import { pollUntil } from './clock.js'
+import type { Clock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { agentChange } from './plan.js'
 import type { ActualState, AgentChange, Change, DesiredNumber, Plan } from './plan.js'
@@ -14,7 +16,7 @@ export interface ApplyOptions {
 }
 
 export type AgentStatus = 'mapped' | 'unmapped' | 'unchanged' | 'failed'
-export type ResultStatus = 'created' | 'exists' | 'removed' | 'failed'
+export type ResultStatus = 'created' | 'exists' | 'replaced' | 'removed' | 'failed'
 
 /** What happened to one entry of a plan (the `results` output). */
 export interface ApplyResult {
@@ -42,7 +44,7 @@ export interface ApplyResult {
 export async function applyPlan(bolna: Bolna, plan: Plan, actual: ActualState, options: ApplyOptions): Promise<ApplyResult[]> {
   const results = new Map<Change, ApplyResult>()
   const removals = plan.changes.filter(c => c.action === 'remove')
-  const others = plan.changes.filter(c => c.action === 'add' || (c.action === 'keep' && c.agent))
+  const others = plan.changes.filter(c => c.action === 'add' || c.action === 'replace' || (c.action === 'keep' && c.agent))
   for (const phase of [removals, others]) {
     await eachConcurrently(phase, options.concurrency, async change => {
       results.set(change, await applyChange(bolna, change, actual, options))
@@ -66,6 +68,8 @@ async function applyChange(bolna: Bolna, change: Change, actual: ActualState, op
       return { ...entry, status: 'failed', error: messageOf(error) }
     }
   }
+
+  if (change.action === 'replace') return replaceNumber(bolna, change, actual, options)
 
   const want = change.want
   const entry: ApplyResult = { ...where(trunk), phone_number: want.written, number_id: null, status: 'failed' }
@@ -102,6 +106,47 @@ async function applyChange(bolna: Bolna, change: Change, actual: ActualState, op
     const done = entry.status === 'created' ? 'was added' : 'is on the trunk'
     const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${quote(agent.to)}`
     entry.error = `the number ${done}, but ${what} failed: ${messageOf(error)}`
+  }
+  return entry
+}
+
+/** on_name_change: replace — removes the number, adds it back with its new name, and maps its agent again. */
+async function replaceNumber(bolna: Bolna, change: Extract<Change, { action: 'replace' }>, actual: ActualState, options: ApplyOptions): Promise<ApplyResult> {
+  const { trunk, number: old, want, agentAfter } = change
+  const entry: ApplyResult = { ...where(trunk), phone_number: old.stored, number_id: old.id, name: old.name, status: 'failed' }
+  if (agentAfter !== null) entry.agent_id = agentAfter
+  try {
+    await bolna.removeNumber(trunk, old)
+  } catch (error) {
+    return { ...entry, error: `removing it to add it back as ${quote(want.name)} failed, so it keeps its old name: ${messageOf(error)}` }
+  }
+  let number: TrunkNumber
+  try {
+    // Every record of the number is gone by now (duplicates are removed first): do not look for it.
+    const others = (actual.get(trunk.id) ?? []).filter(n => n.e164 !== want.e164)
+    const outcome = await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)
+    number = outcome.number
+  } catch (error) {
+    return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${messageOf(error)}` }
+  }
+  Object.assign(entry, { status: 'replaced', number_id: number.id, phone_number: number.stored, name: number.name, number })
+  options.log(
+    `Renamed ${quote(number.stored)} on trunk ${quote(trunk.id)}: removed (id ${quote(old.id)}) and added back as ${quote(want.name)} (id ${quote(number.id)}).`
+  )
+  if (agentAfter === null) return entry
+  const agent = agentChange(agentAfter, number)
+  if (!agent) {
+    entry.agent_status = 'mapped'
+    return entry
+  }
+  try {
+    await bolna.setAgent(trunk, number, agentAfter)
+    entry.agent_status = 'mapped'
+    entry.number = { ...number, agent: { kind: 'agent', id: agentAfter } }
+    options.log(mappingLine(number, agent))
+  } catch (error) {
+    entry.agent_status = 'failed'
+    entry.error = `the number was added back, but mapping it to agent ${quote(agentAfter)} failed: ${messageOf(error)}`
   }
   return entry
 }
@@ -148,6 +193,70 @@ async function switchTelephony(bolna: Bolna, results: ApplyResult[], options: Ap
 
 function where(trunk: TrunkRef): Pick<ApplyResult, 'trunk_id' | 'trunk_api'> {
   return { trunk_id: trunk.id, trunk_api: trunk.api }
+}
+
+export interface VerifyOptions {
+  /** How long the trunk may take to show what was written. */
+  settleMs: number
+  clock: Clock
+}
+
+/** What a trunk that was written did not show within settleMs. */
+export interface Unverified {
+  trunkId: string
+  missing: string[]
+}
+
+/**
+ * Re-reads each trunk the apply wrote until it shows the result: every number that was added
+ * or kept is there, every removed record is gone, and each mapping made shows (where Bolna shows
+ * mappings). One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
+ * green step means Bolna's list shows its numbers, and a run started right after never adds one
+ * a second time. `results` are applyPlan's, in the plan's order.
+ */
+export async function verifyApplied(bolna: Bolna, plan: Plan, results: readonly ApplyResult[], options: VerifyOptions): Promise<Unverified[]> {
+  const entries = plan.changes.filter(c => c.action !== 'leave')
+  const checks = new Map<string, { trunk: TrunkRef; present: Map<string, string | null | undefined>; absent: Set<string>; wrote: boolean }>()
+  entries.forEach((change, i) => {
+    const result = results[i]
+    if (!result || result.status === 'failed') return
+    const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set<string>(), wrote: false }
+    checks.set(change.trunk.id, check)
+    if (change.action === 'remove' || change.action === 'replace') check.absent.add(change.number.id)
+    if (change.action !== 'remove') {
+      const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped'
+      check.present.set(change.want.e164, mapped ? (result.agent_id ?? null) : undefined)
+      if (mapped) check.wrote = true
+    }
+    if (result.status !== 'exists') check.wrote = true
+  })
+  const unverified: Unverified[] = []
+  await eachConcurrently(
+    [...checks.values()].filter(check => check.wrote),
+    4,
+    async check => {
+      let missing: string[] = []
+      const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
+        missing = whatIsMissing(await bolna.listNumbers(check.trunk), check.present, check.absent)
+        return missing.length === 0 ? true : undefined
+      })
+      if (!shown) unverified.push({ trunkId: check.trunk.id, missing })
+    }
+  )
+  return unverified
+}
+
+function whatIsMissing(numbers: readonly TrunkNumber[], present: ReadonlyMap<string, string | null | undefined>, absent: ReadonlySet<string>): string[] {
+  const missing: string[] = []
+  for (const [e164, agent] of present) {
+    const found = numbers.find(n => n.e164 === e164)
+    if (!found) missing.push(`${quote(e164)} is not listed`)
+    else if (agent !== undefined && found.agent.kind !== 'unknown' && (found.agent.kind === 'agent' ? found.agent.id : null) !== agent) {
+      missing.push(`${quote(e164)} does not show agent ${agent === null ? 'none' : quote(agent)} yet`)
+    }
+  }
+  for (const number of numbers) if (absent.has(number.id)) missing.push(`${quote(number.stored)} (id ${quote(number.id)}) is still listed`)
+  return missing
 }
 
 function unchangedResult(change: Change): ApplyResult {

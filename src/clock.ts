@@ -8,3 +8,16 @@ export const realClock: Clock = {
   now: () => Date.now(),
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
 }
+
+/**
+ * Calls `attempt` until it gives a value or `withinMs` has passed on the clock, pausing 250 ms,
+ * then twice as long each time up to maxPauseMs. Undefined when time ran out.
+ */
+export async function pollUntil<T>(clock: Clock, withinMs: number, maxPauseMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = clock.now() + withinMs
+  for (let pause = 250; ; pause = Math.min(pause * 2, maxPauseMs)) {
+    const value = await attempt()
+    if (value !== undefined || clock.now() + pause > deadline) return value
+    await clock.sleep(pause)
+  }
+}

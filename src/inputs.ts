@@ -5,7 +5,7 @@ import { isDotSegment } from './bolna/paths.js'
 import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
 import { DESTINATION_KEY, e164CheckProblem, parsePhoneNumber } from './phone.js'
-import type { DesiredNumber, DesiredState, DesiredTrunk } from './plan.js'
+import type { DesiredNumber, DesiredState, DesiredTrunk, OnNameChange } from './plan.js'
 import { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE } from './text.js'
 
@@ -22,6 +22,8 @@ interface CommonSettings extends ConnectionSettings {
   trunkApi: TrunkApi
   /** A plan removing more numbers (unlisted or duplicate records) fails before any write. */
   maxDeletes: number
+  /** A name that differs is reported, or the number is removed and added back with it. */
+  onNameChange: OnNameChange
 }
 
 /** Single mode is a one-entry plan: one trunk, one number. */
@@ -150,8 +152,64 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   requests_per_minute: '900',
   fail_on_drift: 'false',
   pr_comment: 'true',
-  trunk_api: 'sip-trunks'
+  trunk_api: 'sip-trunks',
+  on_name_change: 'report'
 }
+
+/** Every input action.yml declares (a test keeps the two equal). */
+export const INPUT_NAMES: readonly string[] = [
+  'token',
+  'trunk_api',
+  'trunk_id',
+  'phone_number',
+  'name',
+  'destination_key',
+  'agent_id',
+  'numbers_file',
+  'github_token',
+  ...Object.keys(INPUT_DEFAULTS)
+]
+
+/**
+ * Inputs the step was given that action.yml does not declare (`dry-run`, `dryrun`): the runner
+ * only warns, and the action would silently ignore them, so a plan-only run would apply.
+ */
+function refuseUndeclaredInputs(env: NodeJS.ProcessEnv): void {
+  const declared = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`))
+  for (const key of Object.keys(env)) {
+    if (!key.startsWith('INPUT_') || declared.has(key)) continue
+    const given = key.slice('INPUT_'.length).toLowerCase()
+    const near = nearest(given, INPUT_NAMES)
+    throw new InputError(`Input "${given}" is not an input of this action${near ? `; did you mean "${near}"?` : ''} (see action.yml for the list).`)
+  }
+}
+
+/** The declared name closest to `given` (ignoring - _ and spaces), if it is close enough to be a typo. */
+function nearest(given: string, names: readonly string[]): string | undefined {
+  const squash = (text: string) => text.toLowerCase().replace(/[-_ ]/g, '')
+  let best: { name: string; distance: number } | undefined
+  for (const name of names) {
+    const distance = editDistance(squash(given), squash(name))
+    if (!best || distance < best.distance) best = { name, distance }
+  }
+  return best && best.distance <= Math.max(2, Math.floor(given.length / 4)) ? best.name : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+/** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
+const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment'] as const
+const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'] as const
 
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
 export function secretInputs(read: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Secrets {
@@ -166,6 +224,7 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
   const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim()
   const secrets = secretInputs(readInput, env)
   secrets.mask()
+  refuseUndeclaredInputs(env)
   const read: InputReader = name => {
     const value = readInput(name) || INPUT_DEFAULTS[name] || ''
     // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
@@ -199,7 +258,8 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     setAgentTelephony: parse(read, 'set_agent_telephony', boolean),
     concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
     trunkApi: parse(read, 'trunk_api', oneOf(...(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]]))),
-    maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer'))
+    maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
+    onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace'))
   }
 
   // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
@@ -212,6 +272,13 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
   const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))
 
   const numbersFile = read('numbers_file')
+  const ignored = numbersFile ? SINGLE_ONLY : FILE_ONLY
+  for (const input of ignored) {
+    if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
+      const mode = numbersFile ? 'file mode (numbers_file is set), where each number carries its own settings' : 'single mode (no numbers_file)'
+      throw new InputError(`Input "${input}" does nothing in ${mode}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`)
+    }
+  }
   if (numbersFile) {
     for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id', 'destination_key']) {
       if (read(single)) {

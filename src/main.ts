@@ -1,17 +1,19 @@
 import { realpath } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
-import { applyPlan, failed } from './apply.js'
-import type { ApplyOptions, ApplyResult } from './apply.js'
+import { applyPlan, failed, verifyApplied } from './apply.js'
+import type { ApplyOptions, ApplyResult, Unverified } from './apply.js'
 import { connectToBolna } from './bolna/connect.js'
 import type { Bolna, TrunkNumber } from './bolna/port.js'
+import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { readSettings, secretInputs } from './inputs.js'
 import type { NumbersFileSettings, SingleNumberSettings } from './inputs.js'
 import { deleteLimitProblem, hasChanges, planChanges } from './plan.js'
-import type { DesiredState, Plan } from './plan.js'
-import { annotateProblems, reportNumber, reportPlan, reportResults } from './report.js'
-import { planMarkdown } from './render.js'
+import type { Change, DesiredState, Plan } from './plan.js'
+import type { FileProblem } from './numbers-file.js'
+import { annotateProblems, reportFailure, reportNumber, reportPlan, reportResults } from './report.js'
+import { cell, planMarkdown } from './render.js'
 import { messageOf, quote } from './text.js'
 
 /** About 100 characters a row: the comment stays well under GitHub's 65,536. */
@@ -27,7 +29,20 @@ export async function run(): Promise<void> {
     if (settings.mode === 'single') await addOneNumber(bolna, settings)
     else await syncNumbersFile(bolna, settings)
   } catch (error) {
-    core.setFailed(secrets.redact(messageOf(error)))
+    const reason = secrets.redact(messageOf(error))
+    core.setFailed(reason)
+    // The job summary says why on every failure too (best effort: the step has failed already).
+    await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined)
+  }
+}
+
+/** A numbers file with problems: each is annotated on its line; nothing was changed. */
+class FileProblems extends Error {
+  constructor(
+    file: string,
+    readonly problems: readonly FileProblem[]
+  ) {
+    super(`${file} has ${problems.length} problem(s), annotated above; nothing was changed.`)
   }
 }
 
@@ -41,11 +56,11 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
     }
   ] = desired.trunks
   const actual = await readTrunks(bolna, desired, 1)
-  const plan = planChanges(desired, actual, false)
+  const plan = planChanges(desired, actual, false, settings.onNameChange)
   const entries = plan.changes.filter(c => c.action !== 'leave')
-  const change = entries.find(c => c.action === 'add' || c.action === 'keep')
-  if (change?.action !== 'add' && change?.action !== 'keep') throw new Error('a one-number plan always adds or keeps its number')
-  const found = change.action === 'keep' ? change.number : undefined
+  const change = entries.find((c): c is Exclude<Change, { action: 'remove' | 'leave' }> => c.action !== 'remove')
+  if (!change) throw new Error('a one-number plan always adds or keeps its number')
+  const found = change.action === 'add' ? undefined : change.number
   const report = {
     trunk,
     want,
@@ -60,45 +75,89 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
   }
   refuseTooManyDeletes(plan, settings.maxDeletes)
   if (settings.dryRun) {
-    const agentStatus = want.agentId === undefined ? undefined : change.agent ? 'planned' : 'unchanged'
+    const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned'
     return reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus })
   }
 
   const results = await applyPlan(bolna, plan, actual, applyOptions(settings))
   const result = results[entries.indexOf(change)] as ApplyResult
-  await reportNumber({
-    ...report,
-    status: result.status === 'failed' ? 'failed' : found ? 'exists' : (result.status as 'created' | 'exists'),
-    number: result.number,
-    agentStatus: result.agent_status
-  })
+  const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created'
+  await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status })
   const failures = results.filter(failed)
   if (failures.length > 0) throw new Error(failures.map(r => failureLine(r)).join('\n'))
+  await verifyOrFail(bolna, plan, results, settings)
 }
 
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
 async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Promise<void> {
-  const { desired, shownAs } = await readNumbersFileOrFail(settings)
-  const actual = await readTrunks(bolna, desired, settings.concurrency)
-  const plan = planChanges(desired, actual, settings.prune)
-  await reportPlan(plan, shownAs)
-  if (settings.prComment) {
+  const { path, shownAs } = await inWorkspace(settings.numbersFile)
+  // The PR comment always shows this run: its plan, or why there is none.
+  const comment = async (body: string) => {
+    if (!settings.prComment) return
     const { commentPlan } = await import('./pr-comment.js')
-    await commentPlan(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), shownAs, settings.githubToken)
+    await commentPlan(body, shownAs, settings.githubToken, settings.dryRun)
   }
-  refuseTooManyDeletes(plan, settings.maxDeletes)
-  if (settings.dryRun) {
-    if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
-    return
+  let plan: Plan | undefined
+  try {
+    const desired = await readNumbersFileOrFail(path, shownAs, settings)
+    const actual = await readTrunks(bolna, desired, settings.concurrency)
+    plan = planChanges(desired, actual, settings.prune, settings.onNameChange)
+    await reportPlan(plan, shownAs, settings.dryRun)
+    refuseTooManyDeletes(plan, settings.maxDeletes)
+    await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS))
+    if (settings.dryRun) {
+      if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
+      return
+    }
+    const results = await applyPlan(bolna, plan, actual, applyOptions(settings))
+    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
+    await reportResults(results, unverified, writtenTrunks(plan, results))
+    const failures = results.filter(failed)
+    if (failures.length > 0) {
+      const lines = failures.map(r => `  ${failureLine(r)}`)
+      throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`)
+    }
+    if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
+  } catch (error) {
+    // A run that stopped before its plan was posted rewrites the comment with the reason.
+    if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
+      await comment(failedPlanMarkdown(shownAs, messageOf(error), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)))
+    }
+    throw error
   }
+}
 
-  const results = await applyPlan(bolna, plan, actual, applyOptions(settings))
-  await reportResults(results)
-  const failures = results.filter(failed)
-  if (failures.length > 0) {
-    const lines = failures.map(r => `  ${failureLine(r)}`)
-    throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`)
-  }
+/** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
+async function verifyOrFail(bolna: Bolna, plan: Plan, results: ApplyResult[], settings: SingleNumberSettings): Promise<void> {
+  const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
+  if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
+  if (writtenTrunks(plan, results) > 0) core.info('Verified: the trunk was read again and shows the result.')
+}
+
+function unverifiedMessage(unverified: readonly Unverified[]): string {
+  const lines = unverified.map(
+    u => `  trunk ${quote(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`
+  )
+  return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}`
+}
+
+/** How many trunks the apply wrote to (those verifyApplied re-reads). */
+function writtenTrunks(plan: Plan, results: readonly ApplyResult[]): number {
+  const entries = plan.changes.filter(c => c.action !== 'leave')
+  const written = new Set<string>()
+  results.forEach((r, i) => {
+    const wrote = r.status === 'created' || r.status === 'removed' || r.status === 'replaced' || r.agent_status === 'mapped' || r.agent_status === 'unmapped'
+    if (wrote) written.add(entries[i]?.trunk.id ?? '')
+  })
+  return written.size
+}
+
+/** The PR comment of a run that made no plan, or whose plan is blocked. */
+function failedPlanMarkdown(file: string, reason: string, plan?: string): string {
+  const name = file.replace(/`/g, "'")
+  const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`
+  const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n'
+  return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`
 }
 
 function applyOptions(settings: SingleNumberSettings | NumbersFileSettings): ApplyOptions {
@@ -125,15 +184,14 @@ async function readTrunks(bolna: Bolna, desired: DesiredState, concurrency: numb
 }
 
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
-async function readNumbersFileOrFail(settings: NumbersFileSettings): Promise<{ desired: DesiredState; shownAs: string }> {
+async function readNumbersFileOrFail(path: string, shownAs: string, settings: NumbersFileSettings): Promise<DesiredState> {
   const { readNumbersFile } = await import('./numbers-file.js')
-  const { path, shownAs } = await inWorkspace(settings.numbersFile)
   const file = await readNumbersFile(path, secretInputs(), settings.trunkApi)
   if (!file.ok) {
     annotateProblems(shownAs, file.problems)
-    throw new Error(`${shownAs} has ${file.problems.length} problem(s), annotated above; nothing was changed.`)
+    throw new FileProblems(shownAs, file.problems)
   }
-  return { desired: file.desired, shownAs }
+  return file.desired
 }
 
 /** The numbers file, which must be inside the workspace, also once symlinks are followed. */

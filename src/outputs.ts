@@ -15,9 +15,20 @@ export const Outputs = {
   ToRemove: 'to_remove',
   Unchanged: 'unchanged',
   Results: 'results',
+  PlanFile: 'plan_file',
+  ResultsFile: 'results_file',
+  Created: 'created',
+  Removed: 'removed',
+  Failed: 'failed',
   // Both modes.
   HasChanges: 'has_changes'
 } as const
+
+/**
+ * A step's outputs share about 1 MiB, so a JSON output over this many characters is cut to a
+ * valid, shorter JSON value that says what was cut (the whole value is in a file beside it).
+ */
+export const MAX_JSON_OUTPUT_CHARS = 256 * 1024
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
 

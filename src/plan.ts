@@ -47,12 +47,20 @@ export interface Difference {
 export type Change =
   | { action: 'add'; trunk: TrunkRef; want: DesiredNumber; agent?: AgentChange }
   | { action: 'keep'; trunk: TrunkRef; want: DesiredNumber; number: TrunkNumber; agent?: AgentChange; differences: Difference[] }
+  /** on_name_change: replace — remove the number and add it back with its new name and its agent. */
+  | { action: 'replace'; trunk: TrunkRef; want: DesiredNumber; number: TrunkNumber; agentAfter: string | null }
   | { action: 'remove'; trunk: TrunkRef; number: TrunkNumber; why: 'not in the file' | 'duplicate record' }
-  | { action: 'leave'; trunk: TrunkRef; number: TrunkNumber; why: string }
+  /** `drift`: the trunk says prune: true, so the number differs from the file though this run keeps it. */
+  | { action: 'leave'; trunk: TrunkRef; number: TrunkNumber; why: string; drift: boolean }
+
+/** What a rename does: report the difference, or remove and re-add the number (legacy trunks). */
+export type OnNameChange = 'report' | 'replace'
 
 export interface PlanCounts {
   add: number
   remove: number
+  /** Numbers removed and added back with a new name. */
+  replace: number
   unchanged: number
   /** Numbers with a field that differs and cannot be changed in place. */
   differ: number
@@ -61,6 +69,8 @@ export interface PlanCounts {
   /** Mappings Bolna does not show (legacy records without agent_id): set, but not counted as drift. */
   agentUnknown: number
   leftAlone: number
+  /** Unlisted numbers kept on a trunk that says prune: true (the prune input is off). */
+  pruneHeld: number
 }
 
 /** Something worth saying once about a trunk (e.g. a field its family does not have). */
@@ -77,18 +87,20 @@ export interface Plan {
 
 /** Why the plan may not be applied (it removes more than maxDeletes), or undefined. */
 export function deleteLimitProblem(plan: Plan, maxDeletes: number): string | undefined {
-  if (plan.counts.remove <= maxDeletes) return undefined
-  return `The plan removes ${plan.counts.remove} numbers, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`
+  const { remove, replace } = plan.counts
+  if (remove + replace <= maxDeletes) return undefined
+  const readds = replace ? ` (${replace} of them to add back with a new name)` : ''
+  return `The plan removes ${remove + replace} numbers${readds}, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`
 }
 
-/** True when Bolna visibly differs from what is wanted in a way applying would change. */
+/**
+ * True when Bolna differs from the file anywhere it can be seen: numbers to add or remove, names
+ * and keys that differ, mappings Bolna shows that differ, unlisted numbers on a trunk that says
+ * prune: true (whatever the prune input). Mappings Bolna does not show are not counted.
+ */
 export function hasChanges(plan: Plan): boolean {
-  return plan.counts.add + plan.counts.remove + plan.counts.agentChanges > 0
-}
-
-/** True when applying the plan would write anything (unknown mappings are set, idempotently). */
-export function hasWrites(plan: Plan): boolean {
-  return hasChanges(plan) || plan.counts.agentUnknown > 0
+  const c = plan.counts
+  return c.add + c.remove + c.replace + c.agentChanges + c.differ + c.pruneHeld > 0
 }
 
 /** The change a mapping needs, or undefined when Bolna already shows what is wanted. */
@@ -118,7 +130,7 @@ function differences(want: DesiredNumber, number: TrunkNumber, trunk: TrunkRef):
  * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
  *   allow it; trunks the file does not list are never read or touched.
  */
-export function planChanges(desired: DesiredState, actual: ActualState, pruneInput: boolean): Plan {
+export function planChanges(desired: DesiredState, actual: ActualState, pruneInput: boolean, onNameChange: OnNameChange = 'report'): Plan {
   const changes: Change[] = []
   const notes: PlanNote[] = []
   for (const { trunk, prune, numbers: wanted } of desired.trunks) {
@@ -131,7 +143,13 @@ export function planChanges(desired: DesiredState, actual: ActualState, pruneInp
       if (number) {
         claimed.add(number)
         const differs = differences(want, number, trunk)
-        changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs })
+        if (onNameChange === 'replace' && differs.some(d => d.field === 'name')) {
+          // The new record is mapped to the file's agent, else to the one the old record had.
+          const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null
+          changes.push({ action: 'replace', trunk, want, number, agentAfter })
+        } else {
+          changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs })
+        }
         for (const copy of same) {
           if (copy !== number) {
             claimed.add(copy)
@@ -149,7 +167,7 @@ export function planChanges(desired: DesiredState, actual: ActualState, pruneInp
     for (const record of records) {
       if (claimed.has(record)) continue
       if (mayRemove) changes.push({ action: 'remove', trunk, number: record, why: 'not in the file' })
-      else changes.push({ action: 'leave', trunk, number: record, why: `not in the file; kept because ${pruneOff(pruneInput, prune)}` })
+      else changes.push({ action: 'leave', trunk, number: record, why: `not in the file; kept because ${pruneOff(pruneInput, prune)}`, drift: prune })
     }
   }
   return { changes, notes, counts: countChanges(changes) }
@@ -169,11 +187,13 @@ function pruneOff(pruneInput: boolean, trunkPrune: boolean): string {
 }
 
 function countChanges(changes: readonly Change[]): PlanCounts {
-  const counts: PlanCounts = { add: 0, remove: 0, unchanged: 0, differ: 0, agentChanges: 0, agentUnknown: 0, leftAlone: 0 }
+  const counts: PlanCounts = { add: 0, remove: 0, replace: 0, unchanged: 0, differ: 0, agentChanges: 0, agentUnknown: 0, leftAlone: 0, pruneHeld: 0 }
   for (const change of changes) {
     if (change.action === 'add') counts.add++
     if (change.action === 'remove') counts.remove++
+    if (change.action === 'replace') counts.replace++
     if (change.action === 'leave') counts.leftAlone++
+    if (change.action === 'leave' && change.drift) counts.pruneHeld++
     if (change.action !== 'keep') continue
     counts.unchanged++
     if (change.differences.length > 0) counts.differ++

@@ -8,12 +8,13 @@ function isPullRequestEvent(): boolean {
 const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
 
 /**
- * Posts the plan on the pull request, or updates the comment an earlier run posted
- * (found by a hidden marker naming the file). `@actions/github` is loaded only here,
- * so runs that write no comment do not pay for octokit. Any failure is a warning:
- * a missing permission must not fail a plan.
+ * Posts the plan on the pull request, or updates the comment an earlier run posted: one that
+ * carries the marker naming the file and was written by the same account (github-actions[bot]
+ * for GITHUB_TOKEN), never anyone else's. The comment names the commit, links the run and says
+ * when it is a dry run. `@actions/github` is loaded only here, so runs that write no comment do
+ * not pay for octokit. Any failure is a warning: a missing permission must not fail a plan.
  */
-export async function commentPlan(markdown: string, file: string, githubToken: string): Promise<void> {
+export async function commentPlan(markdown: string, file: string, githubToken: string, dryRun: boolean): Promise<void> {
   if (!isPullRequestEvent()) return
   const github = await import('@actions/github')
   const { context } = github
@@ -24,12 +25,13 @@ export async function commentPlan(markdown: string, file: string, githubToken: s
     return
   }
   const marker = `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`
-  const body = `${marker}\n${markdown}`
+  const body = `${marker}\n${markdown}\n${footer(context, dryRun)}`
   try {
     const octokit = github.getOctokit(githubToken)
     const where = { ...context.repo, issue_number: pullRequest }
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 })
-    const earlier = comments.find(comment => comment.body?.startsWith(marker))
+    const author = await commenter(octokit)
+    const earlier = comments.find(comment => comment.body?.startsWith(marker) && comment.user?.login === author)
     if (earlier) {
       await octokit.rest.issues.updateComment({ ...context.repo, comment_id: earlier.id, body })
       core.info(`Updated the plan comment on pull request #${pullRequest}.`)
@@ -41,6 +43,28 @@ export async function commentPlan(markdown: string, file: string, githubToken: s
     const status = (error as { status?: number }).status
     const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : status ? '' : ` (${firstLine(error)})`
     core.warning(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`)
+  }
+}
+
+type GitHub = typeof import('@actions/github')
+
+/** The commit the plan is for, a link to the run, and whether it was a dry run. */
+function footer(context: GitHub['context'], dryRun: boolean): string {
+  const sha: string = context.payload.pull_request?.head?.sha ?? context.sha ?? ''
+  const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`
+  const mode = dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'
+  return `\n<sub>${mode} Commit ${sha.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})</sub>\n`
+}
+
+/**
+ * The login the token comments as: the token's own user, or (GITHUB_TOKEN, which cannot read
+ * its user) github-actions[bot].
+ */
+async function commenter(octokit: ReturnType<GitHub['getOctokit']>): Promise<string> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login
+  } catch {
+    return 'github-actions[bot]'
   }
 }
 

@@ -33,30 +33,43 @@ function agentName(agent: AgentOnNumber): string {
 }
 
 function differenceText(d: Difference): string {
-  const fix = d.field === 'name' ? 'not renamed: no rename endpoint' : 'not changed: no endpoint changes it; remove and re-add the number'
+  const fix =
+    d.field === 'name'
+      ? 'not renamed: set on_name_change: replace to remove and re-add it'
+      : 'not changed: no endpoint changes it; remove and re-add the number'
   return `${d.field} in Bolna ${quote(d.bolna)}, file says ${quote(d.file)} (${fix})`
 }
 
-/** One change as a `terraform plan` line: + add, - remove, ~ differs, = left alone; undefined when nothing differs. */
-export function changeLine(change: Change): string | undefined {
-  const agent =
-    'agent' in change && change.agent ? ` agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : quote(change.agent.to)}` : ''
+/**
+ * A change as `terraform plan` lines: `+` add, `-` remove, `~` a change this run makes, `!` a
+ * difference this run cannot change (with why), `=` an unlisted number left alone. None when
+ * nothing differs.
+ */
+export function changeLines(change: Change): string[] {
   switch (change.action) {
     case 'add': {
       const { want } = change
       const name = want.name !== undefined ? ` name ${quote(want.name)}` : ''
       const key = want.destinationKey !== undefined ? ` destination_key ${quote(want.destinationKey)}` : ''
       const to = want.agentId ? ` agent ${quote(want.agentId)}` : ''
-      return `+ ${quote(TRUNK_APIS[change.trunk.api].spelling(want.e164, want.withPlus))}${name}${key}${to}`
+      return [`+ ${quote(TRUNK_APIS[change.trunk.api].spelling(want.e164, want.withPlus))}${name}${key}${to}`]
+    }
+    case 'replace': {
+      const { number, want } = change
+      const agent = change.agentAfter ? `, agent ${quote(change.agentAfter)}` : ''
+      return [`-/+ ${quote(number.stored)} (id ${quote(number.id)}) renamed ${quote(number.name)} -> ${quote(want.name)}: removed and added back${agent}`]
     }
     case 'remove':
-      return `- ${quote(change.number.stored)} (id ${quote(change.number.id)}${change.number.name ? `, name ${quote(change.number.name)}` : ''}, ${change.why})`
+      return [
+        `- ${quote(change.number.stored)} (id ${quote(change.number.id)}${change.number.name ? `, name ${quote(change.number.name)}` : ''}, ${change.why})`
+      ]
     case 'leave':
-      return `= ${quote(change.number.stored)} (id ${quote(change.number.id)}, ${change.why})`
+      return [`${change.drift ? '!' : '='} ${quote(change.number.stored)} (id ${quote(change.number.id)}, ${change.why})`]
     case 'keep': {
-      if (change.differences.length === 0 && !agent) return undefined
-      const differs = change.differences.map(d => ` ${differenceText(d)}`).join(';')
-      return `~ ${quote(change.number.stored)}${differs}${agent}`
+      const n = quote(change.number.stored)
+      const lines = change.agent ? [`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : quote(change.agent.to)}`] : []
+      for (const d of change.differences) lines.push(`! ${n} ${differenceText(d)}`)
+      return lines
     }
   }
 }
@@ -67,13 +80,13 @@ export function planLines(plan: Plan): string[] {
   let trunk: string | undefined
   const notes = Map.groupBy(plan.notes, note => note.trunkId)
   for (const change of plan.changes) {
-    const line = changeLine(change)
-    if (!line) continue
+    const changed = changeLines(change)
+    if (changed.length === 0) continue
     if (change.trunk.id !== trunk) {
       trunk = change.trunk.id
       lines.push(trunkHeading(change.trunk), ...(notes.get(trunk) ?? []).map(note => `  # ${note.text}`))
     }
-    lines.push(`  ${line}`)
+    lines.push(...changed.map(line => `  ${line}`))
   }
   return lines
 }
@@ -85,10 +98,12 @@ function trunkHeading(trunk: TrunkRef): string {
 export function planTotals(plan: Plan): string {
   const c = plan.counts
   const extras = [
+    c.replace && `${c.replace} to remove and add back with a new name`,
     c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
     c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
-    c.differ && `${c.differ} with a field that differs`,
-    c.leftAlone && `${c.leftAlone} unlisted left alone`
+    c.differ && `${c.differ} with a difference this run cannot change`,
+    c.pruneHeld && `${c.pruneHeld} unlisted on a prune: true trunk, kept`,
+    c.leftAlone - c.pruneHeld && `${c.leftAlone - c.pruneHeld} unlisted left alone`
   ].filter(Boolean)
   return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`
 }
@@ -98,10 +113,12 @@ export function planTotals(plan: Plan): string {
  * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
  */
 export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE_INFINITY): string {
-  const rows = plan.changes.flatMap(change => {
-    const line = changeLine(change)
-    return line ? [`| ${cell(change.trunk.id)} | \`${line.slice(0, 1)}\` | ${cell(line.slice(2))} |`] : []
-  })
+  const rows = plan.changes.flatMap(change =>
+    changeLines(change).map(line => {
+      const [symbol = '', ...rest] = line.split(' ')
+      return `| ${cell(change.trunk.id)} | \`${symbol}\` | ${cell(rest.join(' '))} |`
+    })
+  )
   const shown = rows.slice(0, maxRows)
   if (rows.length > shown.length) shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`)
   const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._'
@@ -123,17 +140,31 @@ export function planJson(plan: Plan): object {
     counts: {
       add: c.add,
       remove: c.remove,
+      replace: c.replace,
       unchanged: c.unchanged,
       differ: c.differ,
       agent_changes: c.agentChanges,
       agent_unknown: c.agentUnknown,
-      left_alone: c.leftAlone
+      left_alone: c.leftAlone,
+      prune_held: c.pruneHeld
     },
     notes: plan.notes.map(note => ({ trunk_id: note.trunkId, note: note.text })),
     changes: plan.changes.map(change => {
       const trunk = { trunk_id: change.trunk.id, trunk_api: change.trunk.api }
       if (change.action === 'remove' || change.action === 'leave') {
         return { action: change.action, ...trunk, phone_number: change.number.stored, number_id: change.number.id, name: change.number.name, why: change.why }
+      }
+      if (change.action === 'replace') {
+        const { number, want } = change
+        return {
+          action: 'replace',
+          ...trunk,
+          phone_number: number.stored,
+          number_id: number.id,
+          name_in_bolna: number.name,
+          name: want.name ?? null,
+          agent_after: change.agentAfter
+        }
       }
       const number = change.action === 'keep' ? change.number : undefined
       return {

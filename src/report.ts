@@ -1,13 +1,17 @@
-/** Writes what the step did: the log, the outputs, the job summary and file annotations. */
+/** Writes what the step did: the log, the outputs, the job summary, files, and file annotations. */
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as core from '@actions/core'
 import type { AgentStatus, ApplyResult } from './apply.js'
 import { failed } from './apply.js'
 import { TRUNK_APIS } from './bolna/port.js'
 import type { TrunkNumber, TrunkRef } from './bolna/port.js'
 import type { FileProblem } from './numbers-file.js'
-import { Outputs, setOutputs } from './outputs.js'
+import { MAX_JSON_OUTPUT_CHARS, Outputs, setOutputs } from './outputs.js'
 import type { Difference, DesiredNumber, Plan } from './plan.js'
 import { hasChanges } from './plan.js'
+import type { Unverified } from './apply.js'
 import { html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
 import { quote } from './text.js'
 
@@ -87,34 +91,108 @@ export function annotateProblems(file: string, problems: readonly FileProblem[])
   }
 }
 
-export async function reportPlan(plan: Plan, file: string): Promise<void> {
+/** Rows of a table in the job summary (a step's summary is cut by the runner past 1 MiB). */
+const MAX_SUMMARY_ROWS = 1_000
+
+/** A file under RUNNER_TEMP for this step, for actions/upload-artifact; its path is an output. */
+async function writeRunFile(kind: 'plan' | 'results', value: unknown): Promise<string> {
+  const step = (process.env.GITHUB_ACTION ?? 'step').replace(/[^\w.-]+/g, '_')
+  const path = join(process.env.RUNNER_TEMP || tmpdir(), `bolna-numbers-${kind}-${step}.json`)
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`)
+  return path
+}
+
+/** The first items whose JSON fits in the output limit, and how many were cut. */
+function fitting<T>(items: readonly T[]): { shown: T[]; cut: number } {
+  let size = 2
+  let count = 0
+  for (const item of items) {
+    size += JSON.stringify(item).length + 1
+    if (size > MAX_JSON_OUTPUT_CHARS) break
+    count++
+  }
+  return { shown: items.slice(0, count), cut: items.length - count }
+}
+
+export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Promise<void> {
   core.info([`Bolna numbers plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'))
+  const json = planJson(plan) as { changes: object[] }
+  const { shown, cut } = fitting(json.changes)
+  const planFile = await writeRunFile('plan', json)
+  if (cut)
+    core.info(`The plan output lists the first ${shown.length} of ${json.changes.length} changes; all of them are in ${planFile} (the plan_file output).`)
   setOutputs({
-    [Outputs.Plan]: JSON.stringify(planJson(plan)),
+    [Outputs.Plan]: JSON.stringify(cut ? { ...json, changes: shown, changes_cut: cut } : json),
+    [Outputs.PlanFile]: planFile,
     [Outputs.ToAdd]: plan.counts.add,
-    [Outputs.ToRemove]: plan.counts.remove,
+    [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
     [Outputs.Unchanged]: plan.counts.unchanged,
     [Outputs.HasChanges]: hasChanges(plan)
   })
-  await writeSummary(summary => summary.addRaw(planMarkdown(plan, file), true))
+  await writeSummary(summary => {
+    summary.addRaw(planMarkdown(plan, file, MAX_SUMMARY_ROWS), true)
+    if (dryRun) summary.addRaw('\n**Dry run: nothing was changed.**\n', true)
+  })
 }
 
-export async function reportResults(results: readonly ApplyResult[]): Promise<void> {
-  setOutputs({ [Outputs.Results]: JSON.stringify(resultsJson(results)) })
-  const done = (status: string) => results.filter(r => r.status === status).length
-  core.info(`Applied: ${done('created')} created, ${done('removed')} removed, ${done('exists')} already there, ${results.filter(failed).length} failed.`)
-  await writeSummary(summary =>
+export async function reportResults(results: readonly ApplyResult[], unverified: readonly Unverified[], written: number): Promise<void> {
+  const json = resultsJson(results)
+  const { shown, cut } = fitting(json)
+  const resultsFile = await writeRunFile('results', json)
+  if (cut)
+    core.info(`The results output lists the first ${shown.length} of ${json.length} entries; all of them are in ${resultsFile} (the results_file output).`)
+  const count = (status: ApplyResult['status']) => results.filter(r => r.status === status).length
+  const partly = results.filter(r => r.status !== 'failed' && failed(r)).length
+  setOutputs({
+    [Outputs.Results]: JSON.stringify(shown),
+    [Outputs.ResultsFile]: resultsFile,
+    [Outputs.Created]: count('created') + count('replaced'),
+    [Outputs.Removed]: count('removed'),
+    [Outputs.Failed]: results.filter(failed).length
+  })
+  // Each entry is counted once, by its status; a mapping or switch that failed is said after.
+  const renamed = count('replaced') ? `, ${count('replaced')} renamed` : ''
+  const mappings = partly ? `; of those, ${partly} with a failed agent mapping or telephony switch` : ''
+  core.info(
+    `Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`
+  )
+  const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined
+  if (verified) core.info(verified)
+  await writeSummary(summary => {
     summary
       .addHeading('Applied', 4)
       .addTable([
-        ['Trunk', 'Number', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
-        ...results.map(r => [
-          html(r.trunk_id),
-          html(r.phone_number),
-          r.status,
-          html(r.number_id ?? '—'),
-          html(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—')
-        ])
+        ['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })),
+        ...results
+          .slice(0, MAX_SUMMARY_ROWS)
+          .map(r => [
+            html(r.trunk_id),
+            html(r.phone_number),
+            html(r.name ?? ''),
+            r.status,
+            html(r.number_id ?? '—'),
+            html(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
+            html(r.error ?? '')
+          ])
       ])
-  )
+    if (results.length > MAX_SUMMARY_ROWS) summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true)
+    if (verified) summary.addRaw(`\n${verified}\n`, true)
+    for (const trunk of unverified) {
+      summary.addRaw(
+        `\nNot verified: trunk ${html(trunk.trunkId)} did not show the result within settle_seconds: ${html(trunk.missing.slice(0, 10).join('; '))}\n`,
+        true
+      )
+    }
+  })
+}
+
+/** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
+export async function reportFailure(reason: string, problems: readonly FileProblem[] = []): Promise<void> {
+  await writeSummary(summary => {
+    summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${html(reason)}\n`, true)
+    if (problems.length > 0) {
+      summary.addList(problems.slice(0, 50).map(p => html(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)))
+      if (problems.length > 50) summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true)
+    }
+  })
 }

@@ -1,3 +1,4 @@
+import { pollUntil } from '../clock.js'
 import type { Clock } from '../clock.js'
 import { messageOf, quote } from '../text.js'
 import type { Agents } from './agents.js'
@@ -125,22 +126,12 @@ export class BolnaClient implements Bolna {
     return this.agents.setTelephonyProvider(agentId, TRUNK_APIS[api].provider)
   }
 
-  /**
-   * Calls `attempt` until it gives a value or `settleMs` has passed, pausing 250 ms, then
-   * twice as long each time up to maxPauseMs. Undefined when time ran out.
-   */
-  private async poll<T>(settleMs: number, maxPauseMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-    const { clock } = this.options
-    const deadline = clock.now() + settleMs
-    for (let pause = 250; ; pause = Math.min(pause * 2, maxPauseMs)) {
-      const value = await attempt()
-      if (value !== undefined || clock.now() + pause > deadline) return value
-      await clock.sleep(pause)
-    }
+  private poll<T>(withinMs: number, maxPauseMs: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+    return pollUntil(this.options.clock, withinMs, maxPauseMs, attempt)
   }
 }
 
-/** The oldest live record of the number, if any (identity is the E.164 form). */
+/** The first live record of the number, if any (identity is the E.164 form). */
 export function findNumber(numbers: readonly TrunkNumber[], e164: string): TrunkNumber | undefined {
   return numbers.find(n => n.e164 === e164)
 }

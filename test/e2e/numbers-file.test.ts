@@ -68,10 +68,12 @@ describe('plan', () => {
     expect(emulator.requests.map(r => r.path).sort()).toEqual(['/sip-trunks/trunks/trunk-a/numbers', '/sip-trunks/trunks/trunk-b/numbers'])
   })
 
-  it('reports a differing name as ~ and changes nothing for it', async () => {
+  it('reports a differing name as ! (this run cannot change it) and changes nothing for it', async () => {
     emulator.seed('trunk-a', { phone_number: '919876543210', name: 'Old' })
     const run = await act(numbersFile(), { dry_run: 'true' })
-    expect(run.stdout).toContain('~ "919876543210" name in Bolna "Old", file says "Mumbai Support Line" (not renamed: no rename endpoint)')
+    expect(run.stdout).toContain(
+      '! "919876543210" name in Bolna "Old", file says "Mumbai Support Line" (not renamed: set on_name_change: replace to remove and re-add it)'
+    )
     expect(run.outputs).toMatchObject({ to_add: '2', unchanged: '1' })
   })
 })
@@ -248,7 +250,15 @@ describe('PR comment', () => {
     await act(numbersFile(), { dry_run: 'true', github_token: GH_TOKEN }, env)
     expect(github.comments).toHaveLength(1)
     expect(github.comments[0]!.body).toContain('Plan: 2 to add, 0 to remove, 1 unchanged.')
-    expect(github.requests.map(r => r.method)).toEqual(['GET', 'POST', 'GET', 'PATCH'])
+    // List the comments, ask who the token is (GITHUB_TOKEN cannot say: github-actions[bot]), write.
+    expect(github.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /repos/acme/numbers/issues/7/comments',
+      'GET /user',
+      'POST /repos/acme/numbers/issues/7/comments',
+      'GET /repos/acme/numbers/issues/7/comments',
+      'GET /user',
+      `PATCH /repos/acme/numbers/issues/comments/${github.comments[0]!.id}`
+    ])
   })
 
   it('collapses a long plan in <details>', async () => {

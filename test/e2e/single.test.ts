@@ -184,7 +184,8 @@ describe('calm under faults', () => {
     const run = await act()
     expect(run.code).toBe(0)
     expect(run.outputs.status).toBe('created')
-    expect(emulator.requests.map(r => r.fault ?? r.status)).toEqual(['html', 'reset', 'malformed', 200, 201])
+    // …then one more list: the step ends only once Bolna shows the number it added.
+    expect(emulator.requests.map(r => r.fault ?? r.status)).toEqual(['html', 'reset', 'malformed', 200, 201, 200])
   })
 
   it('honours Retry-After on 429 and retries the POST (nothing was stored)', async () => {
@@ -193,8 +194,9 @@ describe('calm under faults', () => {
     expect(run.code).toBe(0)
     expect(posts()).toHaveLength(2)
     expect(posts()[1]!.at - posts()[0]!.at).toBeGreaterThanOrEqual(950)
-    // Retried directly: a 429 proves nothing was stored, so no look at the list in between.
-    expect(emulator.requests.map(r => r.method)).toEqual(['GET', 'POST', 'POST'])
+    // Retried directly: a 429 proves nothing was stored, so no look at the list in between
+    // (the last GET verifies the result).
+    expect(emulator.requests.map(r => r.method)).toEqual(['GET', 'POST', 'POST', 'GET'])
     expect(emulator.records('trunk-1')).toHaveLength(1)
   })
 
@@ -202,7 +204,7 @@ describe('calm under faults', () => {
     emulator.injectFault({ kind: 'hang', method: 'GET' })
     const run = await act({ timeout_seconds: '1' })
     expect(run.code).toBe(0)
-    expect(emulator.requests.map(r => r.status)).toEqual(['hang', 200, 201])
+    expect(emulator.requests.map(r => r.status)).toEqual(['hang', 200, 201, 200])
   })
 
   it('gives up after max_retries with the last reason', async () => {

@@ -7,6 +7,8 @@ export interface FakeComment {
   id: number
   body: string
   issue: number
+  /** Who wrote it; the action's own comments are github-actions[bot]'s (GITHUB_TOKEN). */
+  user?: string
 }
 
 export class FakeGitHubApi {
@@ -14,6 +16,8 @@ export class FakeGitHubApi {
   requests: { method: string; path: string; authorization?: string }[] = []
   /** Answer writes with 403, as GitHub does when the job lacks pull-requests: write. */
   forbidWrites = false
+  /** The token's user for GET /user; undefined answers 403, as GitHub does for GITHUB_TOKEN. */
+  tokenUser: string | undefined = undefined
   private server?: Server
   private nextId = 1000
 
@@ -48,17 +52,20 @@ export class FakeGitHubApi {
     }
     const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
     const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
+    if (url.pathname === '/user' && req.method === 'GET') {
+      return this.tokenUser ? send(200, { login: this.tokenUser }) : send(403, { message: 'Resource not accessible by integration' })
+    }
     if (list && req.method === 'GET') {
       return send(
         200,
-        this.comments.filter(c => c.issue === Number(list[1])).map(c => ({ id: c.id, body: c.body }))
+        this.comments.filter(c => c.issue === Number(list[1])).map(c => ({ id: c.id, body: c.body, user: { login: c.user ?? 'github-actions[bot]' } }))
       )
     }
     if ((list && req.method === 'POST') || (one && req.method === 'PATCH')) {
       if (this.forbidWrites) return send(403, { message: 'Resource not accessible by integration' })
       const body = (JSON.parse(raw) as { body: string }).body
       if (list) {
-        const comment = { id: this.nextId++, body, issue: Number(list[1]) }
+        const comment = { id: this.nextId++, body, issue: Number(list[1]), user: this.tokenUser ?? 'github-actions[bot]' }
         this.comments.push(comment)
         return send(201, comment)
       }

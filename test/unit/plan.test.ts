@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasChanges, hasWrites, planChanges } from '../../src/plan.js'
+import { deleteLimitProblem, hasChanges, planChanges } from '../../src/plan.js'
 import type { DesiredNumber, DesiredState } from '../../src/plan.js'
 import { stored, trunk, wanted } from '../helpers/model.ts'
 
@@ -24,15 +24,18 @@ describe('planChanges', () => {
     const file = (prune: boolean) => desired(prune, wanted('919876543210'))
     expect(planChanges(file(true), actual, true).counts.remove).toBe(1)
     expect(planChanges(file(false), actual, true).counts).toMatchObject({ remove: 0, leftAlone: 1 })
-    expect(planChanges(file(true), actual, false).counts).toMatchObject({ remove: 0, leftAlone: 1 })
-    expect(hasChanges(planChanges(file(true), actual, false))).toBe(false)
+    expect(planChanges(file(true), actual, false).counts).toMatchObject({ remove: 0, leftAlone: 1, pruneHeld: 1 })
+    // Drift: the trunk says prune: true, so an unlisted number differs from the file, whatever the input.
+    expect(hasChanges(planChanges(file(true), actual, false))).toBe(true)
+    expect(hasChanges(planChanges(file(false), actual, true))).toBe(false)
   })
 
   it('reports a differing name without changing it', () => {
     const plan = planChanges(desired(false, wanted('919876543210', { name: 'New' })), new Map([['t1', [stored('a', '919876543210', { name: 'Old' })]]]), false)
     expect(plan.counts).toMatchObject({ unchanged: 1, differ: 1 })
     expect(plan.changes[0]).toMatchObject({ differences: [{ field: 'name', bolna: 'Old', file: 'New' }] })
-    expect(hasChanges(plan)).toBe(false)
+    // A drift check counts it, though this run cannot change it.
+    expect(hasChanges(plan)).toBe(true)
   })
 
   it('on /trunk: a name is not sent (said once per trunk), a differing destination_key is reported', () => {
@@ -84,6 +87,18 @@ describe('planChanges', () => {
     expect(plan.counts.agentChanges).toBe(2)
   })
 
+  it('on_name_change: replace removes and re-adds a renamed legacy number with its agent, counted against max_deletes', () => {
+    const actual = new Map([['t1', [stored('a', '919876543210', { name: 'Old', agent: 'ag1' })]]])
+    const plan = planChanges(desired(false, wanted('919876543210', { name: 'New' })), actual, false, 'replace')
+    expect(plan.changes).toMatchObject([{ action: 'replace', number: { id: 'a' }, want: { name: 'New' }, agentAfter: 'ag1' }])
+    expect(plan.counts).toMatchObject({ replace: 1, remove: 0, differ: 0 })
+    expect(deleteLimitProblem(plan, 0)).toMatch(/removes 1 numbers \(1 of them to add back with a new name\), more than max_deletes \(0\)/)
+    expect(deleteLimitProblem(plan, 1)).toBeUndefined()
+    // On /trunk there is no name to change, so nothing is replaced.
+    const onTrunk = planChanges(onNewTrunk(wanted('919876543210', { name: 'New' })), new Map([['t1', [stored('a', '919876543210')]]]), false, 'replace')
+    expect(onTrunk.changes).toMatchObject([{ action: 'keep' }])
+  })
+
   it('a mapping Bolna does not show is set, but is no drift', () => {
     const plan = planChanges(
       desired(false, wanted('919876543210', { agentId: 'ag1' })),
@@ -93,6 +108,5 @@ describe('planChanges', () => {
     expect(plan.changes[0]).toMatchObject({ agent: { from: { kind: 'unknown' }, to: 'ag1' } })
     expect(plan.counts).toMatchObject({ agentChanges: 0, agentUnknown: 1 })
     expect(hasChanges(plan)).toBe(false)
-    expect(hasWrites(plan)).toBe(true)
   })
 })
