@@ -39,6 +39,8 @@ export interface NumbersFileSettings extends CommonSettings {
   prune: boolean
   failOnDrift: boolean
   prComment: boolean
+  /** Apply only the plan shown on the pull request merged as this commit. */
+  requireReviewedPlan: boolean
   githubToken: string
 }
 
@@ -120,10 +122,32 @@ function parse<T>(read: InputReader, input: string, schema: z.ZodType<T, string>
 }
 
 function shown(input: string, raw: string): string {
-  // Never echo a secret: the tokens, or credentials written into a URL.
-  if (input.includes('token') || (input === 'api_base_url' && raw.includes('@'))) return ''
-  const value = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw
+  // Never echo a secret: the tokens, nor what a URL may carry one in.
+  if (input.includes('token')) return ''
+  const safe = input === 'api_base_url' ? withoutSecrets(raw) : raw
+  const value = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe
   return ` (got ${JSON.stringify(value)})`
+}
+
+/**
+ * A URL as it may be echoed: its credentials, query and fragment each shown as `***`, so the
+ * user sees what was wrong without the secret (`https://***@x.test/v1?***`).
+ */
+function withoutSecrets(raw: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(raw)
+  } catch {
+    url = undefined
+  }
+  if (url?.host) {
+    const credentials = url.username || url.password ? '***@' : ''
+    return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`
+  }
+  // Not a URL with a host ("user:key@api.bolna.ai"): nothing before an "@", nothing from a "?" or "#" on.
+  const kept = raw.split(/[?#]/)[0] ?? ''
+  const at = kept.lastIndexOf('@')
+  return `${at < 0 ? kept : `***${kept.slice(at)}`}${kept.length < raw.length ? `${raw[kept.length]}***` : ''}`
 }
 
 const optional = <T>(read: InputReader, input: string, schema: z.ZodType<T, string>): T | undefined =>
@@ -153,7 +177,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   fail_on_drift: 'false',
   pr_comment: 'true',
   trunk_api: 'sip-trunks',
-  on_name_change: 'report'
+  on_name_change: 'report',
+  require_reviewed_plan: 'false'
 }
 
 /** Every input action.yml declares (a test keeps the two equal). */
@@ -208,7 +233,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
-const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment'] as const
+const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'] as const
 const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'] as const
 
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
@@ -266,7 +291,8 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
   const fileOptions = {
     prune: parse(read, 'prune', boolean),
     failOnDrift: parse(read, 'fail_on_drift', boolean),
-    prComment: parse(read, 'pr_comment', boolean)
+    prComment: parse(read, 'pr_comment', boolean),
+    requireReviewedPlan: parse(read, 'require_reviewed_plan', boolean)
   }
   const e164CheckEnabled = parse(read, 'e164_check_enabled', boolean)
   const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))

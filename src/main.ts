@@ -9,11 +9,11 @@ import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { readSettings, secretInputs } from './inputs.js'
 import type { NumbersFileSettings, SingleNumberSettings } from './inputs.js'
-import { deleteLimitProblem, hasChanges, planChanges } from './plan.js'
+import { deleteLimitProblem, hasChanges, planChanges, planFingerprint } from './plan.js'
 import type { Change, DesiredState, Plan } from './plan.js'
 import type { FileProblem } from './numbers-file.js'
 import { annotateProblems, reportFailure, reportNumber, reportPlan, reportResults } from './report.js'
-import { cell, planMarkdown } from './render.js'
+import { cell, planMarkdown, planTotals } from './render.js'
 import { messageOf, quote } from './text.js'
 
 /** About 100 characters a row: the comment stays well under GitHub's 65,536. */
@@ -92,10 +92,10 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
 async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Promise<void> {
   const { path, shownAs } = await inWorkspace(settings.numbersFile)
   // The PR comment always shows this run: its plan, or why there is none.
-  const comment = async (body: string) => {
+  const comment = async (body: string, fingerprint?: string) => {
     if (!settings.prComment) return
     const { commentPlan } = await import('./pr-comment.js')
-    await commentPlan(body, shownAs, settings.githubToken, settings.dryRun)
+    await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint)
   }
   let plan: Plan | undefined
   try {
@@ -104,7 +104,9 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
     plan = planChanges(desired, actual, settings.prune, settings.onNameChange)
     await reportPlan(plan, shownAs, settings.dryRun)
     refuseTooManyDeletes(plan, settings.maxDeletes)
-    await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS))
+    const fingerprint = planFingerprint(plan)
+    await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), fingerprint)
+    if (settings.requireReviewedPlan && !settings.dryRun) await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken)
     if (settings.dryRun) {
       if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
       return
@@ -125,6 +127,21 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
     }
     throw error
   }
+}
+
+/** require_reviewed_plan: applies only the plan shown on the pull request merged as this commit. */
+async function refuseUnreviewedPlan(plan: Plan, fingerprint: string, file: string, githubToken: string): Promise<void> {
+  const { findReviewedPlan } = await import('./pr-comment.js')
+  const reviewed = await findReviewedPlan(file, githubToken)
+  if (typeof reviewed === 'string') throw new Error(`require_reviewed_plan: ${reviewed}; nothing was changed.`)
+  if (reviewed.fingerprint !== fingerprint) {
+    throw new Error(
+      `require_reviewed_plan: this plan is not the one reviewed on pull request #${reviewed.pullRequest}, so nothing was changed. ` +
+        `Reviewed: ${reviewed.totals} (plan ${reviewed.fingerprint}). Now: ${planTotals(plan).replace(/\.$/, '')} (plan ${fingerprint}). ` +
+        'Bolna or the file changed since the review: plan again on a pull request, review it, and merge.'
+    )
+  }
+  core.info(`Applying the plan reviewed on pull request #${reviewed.pullRequest} (plan ${fingerprint}).`)
 }
 
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */

@@ -251,3 +251,57 @@ describe('the PR comment is always this run', () => {
     expect(github.comments.find(c => c.id === ours.id)!.body).toContain('Plan: 2 to add')
   })
 })
+
+describe('apply what was reviewed (require_reviewed_plan)', () => {
+  let github: FakeGitHubApi
+  let pr: Record<string, string>
+  let push: Record<string, string>
+  const MERGE = 'feedfacecafe0123456789abcdef0123456789ab'
+
+  beforeEach(async () => {
+    github = new FakeGitHubApi(GH_TOKEN)
+    const dir = await import('node:fs/promises').then(fs => fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'event-')))
+    await writeFile(join(dir, 'pr.json'), JSON.stringify({ pull_request: { number: 7, head: { sha: 'abcdef1234567890abcdef' } } }))
+    await writeFile(join(dir, 'push.json'), JSON.stringify({ after: MERGE }))
+    const common = { GITHUB_API_URL: await github.start(), GITHUB_REPOSITORY: 'acme/numbers', GITHUB_RUN_ID: '1' }
+    pr = { ...common, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'pr.json') }
+    push = { ...common, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: join(dir, 'push.json'), GITHUB_SHA: MERGE }
+    github.pullsByCommit.set(MERGE, [{ number: 7, merged_at: '2026-11-27T00:00:00Z', merge_commit_sha: MERGE }])
+  })
+  afterEach(() => github.stop())
+
+  const text = file(one('919876543210'))
+  const apply = () => act(text, { github_token: GH_TOKEN, require_reviewed_plan: 'true' }, push)
+
+  it('applies the plan the pull request showed', async () => {
+    expect((await act(text, { dry_run: 'true', github_token: GH_TOKEN }, pr)).code).toBe(0)
+    expect(github.comments[0]!.body).toMatch(
+      /^<!-- bolna-sip-trunk-number plan: "bolna-numbers.yml" -->\n<!-- bolna-sip-trunk-number fingerprint: [0-9a-f]{16} -->\n/
+    )
+    const run = await apply()
+    expect(run.code, failure(run)).toBe(0)
+    expect(run.stdout).toMatch(/Applying the plan reviewed on pull request #7 \(plan [0-9a-f]{16}\)/)
+    expect(emulator.numbers('trunk-a')).toHaveLength(1)
+  })
+
+  it('refuses a plan that changed since the review, showing both, and writes nothing', async () => {
+    await act(text, { dry_run: 'true', github_token: GH_TOKEN }, pr)
+    emulator.seed('trunk-a', { phone_number: '919876543210', name: 'added by hand' })
+    emulator.clearLog()
+    const run = await apply()
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(
+      /require_reviewed_plan: this plan is not the one reviewed on pull request #7, so nothing was changed\. Reviewed: Plan: 1 to add, 0 to remove, 0 unchanged \(plan [0-9a-f]{16}\)\. Now: Plan: 0 to add, 0 to remove, 1 unchanged \(plan [0-9a-f]{16}\)/
+    )
+    expect(emulator.writes()).toHaveLength(0)
+  })
+
+  it('refuses when no merged pull request, or no plan comment, is found', async () => {
+    const noComment = await apply()
+    expect(failure(noComment)).toContain('require_reviewed_plan: pull request #7 has no plan comment for "bolna-numbers.yml" from this action')
+    github.pullsByCommit.clear()
+    const noPull = await apply()
+    expect(failure(noPull)).toContain(`require_reviewed_plan: no merged pull request has commit ${MERGE.slice(0, 12)}`)
+    expect(emulator.writes()).toHaveLength(0)
+  })
+})

@@ -18,6 +18,8 @@ export class FakeGitHubApi {
   forbidWrites = false
   /** The token's user for GET /user; undefined answers 403, as GitHub does for GITHUB_TOKEN. */
   tokenUser: string | undefined = undefined
+  /** Pull requests by commit, for GET /repos/{owner}/{repo}/commits/{sha}/pulls. */
+  pullsByCommit = new Map<string, { number: number; merged_at: string | null; merge_commit_sha: string }[]>()
   private server?: Server
   private nextId = 1000
 
@@ -50,6 +52,8 @@ export class FakeGitHubApi {
     if (req.headers.authorization !== `token ${this.token}` && req.headers.authorization !== `Bearer ${this.token}`) {
       return send(401, { message: 'Bad credentials' })
     }
+    const pulls = /^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/.exec(url.pathname)
+    if (pulls && req.method === 'GET') return send(200, this.pullsByCommit.get(pulls[1]!) ?? [])
     const list = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(url.pathname)
     const one = /^\/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(url.pathname)
     if (url.pathname === '/user' && req.method === 'GET') {
