@@ -6,7 +6,8 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   commentPlan: () => (/* binding */ commentPlan)
+/* harmony export */   commentPlan: () => (/* binding */ commentPlan),
+/* harmony export */   findReviewedPlan: () => (/* binding */ findReviewedPlan)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7129);
 
@@ -22,7 +23,7 @@ const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:';
  * when it is a dry run. `@actions/github` is loaded only here, so runs that write no comment do
  * not pay for octokit. Any failure is a warning: a missing permission must not fail a plan.
  */
-async function commentPlan(markdown, file, githubToken, dryRun) {
+async function commentPlan(markdown, file, githubToken, dryRun, fingerprint) {
     if (!isPullRequestEvent())
         return;
     const github = await Promise.all(/* import() */[__webpack_require__.e(221), __webpack_require__.e(382)]).then(__webpack_require__.bind(__webpack_require__, 7221));
@@ -34,14 +35,14 @@ async function commentPlan(markdown, file, githubToken, dryRun) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e('No github_token, so the plan was not posted on the pull request.');
         return;
     }
-    const marker = `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`;
-    const body = `${marker}\n${markdown}\n${footer(context, dryRun)}`;
+    const marker = markerOf(file);
+    const stamp = fingerprint ? `${FINGERPRINT_PREFIX} ${fingerprint} -->\n` : '';
+    const body = `${marker}\n${stamp}${markdown}\n${footer(context, dryRun, fingerprint)}`;
     try {
         const octokit = github.getOctokit(githubToken);
         const where = { ...context.repo, issue_number: pullRequest };
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 });
-        const author = await commenter(octokit);
-        const earlier = comments.find(comment => comment.body?.startsWith(marker) && comment.user?.login === author);
+        const earlier = await ourComment(octokit, comments, marker);
         if (earlier) {
             await octokit.rest.issues.updateComment({ ...context.repo, comment_id: earlier.id, body });
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Updated the plan comment on pull request #${pullRequest}.`);
@@ -57,12 +58,52 @@ async function commentPlan(markdown, file, githubToken, dryRun) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`);
     }
 }
-/** The commit the plan is for, a link to the run, and whether it was a dry run. */
-function footer(context, dryRun) {
+const FINGERPRINT_PREFIX = '<!-- bolna-sip-trunk-number fingerprint:';
+/** The hidden first line that finds this file's comment again. */
+function markerOf(file) {
+    return `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`;
+}
+/** The comment with the file's marker that the token's own account wrote, if any. */
+async function ourComment(octokit, comments, marker) {
+    const author = await commenter(octokit);
+    return comments.find(comment => comment.body?.startsWith(marker) && comment.user?.login === author);
+}
+/** The commit the plan is for, a link to the run, whether it was a dry run, and the plan's fingerprint. */
+function footer(context, dryRun, fingerprint) {
     const sha = context.payload.pull_request?.head?.sha ?? context.sha ?? '';
     const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
     const mode = dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.';
-    return `\n<sub>${mode} Commit ${sha.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})</sub>\n`;
+    const print = fingerprint ? ` · plan ${fingerprint}` : '';
+    return `\n<sub>${mode} Commit ${sha.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${print}</sub>\n`;
+}
+/**
+ * On a push, the plan that was reviewed: the pull request merged as this commit, and the plan
+ * comment this action left on it (by the same account). A string says why there is none.
+ */
+async function findReviewedPlan(file, githubToken) {
+    if (!githubToken)
+        return "require_reviewed_plan needs github_token (with pull-requests: read) to read the pull request's plan";
+    const github = await Promise.all(/* import() */[__webpack_require__.e(221), __webpack_require__.e(382)]).then(__webpack_require__.bind(__webpack_require__, 7221));
+    const { context } = github;
+    try {
+        const octokit = github.getOctokit(githubToken);
+        const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...context.repo, commit_sha: context.sha });
+        const merged = pulls.find(pull => pull.merged_at && pull.merge_commit_sha === context.sha) ?? pulls.find(pull => pull.merged_at);
+        if (!merged)
+            return `no merged pull request has commit ${context.sha.slice(0, 12)}, so no plan was reviewed for it`;
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: merged.number, per_page: 100 });
+        const comment = await ourComment(octokit, comments, markerOf(file));
+        const body = comment?.body ?? '';
+        const fingerprint = body.split('\n', 2)[1]?.match(/^<!-- bolna-sip-trunk-number fingerprint: ([0-9a-f]+) -->$/)?.[1];
+        if (!fingerprint)
+            return `pull request #${merged.number} has no plan comment for ${JSON.stringify(file)} from this action (a plan that failed or was blocked is not a reviewed plan)`;
+        const totals = body.match(/\*\*(Plan: [^*]*?)\.?\*\*/)?.[1] ?? 'its totals are not readable';
+        return { pullRequest: merged.number, fingerprint, totals };
+    }
+    catch (error) {
+        const status = error.status;
+        return `reading the pull request's plan failed${status ? ` (${status}; the job needs permissions: { contents: read, pull-requests: read })` : ` (${firstLine(error)})`}`;
+    }
 }
 /**
  * The login the token comments as: the token's own user, or (GITHUB_TOKEN, which cannot read

@@ -141,7 +141,10 @@ async function eachConcurrently(items, limit, work) {
         throw failure.reason;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan.ts
+
 
 /** Why the plan may not be applied (it removes more than maxDeletes), or undefined. */
 function deleteLimitProblem(plan, maxDeletes) {
@@ -275,6 +278,32 @@ function countChanges(changes) {
             counts.agentChanges++;
     }
     return counts;
+}
+/**
+ * A short hash of what applying the plan would do (the writes, and the differences it leaves),
+ * the same for the same plan made at another time. The PR comment carries it, so an apply can
+ * check that it is applying the plan that was reviewed.
+ */
+function planFingerprint(plan) {
+    const lines = plan.changes.flatMap(change => {
+        const where = `${change.trunk.api} ${change.trunk.id}`;
+        const agent = (a) => (a ? ` agent ${a.to}` : '');
+        switch (change.action) {
+            case 'add':
+                return [`+ ${where} ${change.want.e164} ${change.want.name ?? ''} ${change.want.destinationKey ?? ''}${agent(change.agent)}`];
+            case 'remove':
+                return [`- ${where} ${change.number.id}`];
+            case 'replace':
+                return [`-/+ ${where} ${change.number.id} ${change.want.name ?? ''} ${change.agentAfter}`];
+            case 'keep':
+                return change.agent || change.differences.length > 0
+                    ? [`~ ${where} ${change.number.id}${agent(change.agent)} ${JSON.stringify(change.differences)}`]
+                    : [];
+            case 'leave':
+                return change.drift ? [`! ${where} ${change.number.id}`] : [];
+        }
+    });
+    return (0,external_node_crypto_.createHash)('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16);
 }
 
 // EXTERNAL MODULE: ./src/text.ts
@@ -1465,11 +1494,33 @@ function parse(read, input, schema) {
     throw new InputError(`Input "${input}" ${message}${shown(input, raw)}.`);
 }
 function shown(input, raw) {
-    // Never echo a secret: the tokens, or credentials written into a URL.
-    if (input.includes('token') || (input === 'api_base_url' && raw.includes('@')))
+    // Never echo a secret: the tokens, nor what a URL may carry one in.
+    if (input.includes('token'))
         return '';
-    const value = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+    const safe = input === 'api_base_url' ? withoutSecrets(raw) : raw;
+    const value = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
     return ` (got ${JSON.stringify(value)})`;
+}
+/**
+ * A URL as it may be echoed: its credentials, query and fragment each shown as `***`, so the
+ * user sees what was wrong without the secret (`https://***@x.test/v1?***`).
+ */
+function withoutSecrets(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url?.host) {
+        const credentials = url.username || url.password ? '***@' : '';
+        return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`;
+    }
+    // Not a URL with a host ("user:key@api.bolna.ai"): nothing before an "@", nothing from a "?" or "#" on.
+    const kept = raw.split(/[?#]/)[0] ?? '';
+    const at = kept.lastIndexOf('@');
+    return `${at < 0 ? kept : `***${kept.slice(at)}`}${kept.length < raw.length ? `${raw[kept.length]}***` : ''}`;
 }
 const optional = (read, input, schema) => read(input) === '' ? undefined : parse(read, input, schema);
 /** Reads the runner's inputs (trimmed, as core.getInput gives them). */
@@ -1495,7 +1546,8 @@ const INPUT_DEFAULTS = {
     fail_on_drift: 'false',
     pr_comment: 'true',
     trunk_api: 'sip-trunks',
-    on_name_change: 'report'
+    on_name_change: 'report',
+    require_reviewed_plan: 'false'
 };
 /** Every input action.yml declares (a test keeps the two equal). */
 const INPUT_NAMES = [
@@ -1547,7 +1599,7 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 /** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
-const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment'];
+const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'];
 const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'];
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
 function secretInputs(read = actionInputs, env = process.env) {
@@ -1597,7 +1649,8 @@ function readSettings(readInput = actionInputs, env = process.env) {
     const fileOptions = {
         prune: parse(read, 'prune', inputs_boolean),
         failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
-        prComment: parse(read, 'pr_comment', inputs_boolean)
+        prComment: parse(read, 'pr_comment', inputs_boolean),
+        requireReviewedPlan: parse(read, 'require_reviewed_plan', inputs_boolean)
     };
     const e164CheckEnabled = parse(read, 'e164_check_enabled', inputs_boolean);
     const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'));
@@ -2128,11 +2181,11 @@ async function addOneNumber(bolna, settings) {
 async function syncNumbersFile(bolna, settings) {
     const { path, shownAs } = await inWorkspace(settings.numbersFile);
     // The PR comment always shows this run: its plan, or why there is none.
-    const comment = async (body) => {
+    const comment = async (body, fingerprint) => {
         if (!settings.prComment)
             return;
         const { commentPlan } = await __nccwpck_require__.e(/* import() */ 386).then(__nccwpck_require__.bind(__nccwpck_require__, 5386));
-        await commentPlan(body, shownAs, settings.githubToken, settings.dryRun);
+        await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint);
     };
     let plan;
     try {
@@ -2141,7 +2194,10 @@ async function syncNumbersFile(bolna, settings) {
         plan = planChanges(desired, actual, settings.prune, settings.onNameChange);
         await reportPlan(plan, shownAs, settings.dryRun);
         refuseTooManyDeletes(plan, settings.maxDeletes);
-        await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS));
+        const fingerprint = planFingerprint(plan);
+        await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), fingerprint);
+        if (settings.requireReviewedPlan && !settings.dryRun)
+            await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken);
         if (settings.dryRun) {
             if (settings.failOnDrift && hasChanges(plan))
                 throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
@@ -2165,6 +2221,19 @@ async function syncNumbersFile(bolna, settings) {
         }
         throw error;
     }
+}
+/** require_reviewed_plan: applies only the plan shown on the pull request merged as this commit. */
+async function refuseUnreviewedPlan(plan, fingerprint, file, githubToken) {
+    const { findReviewedPlan } = await __nccwpck_require__.e(/* import() */ 386).then(__nccwpck_require__.bind(__nccwpck_require__, 5386));
+    const reviewed = await findReviewedPlan(file, githubToken);
+    if (typeof reviewed === 'string')
+        throw new Error(`require_reviewed_plan: ${reviewed}; nothing was changed.`);
+    if (reviewed.fingerprint !== fingerprint) {
+        throw new Error(`require_reviewed_plan: this plan is not the one reviewed on pull request #${reviewed.pullRequest}, so nothing was changed. ` +
+            `Reviewed: ${reviewed.totals} (plan ${reviewed.fingerprint}). Now: ${planTotals(plan).replace(/\.$/, '')} (plan ${fingerprint}). ` +
+            'Bolna or the file changed since the review: plan again on a pull request, review it, and merge.');
+    }
+    core/* info */.pq(`Applying the plan reviewed on pull request #${reviewed.pullRequest} (plan ${fingerprint}).`);
 }
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna, plan, results, settings) {
