@@ -6,7 +6,8 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
-  mutate: ['src/plan*.ts', 'src/apply*.ts', 'src/bolna/**/*.ts'],
+  // clock.ts holds pollUntil, the client's settle_seconds polling (and verifyApplied's).
+  mutate: ['src/plan*.ts', 'src/apply*.ts', 'src/bolna/**/*.ts', 'src/clock.ts'],
   testRunner: 'vitest',
   vitest: {
     configFile: 'vitest.mutate.config.ts'

@@ -1,0 +1,449 @@
+// The protocols of src/bolna/client.ts, in-process over the in-memory fake of both families:
+// exactly-once adds, conflicts and DELETE 404s settled by the trunk's state, mappings whose 404
+// is settled by the agent endpoint, and the telephony provider by family. Time is a fake clock.
+import { describe, expect, it } from 'vitest'
+import { BolnaClient, findNumber } from '../../src/bolna/client.js'
+import { BolnaApiError } from '../../src/bolna/errors.js'
+import type { NumberToAdd, TrunkNumber } from '../../src/bolna/port.js'
+import { FakeBolna, FakeClock } from '../fakes/bolna-families.ts'
+import type { FakeBehaviour } from '../fakes/bolna-families.ts'
+import { stored, trunk } from '../helpers/model.ts'
+
+const t1 = trunk('t1')
+const n1 = trunk('n1', 'trunk')
+
+const want: NumberToAdd = { e164: '+919876543210', withPlus: false, e164CheckEnabled: false }
+
+interface Setup {
+  settleMs?: number
+  maxRetries?: number
+  behaviour?: Partial<FakeBehaviour>
+  random?: () => number
+}
+
+/** The real client over the fake: legacy trunks t1 and t2, /trunk trunk n1, agents ag1 and ag2. */
+function setup({ settleMs = 3000, maxRetries = 2, behaviour = {}, random = () => 0.5 }: Setup = {}) {
+  const clock = new FakeClock()
+  const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks', t2: 'sip-trunks', n1: 'trunk' }, agents: ['ag1', 'ag2'], behaviour })
+  const bolna = new BolnaClient(fake.families, fake.agents, { settleMs, maxRetries, clock, random })
+  return { clock, fake, bolna }
+}
+
+const failure = (promise: Promise<unknown>): Promise<BolnaApiError> =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (error: unknown) => {
+      if (!(error instanceof BolnaApiError)) throw error
+      return error
+    }
+  )
+
+describe('listNumbers', () => {
+  it("reads the trunk through its own family's endpoint", async () => {
+    const { fake, bolna } = setup()
+    fake.seed('t1', '+919876543210', { name: 'Front desk' })
+    fake.seed('n1', '+14155550100', { agent: 'ag1' })
+    expect(await bolna.listNumbers(t1)).toMatchObject([{ stored: '+919876543210', name: 'Front desk', agent: { kind: 'none' } }])
+    expect(await bolna.listNumbers(n1)).toMatchObject([{ stored: '+14155550100', agent: { kind: 'agent', id: 'ag1' }, destinationKey: '14155550100' }])
+    expect(fake.calls.map(c => [c.method, c.api])).toEqual([
+      ['list', 'sip-trunks'],
+      ['list', 'trunk']
+    ])
+  })
+
+  it('a trunk of the other family is not found', async () => {
+    const { bolna } = setup()
+    expect((await failure(bolna.listNumbers(trunk('n1', 'sip-trunks')))).kind).toBe('trunk-not-found')
+  })
+})
+
+describe('addNumber: exactly once', () => {
+  it('looks in `known` first and adds nothing the trunk already holds, whatever its spelling', async () => {
+    const { fake, bolna } = setup()
+    const known = [stored('old', '+91 98765 43210')]
+    expect(await bolna.addNumber(t1, want, known)).toEqual({ status: 'exists', number: known[0] })
+    expect(fake.calls).toEqual([])
+  })
+
+  it('trusts `known`: adds without listing when it lacks the number', async () => {
+    const { fake, bolna } = setup()
+    const outcome = await bolna.addNumber(t1, want, [stored('x', '+14155550100')])
+    expect(outcome).toMatchObject({ status: 'created', number: { stored: '919876543210', e164: '+919876543210' } })
+    expect(fake.trace()).toEqual(['create t1 +919876543210'])
+  })
+
+  it('without `known`, lists first: adds once when absent, never when present', async () => {
+    const { fake, bolna } = setup()
+    const created = await bolna.addNumber(t1, { ...want, withPlus: true, name: 'Sales' })
+    expect(created).toMatchObject({ status: 'created', number: { stored: '+919876543210', name: 'Sales' } })
+    const again = await bolna.addNumber(t1, want)
+    expect(again).toEqual({ status: 'exists', number: created.number })
+    expect(fake.calls.map(c => c.method)).toEqual(['list', 'create', 'list'])
+    expect(fake.live('t1')).toHaveLength(1)
+  })
+
+  it('an add whose answer was lost but which was stored is adopted once the lagging list shows it', async () => {
+    const { clock, fake, bolna } = setup({ behaviour: { listLagMs: 1200 } })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: true } })
+    const outcome = await bolna.addNumber(t1, want, [])
+    expect(outcome).toMatchObject({ status: 'created', number: { id: fake.live('t1')[0]!.id } })
+    expect(fake.count('create')).toBe(1)
+    expect(fake.live('t1')).toHaveLength(1)
+    // Listed at 0, 250 and 750 ms (hidden), then at 1750 ms (shown): no add in between.
+    expect(fake.calls.filter(c => c.method === 'list').map(c => c.at)).toEqual([0, 250, 750, 1750])
+    expect(clock.sleeps).toEqual([250, 500, 1000])
+  })
+
+  it('a lost add that was not stored is added again after the trunk was watched for settle_seconds, with a backoff', async () => {
+    const { clock, fake, bolna } = setup()
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: false, as: 'timeout' } })
+    const outcome = await bolna.addNumber(t1, want, [])
+    expect(outcome.status).toBe('created')
+    expect(fake.count('create')).toBe(2)
+    expect(fake.live('t1')).toHaveLength(1)
+    // Watched until the next pause would pass settle_seconds (3 s), then a backoff of 0.5 × 250 ms.
+    expect(clock.sleeps).toEqual([250, 500, 1000, 1000, 125])
+    expect(fake.calls.filter(c => c.method === 'list').map(c => c.at)).toEqual([0, 250, 750, 1750, 2750])
+  })
+
+  it('watches up to and including the deadline, not past it', async () => {
+    const { fake, bolna } = setup({ settleMs: 750, maxRetries: 0 })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: false } })
+    await failure(bolna.addNumber(t1, want, []))
+    expect(fake.calls.filter(c => c.method === 'list').map(c => c.at)).toEqual([0, 250, 750])
+  })
+
+  it('gives up after maxRetries further adds, each followed by a look; the error keeps its kind and names settle_seconds', async () => {
+    const { clock, fake, bolna } = setup({ settleMs: 0, maxRetries: 3 })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: false, as: 'timeout' }, times: 10 })
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toBe(
+      'POST /sip-trunks/trunks/t1/numbers timed out after 30 s; the number did not show on the trunk within 0 s (settle_seconds), so it was not added: re-run to check'
+    )
+    expect(error.details).toMatchObject({ kind: 'timeout', ambiguous: true, method: 'POST' })
+    expect(fake.calls.map(c => c.method)).toEqual(['create', 'list', 'create', 'list', 'create', 'list', 'create', 'list'])
+    // Full-jitter backoff between adds: 0.5 × 250, 500, 1000 ms.
+    expect(clock.sleeps).toEqual([125, 250, 500])
+    expect(fake.live('t1')).toEqual([])
+  })
+
+  it('with settle_seconds the message gives it in seconds', async () => {
+    const { fake, bolna } = setup({ settleMs: 2500, maxRetries: 0 })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: false } })
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toContain('within 2.5 s (settle_seconds)')
+    expect(error.kind).toBe('network')
+  })
+
+  it('uses Math.random for the jitter when none is given', async () => {
+    const clock = new FakeClock()
+    const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks' } })
+    const bolna = new BolnaClient(fake.families, fake.agents, { settleMs: 0, maxRetries: 1, clock })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: false } })
+    expect((await bolna.addNumber(t1, want, [])).status).toBe('created')
+    expect(clock.sleeps).toHaveLength(1)
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(0)
+    expect(clock.sleeps[0]).toBeLessThan(250)
+  })
+
+  it('when the look after a lost add fails too, says the add may have happened and adds nothing more', async () => {
+    const { fake, bolna } = setup()
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: true } })
+    fake.inject({ on: 'list', fault: { kind: 'fail', error: 'server', status: 503, retryable: true } })
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toBe(
+      'POST /sip-trunks/trunks/t1/numbers failed: network error (ECONNRESET); checking whether it was stored failed too (GET /sip-trunks/trunks/t1/numbers failed with 503: injected server): re-run to reconcile'
+    )
+    expect(error.details).toMatchObject({ kind: 'network', ambiguous: true })
+    expect(fake.calls.map(c => c.method)).toEqual(['create', 'list'])
+  })
+
+  it('a failure that proves nothing was stored is thrown as it is, without a look or another add', async () => {
+    const { fake, bolna } = setup()
+    fake.inject({ on: 'create', fault: { kind: 'fail', error: 'rejected', status: 400, message: 'bad number' } })
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toBe('bad number')
+    expect(fake.calls.map(c => c.method)).toEqual(['create'])
+  })
+
+  it('an unknown trunk fails at once', async () => {
+    const { fake, bolna } = setup()
+    expect((await failure(bolna.addNumber(trunk('nope'), want, []))).kind).toBe('trunk-not-found')
+    expect(fake.calls.map(c => c.method)).toEqual(['create'])
+  })
+
+  it('something other than an API error is thrown as it is', async () => {
+    const { fake, bolna } = setup()
+    const boom = new TypeError('boom')
+    fake.families['sip-trunks'].create = async () => {
+      throw boom
+    }
+    await expect(bolna.addNumber(t1, want, [])).rejects.toBe(boom)
+    expect(fake.calls).toEqual([])
+  })
+
+  it('on /trunk the number carries its destination key and agent in the add itself', async () => {
+    const { fake, bolna } = setup()
+    const outcome = await bolna.addNumber(
+      n1,
+      { e164: '+14155550100', withPlus: true, e164CheckEnabled: false, destinationKey: '4155550100', agentId: 'ag1' },
+      []
+    )
+    expect(outcome.number).toMatchObject({ stored: '+14155550100', destinationKey: '4155550100', agent: { kind: 'agent', id: 'ag1' } })
+    expect(fake.trace()).toEqual(['create n1 +14155550100 ag1'])
+  })
+})
+
+describe('addNumber: a conflict is settled by what the trunk shows', () => {
+  it('a 409 for a number the stale `known` missed: the trunk shows it, so it exists; nothing waits', async () => {
+    const { clock, fake, bolna } = setup({ behaviour: { duplicates: 'reject' } })
+    const there = fake.seed('t1', '919876543210')
+    const outcome = await bolna.addNumber(t1, want, [])
+    expect(outcome).toMatchObject({ status: 'exists', number: { id: there.id } })
+    expect(fake.trace()).toEqual(['create t1 +919876543210 -> conflict', 'list t1'])
+    expect(clock.now()).toBe(0)
+  })
+
+  it('a 409 for a number added a moment ago and hidden by list lag: waits until it shows', async () => {
+    const { clock, fake, bolna } = setup({ behaviour: { duplicates: 'reject', listLagMs: 1000 } })
+    const first = await bolna.addNumber(t1, want, [])
+    const second = await bolna.addNumber(t1, want)
+    expect(second).toEqual({ status: 'exists', number: first.number })
+    expect(fake.calls.filter(c => c.method === 'list').map(c => c.at)).toEqual([0, 0, 250, 750, 1750])
+    expect(clock.now()).toBe(1750)
+    expect(fake.live('t1')).toHaveLength(1)
+  })
+
+  it('a 409 for a number on another trunk: after settle_seconds, the error says to remove it from the other trunk first', async () => {
+    const { clock, fake, bolna } = setup()
+    fake.seed('t2', '+919876543210')
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toBe(
+      'Bolna refused POST /sip-trunks/trunks/t1/numbers (409): Phone number already exists on another active trunk. The number is not on trunk "t1": if it is on another trunk, remove it from the other trunk first'
+    )
+    expect(error.details).toMatchObject({ kind: 'conflict', status: 409, ambiguous: false })
+    expect(fake.count('list')).toBe(5)
+    expect(clock.now()).toBe(2750)
+    expect(fake.count('create')).toBe(1)
+  })
+
+  it('a 422 is read once, without waiting', async () => {
+    const { clock, fake, bolna } = setup({ behaviour: { otherTrunk: 422 } })
+    fake.seed('n1', '+919876543210')
+    const error = await failure(bolna.addNumber(t1, want, []))
+    expect(error.message).toMatch(
+      /^Bolna refused POST .* \(422\): body.phone_number: Phone number already exists on another active trunk\. .*remove it from the other trunk first$/
+    )
+    expect(error.kind).toBe('conflict')
+    expect(fake.trace()).toEqual(['create t1 +919876543210 -> conflict', 'list t1'])
+    expect(clock.now()).toBe(0)
+  })
+
+  it('any 409 is settled by listing: with nothing there it is an error', async () => {
+    const { fake, bolna } = setup({ settleMs: 0 })
+    fake.inject({ on: 'create', fault: { kind: 'fail', error: 'conflict', status: 409 } })
+    await failure(bolna.addNumber(t1, want, []))
+    expect(fake.calls.map(c => c.method)).toEqual(['create', 'list'])
+  })
+})
+
+describe('removeNumber: a 404 is settled by the trunk', () => {
+  it('removes a listed number', async () => {
+    const { fake, bolna } = setup()
+    const record = fake.seed('t1', '919876543210')
+    const [number] = await bolna.listNumbers(t1)
+    expect(await bolna.removeNumber(t1, number!)).toBe('removed')
+    expect(record.deleted).toBe(true)
+    expect(fake.calls.map(c => c.method)).toEqual(['list', 'remove'])
+  })
+
+  it('a 404 while the trunk shows the number gone: already absent', async () => {
+    const { fake, bolna } = setup()
+    fake.seed('t1', '919876543210')
+    const [number] = await bolna.listNumbers(t1)
+    await bolna.removeNumber(t1, number!)
+    expect(await bolna.removeNumber(t1, number!)).toBe('absent')
+    expect(fake.trace().slice(2)).toEqual([`remove t1 ${number!.id} -> not-found`, 'list t1'])
+  })
+
+  it('a 404 on a trunk that is missing: the trunk error', async () => {
+    const { bolna } = setup()
+    const error = await failure(bolna.removeNumber(trunk('gone'), stored('a', '919876543210')))
+    expect(error.kind).toBe('trunk-not-found')
+    expect(error.message).toMatch(/^Trunk "gone" not found/)
+  })
+
+  it('a 404 while the trunk still lists the number: the 404 is thrown', async () => {
+    const { fake, bolna } = setup()
+    fake.seed('t1', '919876543210')
+    const [number] = await bolna.listNumbers(t1)
+    fake.inject({ on: 'remove', fault: { kind: 'fail', error: 'not-found', message: 'DELETE 404' } })
+    const error = await failure(bolna.removeNumber(t1, number!))
+    expect(error.message).toBe('DELETE 404')
+    expect(fake.live('t1')).toHaveLength(1)
+  })
+
+  it('a 404 is read by id: another record of the same number on the trunk does not count', async () => {
+    const { fake, bolna } = setup()
+    fake.seed('t1', '919876543210')
+    expect(await bolna.removeNumber(t1, stored('other-id', '919876543210'))).toBe('absent')
+  })
+
+  it('other failures are thrown without a look', async () => {
+    const { fake, bolna } = setup()
+    fake.seed('t1', '919876543210')
+    const [number] = await bolna.listNumbers(t1)
+    fake.inject({ on: 'remove', fault: { kind: 'fail', error: 'server', status: 500 } })
+    expect((await failure(bolna.removeNumber(t1, number!))).kind).toBe('server')
+    expect(fake.calls.map(c => c.method)).toEqual(['list', 'remove'])
+    const boom = new Error('boom')
+    fake.families['sip-trunks'].remove = async () => {
+      throw boom
+    }
+    await expect(bolna.removeNumber(t1, number!)).rejects.toBe(boom)
+  })
+})
+
+describe('setAgent: a 404 is an unknown agent or a number not mappable yet', () => {
+  async function added(bolna: BolnaClient, on = t1, number = want): Promise<TrunkNumber> {
+    return (await bolna.addNumber(on, number, [])).number
+  }
+
+  it('maps with one call and no agent check', async () => {
+    const { fake, bolna } = setup()
+    const number = await added(bolna)
+    await bolna.setAgent(t1, number, 'ag1')
+    expect(fake.live('t1')[0]!.agent).toBe('ag1')
+    expect(fake.calls.map(c => c.method)).toEqual(['create', 'setAgent'])
+  })
+
+  it('an unknown agent fails after one round, not after settle_seconds', async () => {
+    const { clock, fake, bolna } = setup({ settleMs: 30_000 })
+    const number = await added(bolna)
+    const error = await failure(bolna.setAgent(t1, number, 'ghost'))
+    expect(error.kind).toBe('agent-not-found')
+    expect(error.message).toContain('agent "ghost" not found')
+    expect(fake.trace().slice(1)).toEqual([`setAgent ${number.id} +919876543210 ghost -> not-found`, 'check ghost -> agent-not-found'])
+    expect(clock.now()).toBe(0)
+  })
+
+  it('a number hidden by list lag is mapped once it shows; the agent is checked once', async () => {
+    const { clock, fake, bolna } = setup({ behaviour: { listLagMs: 1500 } })
+    const number = await added(bolna)
+    await bolna.setAgent(t1, number, 'ag1')
+    expect(fake.count('setAgent')).toBe(4)
+    expect(fake.count('setAgent', 'ok')).toBe(1)
+    expect(fake.count('check')).toBe(1)
+    expect(clock.sleeps).toEqual([250, 500, 1000])
+    expect(fake.live('t1')[0]!.agent).toBe('ag1')
+  })
+
+  it('gives up after settle_seconds, pausing up to 2 s, with the last 404', async () => {
+    const { clock, fake, bolna } = setup({ settleMs: 5000 })
+    for (const n of [1, 2, 3, 4, 5]) fake.inject({ on: 'setAgent', fault: { kind: 'fail', error: 'not-found', message: `miss ${n}` } })
+    const error = await failure(bolna.setAgent(t1, stored('never', '919876543210'), 'ag1'))
+    expect(error.message).toBe('miss 5')
+    expect(fake.count('setAgent')).toBe(5)
+    expect(fake.count('check')).toBe(1)
+    expect(clock.sleeps).toEqual([250, 500, 1000, 2000])
+    expect(clock.now()).toBe(3750)
+  })
+
+  it('with no settle time: one try', async () => {
+    const { fake, bolna } = setup({ settleMs: 0 })
+    expect((await failure(bolna.setAgent(n1, stored('never', '+14155550100'), 'ag1'))).kind).toBe('not-found')
+    expect(fake.calls.map(c => c.method)).toEqual(['setAgent', 'check'])
+  })
+
+  it('other failures are thrown at once, without an agent check', async () => {
+    const { fake, bolna } = setup()
+    const number = await added(bolna)
+    fake.inject({ on: 'setAgent', fault: { kind: 'fail', error: 'forbidden', status: 403 } })
+    expect((await failure(bolna.setAgent(t1, number, 'ag1'))).kind).toBe('forbidden')
+    expect(fake.count('check')).toBe(0)
+    const boom = new Error('boom')
+    fake.families['sip-trunks'].setAgent = async () => {
+      throw boom
+    }
+    await expect(bolna.setAgent(t1, number, 'ag1')).rejects.toBe(boom)
+  })
+
+  it('an agent check that fails otherwise is thrown', async () => {
+    const { fake, bolna } = setup({ behaviour: { listLagMs: 500 } })
+    const number = await added(bolna)
+    fake.inject({ on: 'check', fault: { kind: 'fail', error: 'server', status: 502 } })
+    expect((await failure(bolna.setAgent(t1, number, 'ag1'))).kind).toBe('server')
+    expect(fake.count('setAgent')).toBe(1)
+  })
+
+  it('null unmaps with one call: no agent check, no waiting, a 404 thrown as it is', async () => {
+    const { clock, fake, bolna } = setup()
+    fake.seed('n1', '+14155550100', { agent: 'ag1' })
+    const [number] = await bolna.listNumbers(n1)
+    await bolna.setAgent(n1, number!, null)
+    expect(fake.live('n1')[0]!.agent).toBeNull()
+    expect(fake.trace().slice(1)).toEqual([`setAgent ${number!.id} +14155550100 null`])
+    expect((await failure(bolna.setAgent(n1, stored('never', '+14155550101'), null))).kind).toBe('not-found')
+    expect(fake.count('check')).toBe(0)
+    expect(clock.now()).toBe(0)
+  })
+
+  it("uses the trunk's own family", async () => {
+    const { fake, bolna } = setup()
+    const number = await added(bolna, n1, { e164: '+14155550100', withPlus: true, e164CheckEnabled: false })
+    await bolna.setAgent(n1, number, 'ag2')
+    expect(fake.calls.map(c => [c.method, c.api])).toEqual([
+      ['create', 'trunk'],
+      ['setAgent', 'trunk']
+    ])
+    expect(fake.live('n1')[0]!.agent).toBe('ag2')
+  })
+})
+
+describe('known bugs in src/ (pinned with it.fails: when one is fixed, its test fails here; drop the .fails)', () => {
+  // src/clock.ts pollUntil() (the client's polls, and verifyApplied's): it stops as soon as the next
+  // pause would pass the deadline, so the last look is up to one pause (1 s for adds, 2 s for mappings)
+  // before settle_seconds is up; a record that shows in that last stretch is missed though it showed
+  // "within settle_seconds".
+  it.fails('BUG: a lost add that shows at 2.9 s of a 3 s settle_seconds is adopted, not added a second time', async () => {
+    const { fake, bolna } = setup({ behaviour: { listLagMs: 2900 } })
+    fake.inject({ on: 'create', fault: { kind: 'lost', stored: true } })
+    await bolna.addNumber(t1, want, [])
+    // Today: lists at 0, 250, 750, 1750, 2750 ms, then a second add: two records.
+    expect(fake.live('t1')).toHaveLength(1)
+  })
+
+  it.fails('BUG: a number that becomes mappable at 2.5 s of a 3 s settle_seconds is mapped', async () => {
+    const { fake, bolna } = setup({ behaviour: { listLagMs: 2500 } })
+    const { number } = await bolna.addNumber(t1, want, [])
+    // Today: tries at 0, 250, 750, 1750 ms, then gives up with the 404.
+    await bolna.setAgent(t1, number, 'ag1')
+    expect(fake.live('t1')[0]!.agent).toBe('ag1')
+  })
+})
+
+describe('useTrunkTelephony', () => {
+  it("sets the provider the trunk's family needs", async () => {
+    const { fake, bolna } = setup()
+    await bolna.useTrunkTelephony('ag1', 'sip-trunks')
+    await bolna.useTrunkTelephony('ag2', 'trunk')
+    expect(fake.agentsById.get('ag1')!.provider).toBe('sip-trunk')
+    expect(fake.agentsById.get('ag2')!.provider).toBe('trunk')
+    expect(fake.trace()).toEqual(['setTelephonyProvider ag1 sip-trunk', 'setTelephonyProvider ag2 trunk'])
+  })
+
+  it('an unknown agent is an agent-not-found error', async () => {
+    const { bolna } = setup()
+    expect((await failure(bolna.useTrunkTelephony('ghost', 'trunk'))).kind).toBe('agent-not-found')
+  })
+})
+
+describe('findNumber', () => {
+  it('finds the first record of the number by its E.164 form', () => {
+    const records = [stored('a', '14155550100'), stored('b', '+91 98765 43210'), stored('c', '919876543210')]
+    expect(findNumber(records, '+919876543210')?.id).toBe('b')
+    expect(findNumber(records, '+4930123456')).toBeUndefined()
+  })
+})

@@ -1,0 +1,327 @@
+// src/bolna/http.ts against a local node:http server each test scripts: headers sent, answers read
+// (empty, malformed, compressed, too large, cut off), errors and their retry classes, the retry loop
+// with its debug lines, the rate limiters it takes, and the Retry-After parser.
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import zlib from 'node:zlib'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { BolnaApiError } from '../../src/bolna/errors.js'
+import { HttpClient, parseRetryAfter, realSleep } from '../../src/bolna/http.js'
+import type { HttpSettings } from '../../src/bolna/http.js'
+import { RateLimiter } from '../../src/bolna/rate-limiter.js'
+
+interface Seen {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+type Handler = (res: ServerResponse, seen: Seen) => void
+
+let server: Server
+let base: string
+let handlers: Handler[]
+let seen: Seen[]
+let connections: number
+let sleeps: number[]
+
+const TOKEN = 'secret-token'
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    let body = ''
+    for await (const chunk of req) body += chunk
+    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }
+    seen.push(entry)
+    const handler = handlers.shift() ?? ((r: ServerResponse) => send(r, 200, '[]'))
+    handler(res, entry)
+  })
+  server.on('connection', () => connections++)
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise(resolve => server.close(resolve))
+})
+beforeEach(() => {
+  handlers = []
+  seen = []
+  connections = 0
+  sleeps = []
+})
+
+function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(body)
+}
+
+/** The next answers, in order. */
+function answer(...next: Handler[]): void {
+  handlers.push(...next)
+}
+
+function client(overrides: Partial<HttpSettings> = {}): HttpClient {
+  return new HttpClient({
+    baseUrl: new URL(base),
+    token: TOKEN,
+    timeoutMs: 1000,
+    maxRetries: 0,
+    sleep: async ms => void sleeps.push(ms),
+    random: () => 0.5,
+    ...overrides
+  })
+}
+
+const failure = async (promise: Promise<unknown>): Promise<BolnaApiError> => {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof BolnaApiError) return error
+    throw error
+  }
+  throw new Error('expected a failure')
+}
+
+describe('a request', () => {
+  it('carries the key, JSON headers and the body; an answer reuses the kept-alive connection', async () => {
+    answer(
+      r => send(r, 201, '{"id":"n1"}'),
+      r => send(r, 200, '[]')
+    )
+    const http = client()
+    expect(await http.request('POST', '/sip-trunks/trunks/t1/numbers', { phone_number: '1' }, 'unsafe')).toEqual({ status: 201, body: { id: 'n1' } })
+    expect(await http.request('GET', '/sip-trunks/trunks/t1/numbers', undefined, 'idempotent')).toEqual({ status: 200, body: [] })
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/sip-trunks/trunks/t1/numbers', body: '{"phone_number":"1"}' })
+    expect(seen[0]!.headers).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      accept: 'application/json',
+      'user-agent': 'bolna-sip-trunk-number-action',
+      'content-type': 'application/json',
+      'content-length': '20'
+    })
+    expect(seen[1]!.headers['content-type']).toBeUndefined()
+    expect(seen[1]!.body).toBe('')
+    expect(connections).toBe(1)
+  })
+
+  it('keeps the path of a base URL, however many slashes end it', async () => {
+    await client({ baseUrl: new URL(`${base}/api//`) }).request('GET', '/p', undefined, 'idempotent')
+    expect(seen[0]!.url).toBe('/api/p')
+  })
+
+  it('an answer not read is not parsed; an empty or blank answer is no body', async () => {
+    answer(
+      r => send(r, 200, 'OK'),
+      r => send(r, 200, ''),
+      r => send(r, 200, '  \n')
+    )
+    const http = client()
+    expect(await http.request('DELETE', '/p', undefined, 'idempotent', 'ignore')).toEqual({ status: 200, body: undefined })
+    expect(await http.request('GET', '/p', undefined, 'idempotent')).toEqual({ status: 200, body: undefined })
+    expect(await http.request('GET', '/p', undefined, 'idempotent')).toEqual({ status: 200, body: undefined })
+  })
+
+  it('malformed JSON is a bad answer, retryable, ambiguous only for a write', async () => {
+    answer(
+      r => send(r, 200, '{nope'),
+      r => send(r, 200, '{nope')
+    )
+    const read = await failure(client().request('GET', '/p', undefined, 'idempotent'))
+    expect(read.message).toBe('GET /p answered with malformed JSON')
+    expect(read.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', retryable: true, ambiguous: false })
+    expect((await failure(client().request('POST', '/p', {}, 'unsafe'))).details.ambiguous).toBe(true)
+  })
+
+  it('a status outside 2xx is an error, 300 included; the key is never repeated back', async () => {
+    answer(
+      r => send(r, 300, ''),
+      r => send(r, 400, JSON.stringify({ message: `bad key ${TOKEN}` }))
+    )
+    expect((await failure(client().request('GET', '/p', undefined, 'idempotent'))).kind).toBe('redirect')
+    const echoed = await failure(client().request('GET', '/p', undefined, 'idempotent'))
+    expect(echoed.message).toBe('GET /p failed with 400: bad key ***')
+  })
+
+  it('a request node:http refuses to send (a header it cannot encode) is a plain, final network error', async () => {
+    const error = await failure(client({ token: 'bad\ntoken', maxRetries: 3 }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.message).toMatch(/^POST \/p could not be sent: /)
+    expect(error.details).toMatchObject({ kind: 'network', retryable: false, ambiguous: false })
+    expect(seen).toEqual([])
+    expect(sleeps).toEqual([])
+  })
+})
+
+describe('compressed answers', () => {
+  const json = '{"ok":true}'
+  const cases: [string, Buffer][] = [
+    ['gzip', zlib.gzipSync(json)],
+    ['x-gzip', zlib.gzipSync(json)],
+    [' GZIP ', zlib.gzipSync(json)],
+    ['deflate', zlib.deflateSync(json)],
+    ['deflate', zlib.deflateRawSync(json)],
+    ['br', zlib.brotliCompressSync(json)],
+    ['identity', Buffer.from(json)],
+    ['deflate, gzip', zlib.gzipSync(zlib.deflateSync(json))],
+    ['identity, br', zlib.brotliCompressSync(json)]
+  ]
+  for (const [encoding, body] of cases) {
+    it(`decodes Content-Encoding ${JSON.stringify(encoding)}`, async () => {
+      answer(r => send(r, 200, body, { 'content-encoding': encoding }))
+      expect((await client().request('GET', '/p', undefined, 'idempotent')).body).toEqual({ ok: true })
+    })
+  }
+
+  it('an encoding it cannot decode is a bad answer, ambiguous for a write', async () => {
+    answer(
+      r => send(r, 200, json, { 'content-encoding': 'compress' }),
+      r => send(r, 201, Buffer.from('not gzip'), { 'content-encoding': 'gzip' })
+    )
+    const unknown = await failure(client().request('GET', '/p', undefined, 'idempotent'))
+    expect(unknown.message).toBe('GET /p answered a body encoded as "compress" that could not be decoded')
+    expect(unknown.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', status: 200, retryable: true, ambiguous: false })
+    const corrupt = await failure(client().request('POST', '/p', {}, 'unsafe'))
+    expect(corrupt.details).toMatchObject({ kind: 'bad-answer', status: 201, ambiguous: true })
+  })
+
+  it('decoding stops at the size cap (no decompression bomb)', async () => {
+    answer(r => send(r, 200, zlib.gzipSync(JSON.stringify({ pad: 'x'.repeat(200_000) })), { 'content-encoding': 'gzip' }))
+    const error = await failure(client({ maxAnswerBytes: 100_000 }).request('GET', '/p', undefined, 'idempotent'))
+    expect(error.message).toMatch(/encoded as "gzip" that could not be decoded/)
+  })
+})
+
+describe('answers cut off', () => {
+  it('an answer of exactly the cap is read; one byte more is refused, with its status, ambiguous for a write', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(990) })
+    answer(
+      r => send(r, 200, body),
+      r => send(r, 201, `${body} `)
+    )
+    expect((await client({ maxAnswerBytes: body.length }).request('GET', '/p', undefined, 'idempotent')).body).toEqual({ pad: 'x'.repeat(990) })
+    const error = await failure(client({ maxAnswerBytes: body.length }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.message).toBe(`POST /p answered more than ${body.length} bytes, more than this action reads; it stopped reading`)
+    expect(error.details).toEqual({ kind: 'bad-answer', method: 'POST', path: '/p', status: 201, retryable: false, ambiguous: true })
+  })
+
+  it('a GET cut off by size is not ambiguous', async () => {
+    answer(r => send(r, 200, 'x'.repeat(50)))
+    expect((await failure(client({ maxAnswerBytes: 10 }).request('GET', '/p', undefined, 'idempotent'))).details.ambiguous).toBe(false)
+  })
+
+  it('a connection lost in the middle of an answer is a network error at once, not a timeout', async () => {
+    answer(r => {
+      r.writeHead(200, { 'content-length': '1000' })
+      r.write('[1,')
+      setTimeout(() => r.socket?.destroy(), 20)
+    })
+    const started = Date.now()
+    const error = await failure(client({ timeoutMs: 5000 }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.details).toMatchObject({ kind: 'network', retryable: true, ambiguous: true })
+    expect(Date.now() - started).toBeLessThan(4000)
+  })
+
+  it('a hung request times out: ambiguous, retryable, in seconds', async () => {
+    answer(() => {})
+    const error = await failure(client({ timeoutMs: 200 }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.message).toBe('POST /p timed out after 0.2 s')
+    expect(error.details).toEqual({ kind: 'timeout', method: 'POST', path: '/p', retryable: true, ambiguous: true })
+  })
+})
+
+describe('retries', () => {
+  it('repeats a retryable failure, logging each request and each retry; a success ends it', async () => {
+    const lines: string[] = []
+    answer(r => send(r, 503, 'down'))
+    const answerOf = await client({ maxRetries: 2, debug: line => lines.push(line) }).request('GET', '/p', undefined, 'idempotent')
+    expect(answerOf.status).toBe(200)
+    expect(sleeps).toEqual([125])
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^GET \/p -> 503 in \d+ ms$/)
+    expect(lines[1]).toBe('retrying GET /p in 125 ms (GET /p failed with 503: down)')
+    expect(lines[2]).toMatch(/^GET \/p -> 200 in \d+ ms$/)
+  })
+
+  it('a connection refused is logged as no answer, and even a write is repeated (nothing was sent)', async () => {
+    const lines: string[] = []
+    const closed = new HttpClient({
+      baseUrl: new URL('http://127.0.0.1:9'),
+      token: 't',
+      timeoutMs: 1000,
+      maxRetries: 1,
+      sleep: async () => {},
+      debug: l => lines.push(l)
+    })
+    const error = await failure(closed.request('POST', '/p', {}, 'unsafe'))
+    expect(error.details).toMatchObject({ kind: 'network', retryable: true, ambiguous: false })
+    expect(error.message).toBe('POST /p failed: network error (ECONNREFUSED)')
+    expect(lines.filter(l => l.startsWith('POST /p -> no answer in '))).toHaveLength(2)
+  })
+
+  it('an unsafe write whose answer may hide a stored record is not repeated', async () => {
+    answer(r => send(r, 502, ''))
+    const error = await failure(client({ maxRetries: 3 }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.details).toMatchObject({ status: 502, ambiguous: true })
+    expect(seen).toHaveLength(1)
+  })
+
+  it('only a Retry-After holds back the requests after it; a plain backoff does not', async () => {
+    const held: number[] = []
+    const limiter = new RateLimiter(
+      0,
+      async ms => void held.push(ms),
+      () => 1_000_000
+    )
+    const http = client({ maxRetries: 1, limiter })
+    answer(r => send(r, 503, ''))
+    await http.request('GET', '/p', undefined, 'idempotent')
+    expect(held).toEqual([])
+    answer(r => send(r, 429, '', { 'retry-after': '3' }))
+    await http.request('GET', '/p', undefined, 'idempotent')
+    expect(held).toEqual([3000])
+    expect(sleeps).toEqual([125, 3000])
+  })
+
+  it('requests to /v2/agent/… also take the agent limiter', async () => {
+    let taken = 0
+    const agentLimiter = { take: async () => void taken++, pauseFor: () => {} } as unknown as RateLimiter
+    const http = client({ agentLimiter })
+    await http.request('GET', '/v2/agent/ag1', undefined, 'idempotent', 'ignore')
+    await http.request('GET', '/sip-trunks/v2/agent/', undefined, 'idempotent')
+    await http.request('GET', '/v2/agents', undefined, 'idempotent')
+    expect(taken).toBe(1)
+  })
+
+  it('maxRetries and one backoff step are exposed for the callers that wait the same way', async () => {
+    const http = client({ maxRetries: 4 })
+    expect(http.maxRetries).toBe(4)
+    await http.backoff(2)
+    expect(sleeps).toEqual([500])
+  })
+
+  it('realSleep waits on a timer', async () => {
+    const started = Date.now()
+    await expect(realSleep(20)).resolves.toBeUndefined()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z')
+  it('seconds, whole or decimal, around blanks', () => {
+    expect(parseRetryAfter('10', now)).toBe(10_000)
+    expect(parseRetryAfter('1.25', now)).toBe(1250)
+    expect(parseRetryAfter(' 2.5 ', now)).toBe(2500)
+    expect(parseRetryAfter('0', now)).toBe(0)
+  })
+  it('an HTTP date, in the past as 0, far ahead capped', () => {
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000)
+    expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('5 Jan 2026 00:00:00 GMT', now)).toBe(60_000)
+  })
+  it('anything else is no Retry-After', () => {
+    for (const value of ['', 'soon', 'in 5 s', null]) expect(parseRetryAfter(value, now)).toBeUndefined()
+  })
+})
