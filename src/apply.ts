@@ -13,6 +13,8 @@ export interface ApplyOptions {
   setAgentTelephony: boolean
   /** One line per thing done. */
   log: (line: string) => void
+  /** Something that works against calls arriving (an agent on another telephony provider). */
+  warn?: (trunkId: string, message: string) => void
 }
 
 export type AgentStatus = 'mapped' | 'unmapped' | 'unchanged' | 'failed'
@@ -30,8 +32,8 @@ export interface ApplyResult {
   /** The agent asked for (null: none), when the entry names one. */
   agent_id?: string | null
   agent_status?: AgentStatus
-  /** With set_agent_telephony, for entries whose mapping was made in this run. */
-  telephony_status?: 'switched' | 'failed'
+  /** The agent's telephony provider: switched to the trunk's, already on it, or the switch failed. */
+  telephony_status?: 'switched' | 'unchanged' | 'failed'
   error?: string
   /** The record, after the run; not in the output (reporting reads it). */
   number?: TrunkNumber
@@ -51,7 +53,7 @@ export async function applyPlan(bolna: Bolna, plan: Plan, actual: ActualState, o
     })
   }
   const ordered = plan.changes.filter(c => c.action !== 'leave').map(c => results.get(c) ?? unchangedResult(c))
-  if (options.setAgentTelephony) await switchTelephony(bolna, ordered, options)
+  await convergeTelephony(bolna, ordered, options)
   return ordered
 }
 
@@ -170,24 +172,43 @@ export function numberToAdd(want: DesiredNumber): NumberToAdd {
   }
 }
 
-/** Switches each agent mapped in this run to its trunk's provider, once per agent. */
-async function switchTelephony(bolna: Bolna, results: ApplyResult[], options: ApplyOptions): Promise<void> {
-  const mapped = results.filter(r => r.agent_status === 'mapped' && typeof r.agent_id === 'string')
-  const agents = new Map<string, TrunkApi>()
-  for (const r of mapped) if (!agents.has(r.agent_id as string)) agents.set(r.agent_id as string, r.trunk_api)
-  const failures = new Map<string, string>()
-  await eachConcurrently([...agents], options.concurrency, async ([agentId, api]) => {
+/**
+ * The telephony provider of the agents the plan names (once per agent): read with GET
+ * /v2/agent/{id} and, with set_agent_telephony, switched only where it is not the trunk's
+ * (`sip-trunk` or `trunk`), on every run. Without it, only agents mapped in this run are read, and
+ * one on another provider is a warning.
+ */
+async function convergeTelephony(bolna: Bolna, results: ApplyResult[], options: ApplyOptions): Promise<void> {
+  const named = results.filter(r => typeof r.agent_id === 'string' && r.status !== 'failed' && r.agent_status !== 'failed')
+  const relevant = options.setAgentTelephony ? named : named.filter(r => r.agent_status === 'mapped')
+  const agents = new Map<string, ApplyResult>()
+  for (const r of relevant) if (!agents.has(r.agent_id as string)) agents.set(r.agent_id as string, r)
+  const outcomes = new Map<string, { status: 'switched' | 'unchanged' | 'failed'; error?: string }>()
+  await eachConcurrently([...agents], options.concurrency, async ([agentId, first]) => {
+    const target = TRUNK_APIS[first.trunk_api].provider
     try {
-      await bolna.useTrunkTelephony(agentId, api)
-      options.log(`Switched agent ${quote(agentId)} to the ${TRUNK_APIS[api].provider} telephony provider.`)
+      const provider = await bolna.agentProvider(agentId)
+      if (provider === target) return void outcomes.set(agentId, { status: 'unchanged' })
+      if (!options.setAgentTelephony) {
+        const now = provider === undefined ? 'a provider Bolna does not show' : `the ${quote(provider)} provider`
+        options.warn?.(
+          first.trunk_id,
+          `Agent ${quote(agentId)} calls out through ${now}, not ${quote(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`
+        )
+        return
+      }
+      await bolna.useTrunkTelephony(agentId, first.trunk_api)
+      options.log(`Switched agent ${quote(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`)
+      outcomes.set(agentId, { status: 'switched' })
     } catch (error) {
-      failures.set(agentId, `switching agent ${quote(agentId)} to the ${TRUNK_APIS[api].provider} telephony provider failed: ${messageOf(error)}`)
+      outcomes.set(agentId, { status: 'failed', error: `switching agent ${quote(agentId)} to the ${target} telephony provider failed: ${messageOf(error)}` })
     }
   })
-  for (const result of mapped) {
-    const failure = failures.get(result.agent_id as string)
-    result.telephony_status = failure ? 'failed' : 'switched'
-    if (failure) result.error = `the number is mapped, but ${failure}`
+  for (const result of named) {
+    const outcome = outcomes.get(result.agent_id as string)
+    if (!outcome) continue
+    result.telephony_status = outcome.status
+    if (outcome.error) result.error = `the number ${result.agent_status === 'mapped' ? 'is mapped' : 'is on the trunk'}, but ${outcome.error}`
   }
 }
 

@@ -10,7 +10,15 @@ import { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE } from './text.js'
 
 /** Every input, validated and typed, before the first request (cf. actions/checkout's input-helper). */
-export type Settings = SingleNumberSettings | NumbersFileSettings
+export type Settings = SingleNumberSettings | NumbersFileSettings | ExportSettings
+
+/** Export mode: write a numbers file of what Bolna holds. */
+export interface ExportSettings extends CommonSettings {
+  mode: 'export'
+  exportFile: string
+  /** The trunks to export (all of `trunkApi`'s when undefined). */
+  trunkIds?: string[]
+}
 
 interface CommonSettings extends ConnectionSettings {
   dryRun: boolean
@@ -24,6 +32,8 @@ interface CommonSettings extends ConnectionSettings {
   maxDeletes: number
   /** A name that differs is reported, or the number is removed and added back with it. */
   onNameChange: OnNameChange
+  /** Warnings (an inactive trunk, a number nobody answers…) fail the step. */
+  failOnWarnings: boolean
 }
 
 /** Single mode is a one-entry plan: one trunk, one number. */
@@ -178,7 +188,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   pr_comment: 'true',
   trunk_api: 'sip-trunks',
   on_name_change: 'report',
-  require_reviewed_plan: 'false'
+  require_reviewed_plan: 'false',
+  fail_on_warnings: 'false'
 }
 
 /** Every input action.yml declares (a test keeps the two equal). */
@@ -191,6 +202,7 @@ export const INPUT_NAMES: readonly string[] = [
   'destination_key',
   'agent_id',
   'numbers_file',
+  'export_file',
   'github_token',
   ...Object.keys(INPUT_DEFAULTS)
 ]
@@ -284,7 +296,8 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
     trunkApi: parse(read, 'trunk_api', oneOf(...(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]]))),
     maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-    onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace'))
+    onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
+    failOnWarnings: parse(read, 'fail_on_warnings', boolean)
   }
 
   // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
@@ -296,6 +309,19 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
   }
   const e164CheckEnabled = parse(read, 'e164_check_enabled', boolean)
   const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))
+
+  const exportFile = read('export_file')
+  if (exportFile) {
+    for (const other of ['numbers_file', 'phone_number', 'name', 'agent_id', 'destination_key']) {
+      if (read(other)) throw new InputError(`Input "${other}" must be empty when "export_file" is set: an export writes what Bolna holds.`)
+    }
+    const trunkIds = read('trunk_id')
+      .split(/[,\n]/)
+      .map(part => part.trim())
+      .filter(Boolean)
+    for (const [i, trunkId] of trunkIds.entries()) parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id)
+    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) }
+  }
 
   const numbersFile = read('numbers_file')
   const ignored = numbersFile ? SINGLE_ONLY : FILE_ONLY

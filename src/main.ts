@@ -1,18 +1,21 @@
-import { realpath } from 'node:fs/promises'
+import { readFile, realpath } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
 import { applyPlan, failed, verifyApplied } from './apply.js'
 import type { ApplyOptions, ApplyResult, Unverified } from './apply.js'
 import { connectToBolna } from './bolna/connect.js'
-import type { Bolna, TrunkNumber } from './bolna/port.js'
+import type { Bolna, TrunkNumber, TrunkState } from './bolna/port.js'
 import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { readSettings, secretInputs } from './inputs.js'
-import type { NumbersFileSettings, SingleNumberSettings } from './inputs.js'
+import type { ExportSettings, NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
+import { exportedFile, writeExport } from './export.js'
+import { healthWarnings } from './health.js'
+import type { Warning } from './health.js'
 import { deleteLimitProblem, hasChanges, planChanges, planFingerprint } from './plan.js'
 import type { Change, DesiredState, Plan } from './plan.js'
 import type { FileProblem } from './numbers-file.js'
-import { annotateProblems, reportFailure, reportNumber, reportPlan, reportResults } from './report.js'
+import { annotateProblems, reportExport, reportFailure, reportNumber, reportPlan, reportResults, reportWarnings } from './report.js'
 import { cell, planMarkdown, planTotals } from './render.js'
 import { messageOf, quote } from './text.js'
 
@@ -27,6 +30,7 @@ export async function run(): Promise<void> {
     // One line per request only when step debug is on: a thousand-number apply stays quiet.
     const bolna = connectToBolna(settings, core.isDebug() ? line => core.debug(line) : undefined)
     if (settings.mode === 'single') await addOneNumber(bolna, settings)
+    else if (settings.mode === 'export') await exportNumbers(bolna, settings)
     else await syncNumbersFile(bolna, settings)
   } catch (error) {
     const reason = secrets.redact(messageOf(error))
@@ -55,8 +59,10 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
       numbers: [want]
     }
   ] = desired.trunks
-  const actual = await readTrunks(bolna, desired, 1)
+  const states = await readTrunks(bolna, desired, 1)
+  const actual = numbersOf(states)
   const plan = planChanges(desired, actual, false, settings.onNameChange)
+  const warnings = healthWarnings(desired, states)
   const entries = plan.changes.filter(c => c.action !== 'leave')
   const change = entries.find((c): c is Exclude<Change, { action: 'remove' | 'leave' }> => c.action !== 'remove')
   if (!change) throw new Error('a one-number plan always adds or keeps its number')
@@ -76,16 +82,51 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
   refuseTooManyDeletes(plan, settings.maxDeletes)
   if (settings.dryRun) {
     const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned'
-    return reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus })
+    await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus })
+    return finishWithWarnings(warnings, settings)
   }
 
-  const results = await applyPlan(bolna, plan, actual, applyOptions(settings))
+  const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
   const result = results[entries.indexOf(change)] as ApplyResult
   const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created'
-  await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status })
+  await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status, telephonyStatus: result.telephony_status })
   const failures = results.filter(failed)
   if (failures.length > 0) throw new Error(failures.map(r => failureLine(r)).join('\n'))
   await verifyOrFail(bolna, plan, results, settings)
+  await finishWithWarnings(warnings, settings)
+}
+
+/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
+async function exportNumbers(bolna: Bolna, settings: ExportSettings): Promise<void> {
+  const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file')
+  const api = settings.trunkApi
+  const ids = settings.trunkIds ?? (await bolna.listTrunks(api))
+  const trunks = ids.map(id => ({ trunk: { id, api }, numbers: [] as TrunkNumber[] }))
+  await eachConcurrently(trunks, settings.concurrency, async entry => {
+    entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers
+  })
+  const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`
+  const { text, count } = exportedFile(trunks, source, new Date())
+  await writeExport(path, text)
+  await reportExport(count, trunks.length, shownAs)
+}
+
+/** Reports the warnings; with fail_on_warnings, they fail the step (after the work is done). */
+async function finishWithWarnings(warnings: readonly Warning[], settings: Settings, file?: { shownAs: string; path: string }): Promise<void> {
+  const lineOf = file ? await trunkLines(file.path) : undefined
+  await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf })
+  if (settings.failOnWarnings && warnings.length > 0) {
+    throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`)
+  }
+}
+
+/** The line of each trunk_id in the numbers file, for annotations (read again only when there are warnings). */
+async function trunkLines(path: string): Promise<(trunkId: string) => number | undefined> {
+  const lines = (await readFile(path, 'utf8').catch(() => '')).split(/\r?\n/)
+  return trunkId => {
+    const index = lines.findIndex(line => /trunk_id/.test(line) && line.includes(trunkId))
+    return index >= 0 ? index + 1 : undefined
+  }
 }
 
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
@@ -100,7 +141,9 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
   let plan: Plan | undefined
   try {
     const desired = await readNumbersFileOrFail(path, shownAs, settings)
-    const actual = await readTrunks(bolna, desired, settings.concurrency)
+    const states = await readTrunks(bolna, desired, settings.concurrency)
+    const actual = numbersOf(states)
+    const warnings = healthWarnings(desired, states)
     plan = planChanges(desired, actual, settings.prune, settings.onNameChange)
     await reportPlan(plan, shownAs, settings.dryRun)
     refuseTooManyDeletes(plan, settings.maxDeletes)
@@ -109,9 +152,9 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
     if (settings.requireReviewedPlan && !settings.dryRun) await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken)
     if (settings.dryRun) {
       if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
-      return
+      return await finishWithWarnings(warnings, settings, { shownAs, path })
     }
-    const results = await applyPlan(bolna, plan, actual, applyOptions(settings))
+    const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
     const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
     await reportResults(results, unverified, writtenTrunks(plan, results))
     const failures = results.filter(failed)
@@ -120,6 +163,7 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
       throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`)
     }
     if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
+    await finishWithWarnings(warnings, settings, { shownAs, path })
   } catch (error) {
     // A run that stopped before its plan was posted rewrites the comment with the reason.
     if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
@@ -177,8 +221,13 @@ function failedPlanMarkdown(file: string, reason: string, plan?: string): string
   return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`
 }
 
-function applyOptions(settings: SingleNumberSettings | NumbersFileSettings): ApplyOptions {
-  return { concurrency: settings.concurrency, setAgentTelephony: settings.setAgentTelephony, log: line => core.info(line) }
+function applyOptions(settings: SingleNumberSettings | NumbersFileSettings, warnings: Warning[]): ApplyOptions {
+  return {
+    concurrency: settings.concurrency,
+    setAgentTelephony: settings.setAgentTelephony,
+    log: line => core.info(line),
+    warn: (trunkId, message) => warnings.push({ trunkId, message })
+  }
 }
 
 function failureLine(result: ApplyResult): string {
@@ -191,13 +240,17 @@ function refuseTooManyDeletes(plan: Plan, maxDeletes: number): void {
   if (tooMany) throw new Error(tooMany)
 }
 
-/** Lists every trunk the plan names, once each; any failure stops the run before a write. */
-async function readTrunks(bolna: Bolna, desired: DesiredState, concurrency: number): Promise<Map<string, TrunkNumber[]>> {
-  const actual = new Map<string, TrunkNumber[]>()
+/** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */
+async function readTrunks(bolna: Bolna, desired: DesiredState, concurrency: number): Promise<Map<string, TrunkState>> {
+  const states = new Map<string, TrunkState>()
   await eachConcurrently(desired.trunks, concurrency, async ({ trunk }) => {
-    actual.set(trunk.id, await bolna.listNumbers(trunk))
+    states.set(trunk.id, await bolna.readTrunk(trunk))
   })
-  return actual
+  return states
+}
+
+function numbersOf(states: ReadonlyMap<string, TrunkState>): Map<string, TrunkNumber[]> {
+  return new Map([...states].map(([id, state]) => [id, state.numbers]))
 }
 
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
@@ -211,8 +264,8 @@ async function readNumbersFileOrFail(path: string, shownAs: string, settings: Nu
   return file.desired
 }
 
-/** The numbers file, which must be inside the workspace, also once symlinks are followed. */
-async function inWorkspace(file: string): Promise<{ path: string; shownAs: string }> {
+/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file: string, input = 'numbers_file'): Promise<{ path: string; shownAs: string }> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const path = resolve(workspace, file)
   const outside = (from: string, to: string) => {
@@ -221,7 +274,7 @@ async function inWorkspace(file: string): Promise<{ path: string; shownAs: strin
   }
   const real = (p: string) => realpath(p).catch(() => p)
   if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
-    throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${quote(file)}).`)
+    throw new Error(`Input "${input}" must be a path inside the workspace (got ${quote(file)}).`)
   }
   return { path, shownAs: relative(workspace, path) }
 }

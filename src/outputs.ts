@@ -9,6 +9,7 @@ export const Outputs = {
   TrunkId: 'trunk_id',
   Number: 'number',
   AgentStatus: 'agent_status',
+  TelephonyStatus: 'telephony_status',
   // File mode.
   Plan: 'plan',
   ToAdd: 'to_add',
@@ -20,8 +21,11 @@ export const Outputs = {
   Created: 'created',
   Removed: 'removed',
   Failed: 'failed',
+  // Export.
+  Exported: 'exported',
   // Both modes.
-  HasChanges: 'has_changes'
+  HasChanges: 'has_changes',
+  Warnings: 'warnings'
 } as const
 
 /**

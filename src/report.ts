@@ -12,6 +12,7 @@ import { MAX_JSON_OUTPUT_CHARS, Outputs, setOutputs } from './outputs.js'
 import type { Difference, DesiredNumber, Plan } from './plan.js'
 import { hasChanges } from './plan.js'
 import type { Unverified } from './apply.js'
+import type { Warning } from './health.js'
 import { html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
 import { quote } from './text.js'
 
@@ -32,6 +33,7 @@ export interface NumberReport {
   /** The record Bolna holds; undefined for a planned or failed add. */
   number?: TrunkNumber
   agentStatus?: AgentStatus | 'planned'
+  telephonyStatus?: 'switched' | 'unchanged' | 'failed'
   differences: readonly Difference[]
   notes: readonly string[]
   hasChanges: boolean
@@ -46,6 +48,7 @@ export async function reportNumber(report: NumberReport): Promise<void> {
     [Outputs.TrunkId]: trunk.id,
     [Outputs.Number]: number ? JSON.stringify(numberJson(number, trunk)) : '',
     [Outputs.AgentStatus]: report.agentStatus ?? '',
+    [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
     [Outputs.HasChanges]: report.hasChanges
   })
 
@@ -85,10 +88,19 @@ export async function reportNumber(report: NumberReport): Promise<void> {
 
 // ---- a numbers file: problems, plan and results ------------------------------
 
+/**
+ * The file's problems as annotations on their lines: the first 50, then one that counts the
+ * rest (a file of 100,000 bad entries must not print 100,000 annotations; GitHub shows only
+ * the first few per step anyway). The step's failure message gives the total.
+ */
 export function annotateProblems(file: string, problems: readonly FileProblem[]): void {
-  for (const problem of problems) {
-    core.error(problem.message, { title: 'Bolna numbers file', file, ...(problem.line !== undefined && { startLine: problem.line }) })
+  const shown = 50
+  const title = 'Bolna numbers file'
+  for (const problem of problems.slice(0, shown)) {
+    core.error(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) })
   }
+  const more = problems.length - shown
+  if (more > 0) core.error(`…and ${more} more problem${more === 1 ? '' : 's'}, not annotated: fix these and run again to see them`, { title, file })
 }
 
 /** Rows of a table in the job summary (a step's summary is cut by the runner past 1 MiB). */
@@ -195,4 +207,32 @@ export async function reportFailure(reason: string, problems: readonly FileProbl
       if (problems.length > 50) summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true)
     }
   })
+}
+
+/**
+ * Warnings: in file mode an annotation on the trunk's line of the file, else a plain warning;
+ * a table in the job summary; and the `warnings` output (how many).
+ */
+export async function reportWarnings(warnings: readonly Warning[], file?: { shownAs: string; lineOf: (trunkId: string) => number | undefined }): Promise<void> {
+  setOutputs({ [Outputs.Warnings]: warnings.length })
+  if (warnings.length === 0) return
+  for (const w of warnings) {
+    const line = file?.lineOf(w.trunkId)
+    core.warning(w.message, file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' })
+  }
+  await writeSummary(summary =>
+    summary
+      .addHeading('Warnings', 4)
+      .addTable([
+        ['Trunk', 'Warning'].map(data => ({ data, header: true })),
+        ...warnings.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
+      ])
+  )
+}
+
+export async function reportExport(count: number, trunks: number, shownAs: string): Promise<void> {
+  setOutputs({ [Outputs.Exported]: count })
+  const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${quote(shownAs)}.`
+  core.info(line)
+  await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${html(line)}\n`, true))
 }

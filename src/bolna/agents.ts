@@ -1,7 +1,21 @@
+import { z } from 'zod'
+import { validAnswer } from './answers.js'
 import { BolnaApiError } from './errors.js'
 import type { HttpClient } from './http.js'
 import { segment } from './paths.js'
 import { quote } from '../text.js'
+
+/** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
+const agentRecord = z.looseObject({
+  tasks: z
+    .array(
+      z.looseObject({
+        task_type: z.string().nullish(),
+        tools_config: z.looseObject({ input: z.looseObject({ provider: z.string().nullish() }).nullish() }).nullish()
+      })
+    )
+    .nullish()
+})
 
 /** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */
 export class Agents {
@@ -14,6 +28,23 @@ export class Agents {
     } catch (error) {
       throw agentNotFound(error, agentId)
     }
+  }
+
+  /**
+   * The provider the agent calls out through: the conversation task's `tools_config.input.provider`
+   * (the GET has no `telephony_provider` field); undefined where the answer does not show it.
+   */
+  async provider(agentId: string): Promise<string | undefined> {
+    const path = `/v2/agent/${segment(agentId)}`
+    let body: unknown
+    try {
+      body = (await this.http.request('GET', path, undefined, 'idempotent')).body
+    } catch (error) {
+      throw agentNotFound(error, agentId)
+    }
+    const tasks = validAnswer(agentRecord, body, 'GET', path).tasks ?? []
+    const task = tasks.find(t => t.task_type === 'conversation') ?? tasks[0]
+    return task?.tools_config?.input?.provider ?? undefined
   }
 
   async setTelephonyProvider(agentId: string, provider: string): Promise<void> {

@@ -6,7 +6,7 @@ import { BolnaApiError } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import { backoffMs } from './http.js'
 import { TRUNK_APIS } from './port.js'
-import type { AddOutcome, Bolna, NumberToAdd, TrunkApi, TrunkNumber, TrunkRef } from './port.js'
+import type { AddOutcome, Bolna, NumberToAdd, TrunkApi, TrunkNumber, TrunkRef, TrunkState } from './port.js'
 
 export interface ClientOptions {
   /** How long a number just written may take to show in Bolna's list, or to be mappable. */
@@ -32,13 +32,25 @@ export class BolnaClient implements Bolna {
     private readonly options: ClientOptions
   ) {}
 
-  listNumbers(trunk: TrunkRef): Promise<TrunkNumber[]> {
-    return this.families[trunk.api].list(trunk.id)
+  readTrunk(trunk: TrunkRef): Promise<TrunkState> {
+    return this.families[trunk.api].read(trunk.id)
+  }
+
+  async listNumbers(trunk: TrunkRef): Promise<TrunkNumber[]> {
+    return (await this.readTrunk(trunk)).numbers
+  }
+
+  listTrunks(api: TrunkApi): Promise<string[]> {
+    return this.families[api].trunkIds()
+  }
+
+  agentProvider(agentId: string): Promise<string | undefined> {
+    return this.agents.provider(agentId)
   }
 
   async addNumber(trunk: TrunkRef, number: NumberToAdd, known?: readonly TrunkNumber[]): Promise<AddOutcome> {
     const family = this.families[trunk.api]
-    const existing = findNumber(known ?? (await family.list(trunk.id)), number.e164)
+    const existing = findNumber(known ?? (await this.listNumbers(trunk)), number.e164)
     if (existing) return { status: 'exists', number: existing }
     for (let attempt = 0; ; attempt++) {
       try {
@@ -67,6 +79,8 @@ export class BolnaClient implements Bolna {
    * failure) is read once.
    */
   private async settleConflict(trunk: TrunkRef, number: NumberToAdd, refusal: BolnaApiError): Promise<TrunkNumber> {
+    // A 422 of an add that names an agent may be about the agent: the agent endpoint says.
+    if (refusal.status === 422 && number.agentId !== undefined) await this.agents.check(number.agentId)
     const settleMs = refusal.status === 409 ? this.options.settleMs : 0
     const here = await this.poll(settleMs, 1_000, async () => findNumber(await this.listNumbers(trunk), number.e164))
     if (here) return here

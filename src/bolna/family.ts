@@ -1,4 +1,4 @@
-import type { NumberToAdd, TrunkNumber } from './port.js'
+import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 
 /**
  * One Bolna trunk API family: its paths, bodies and record shapes, and the classification of
@@ -6,7 +6,10 @@ import type { NumberToAdd, TrunkNumber } from './port.js'
  * is one request (with the HTTP client's transport retries); the protocols on top are client.ts's.
  */
 export interface TrunkFamily {
-  list(trunkId: string): Promise<TrunkNumber[]>
+  /** The trunk's numbers and settings, from one read of the trunk. */
+  read(trunkId: string): Promise<TrunkState>
+  /** The ids of the family's trunks. */
+  trunkIds(): Promise<string[]>
   /** One POST, never repeated after a lost answer: that throws an `ambiguous` error. */
   create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber>
   /** A 404 is thrown as `not-found`: only the trunk's state can say what it means. */

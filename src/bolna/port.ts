@@ -76,14 +76,36 @@ export interface NumberToAdd {
   agentId?: string
 }
 
+/** What a trunk's own answer says about whether calls reach its numbers (null: Bolna did not say). */
+export interface TrunkSettings {
+  /** false: the trunk takes no inbound calls and places no outbound ones. */
+  active: boolean | null
+  /** false: calls from the carrier are refused. */
+  inboundEnabled: boolean | null
+  /** `/trunk`: the agent that answers numbers with none of their own; always null on legacy trunks. */
+  defaultAgentId: string | null
+}
+
+/** A trunk as one read of it shows it. */
+export interface TrunkState {
+  numbers: TrunkNumber[]
+  settings: TrunkSettings
+}
+
 export interface AddOutcome {
   status: 'created' | 'exists'
   number: TrunkNumber
 }
 
 export interface Bolna {
-  /** The trunk's live numbers (soft-deleted records are left out). */
+  /** The trunk's live numbers (soft-deleted records are left out) and its settings, in one read. */
+  readTrunk(trunk: TrunkRef): Promise<TrunkState>
+  /** The trunk's live numbers. */
   listNumbers(trunk: TrunkRef): Promise<TrunkNumber[]>
+  /** The ids of every trunk of the family the key can see. */
+  listTrunks(api: TrunkApi): Promise<string[]>
+  /** The telephony provider the agent calls out through, where Bolna shows it. */
+  agentProvider(agentId: string): Promise<string | undefined>
   /**
    * Puts the number on the trunk exactly once: looks first (in `known`, or by listing), and when
    * an add's answer is lost, re-reads the trunk before it adds again. Its retry budget is inside.

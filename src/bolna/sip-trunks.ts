@@ -5,7 +5,7 @@ import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
 import { e164Of, TRUNK_APIS } from './port.js'
-import type { AgentOnNumber, NumberToAdd, TrunkNumber } from './port.js'
+import type { AgentOnNumber, NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
 /** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
@@ -21,20 +21,42 @@ const record = z.looseObject({
 type SipTrunkNumber = z.infer<typeof record>
 const records = listAnswer(record)
 
+/** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
+const trunkRecord = z.looseObject({
+  phone_numbers: z.array(record).optional(),
+  is_active: z.boolean().nullish(),
+  inbound_enabled: z.boolean().nullish()
+})
+const trunkList = listAnswer(z.looseObject({ id: z.string().min(1) }))
+
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 export class SipTrunksFamily implements TrunkFamily {
   constructor(private readonly http: HttpClient) {}
 
-  async list(trunkId: string): Promise<TrunkNumber[]> {
-    const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
+  /** One read of the trunk object, which carries its numbers (`phone_numbers`) and its settings. */
+  async read(trunkId: string): Promise<TrunkState> {
+    const path = `/sip-trunks/trunks/${segment(trunkId)}`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      return validAnswer(records, body, 'GET', path)
-        .filter(r => r.deleted !== true)
-        .map(toNumber)
+      const trunk = validAnswer(trunkRecord, body, 'GET', path)
+      // Every field of the trunk object is optional: without its numbers, list them (one request more).
+      const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId))
+      const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null }
+      return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings }
     } catch (error) {
       throw trunkNotFound(error, trunkId)
     }
+  }
+
+  private async numbers(trunkId: string): Promise<SipTrunkNumber[]> {
+    const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
+    const { body } = await this.http.request('GET', path, undefined, 'idempotent')
+    return validAnswer(records, body, 'GET', path)
+  }
+
+  async trunkIds(): Promise<string[]> {
+    const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent')
+    return validAnswer(trunkList, body, 'GET', '/sip-trunks/trunks').map(t => t.id)
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {

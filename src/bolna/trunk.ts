@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { validAnswer } from './answers.js'
+import { listAnswer, validAnswer } from './answers.js'
 import { BolnaApiError } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
 import { e164Of, TRUNK_APIS } from './port.js'
-import type { NumberToAdd, TrunkNumber } from './port.js'
+import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
 /** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
@@ -20,23 +20,36 @@ const numberRecord = z.looseObject({
 type NumberRecord = z.infer<typeof numberRecord>
 
 /** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
-const trunkRecord = z.looseObject({ numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }) })
+const trunkRecord = z.looseObject({
+  numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
+  is_active: z.boolean().nullish(),
+  inbound_enabled: z.boolean().nullish(),
+  default_inbound_agent_id: z.string().nullish()
+})
+const trunkList = listAnswer(z.looseObject({ id: z.string().min(1) }))
 
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 export class TrunkApiFamily implements TrunkFamily {
   constructor(private readonly http: HttpClient) {}
 
-  async list(trunkId: string): Promise<TrunkNumber[]> {
+  async read(trunkId: string): Promise<TrunkState> {
     // No page lists a trunk's numbers on their own: they come with the trunk.
     const path = `/trunk/trunks/${segment(trunkId)}`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      return validAnswer(trunkRecord, body, 'GET', path)
-        .numbers.filter(n => n.is_deleted !== true)
-        .map(toNumber)
+      const trunk = validAnswer(trunkRecord, body, 'GET', path)
+      return {
+        numbers: trunk.numbers.filter(n => n.is_deleted !== true).map(toNumber),
+        settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
+      }
     } catch (error) {
       throw trunkNotFound(error, trunkId)
     }
+  }
+
+  async trunkIds(): Promise<string[]> {
+    const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent')
+    return validAnswer(trunkList, body, 'GET', '/trunk/trunks').map(t => t.id)
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {

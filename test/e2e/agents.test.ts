@@ -29,15 +29,38 @@ describe('one number and its agent', () => {
     const [record] = emulator.records('trunk-1')
     expect(record!.agent_id).toBe('agent-a')
     expect(calls('/inbound/setup')[0]!.body).toEqual({ agent_id: 'agent-a', phone_number_id: record!.id })
-    expect(calls('/v2/agent/agent-a')[0]).toMatchObject({ method: 'PATCH', body: { agent_config: { telephony_provider: 'sip-trunk' } } })
+    // The agent is read first (GET /v2/agent/{id}), then switched because it is on another provider.
+    expect(calls('/v2/agent/agent-a').map(r => r.method)).toEqual(['GET', 'PATCH'])
+    expect(calls('/v2/agent/agent-a')[1]).toMatchObject({ body: { agent_config: { telephony_provider: 'sip-trunk' } } })
+    expect(run.outputs.telephony_status).toBe('switched')
     expect(emulator.agent('agent-a')!.agent_config).toMatchObject({ telephony_provider: 'sip-trunk' })
   })
 
-  it('makes no call when the number already answers on that agent', async () => {
+  it('makes no write when the number already answers on that agent, and the agent is on the trunk provider', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: 'agent-a' })
+    emulator.addAgent('agent-a', { provider: 'sip-trunk' })
+    const run = await act({ agent_id: 'agent-a', set_agent_telephony: 'true' })
+    expect(run.outputs).toMatchObject({ status: 'exists', agent_status: 'unchanged', telephony_status: 'unchanged' })
+    expect(emulator.writes()).toHaveLength(0)
+    expect(calls('/v2/agent/agent-a').map(r => r.method)).toEqual(['GET'])
+  })
+
+  it('set_agent_telephony converges on every run: an agent on another provider is switched though its mapping was already made', async () => {
     emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: 'agent-a' })
     const run = await act({ agent_id: 'agent-a', set_agent_telephony: 'true' })
-    expect(run.outputs).toMatchObject({ status: 'exists', agent_status: 'unchanged' })
-    expect(emulator.writes()).toHaveLength(0)
+    expect(run.outputs).toMatchObject({ status: 'exists', agent_status: 'unchanged', telephony_status: 'switched' })
+    expect(emulator.agent('agent-a')).toMatchObject({ provider: 'sip-trunk', format: 'ulaw' })
+    expect(run.stdout).toContain('Switched agent "agent-a" to the sip-trunk telephony provider (from plivo).')
+  })
+
+  it('without set_agent_telephony, an agent the run maps on another provider is a warning', async () => {
+    const run = await act({ agent_id: 'agent-a' })
+    expect(run.code).toBe(0)
+    expect(annotations(run, 'warning').join('\n')).toContain(
+      'Agent "agent-a" calls out through the "plivo" provider, not "sip-trunk": its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.'
+    )
+    expect(run.outputs.warnings).toBe('1')
+    expect(emulator.writes().filter(r => r.path.startsWith('/v2/agent'))).toHaveLength(0)
   })
 
   it('remaps a number from another agent, saying so', async () => {
@@ -129,8 +152,9 @@ trunks:
       { phone_number: '917777777777', status: 'created' },
       { phone_number: '916666666666', status: 'created', agent_id: 'agent-a', agent_status: 'mapped' }
     ])
-    expect(calls('/v2/agent/agent-a')).toHaveLength(1)
-    expect(calls('/v2/agent/agent-b')).toHaveLength(1)
+    // Each agent read once and switched once.
+    expect(calls('/v2/agent/agent-a').map(r => r.method)).toEqual(['GET', 'PATCH'])
+    expect(calls('/v2/agent/agent-b').map(r => r.method)).toEqual(['GET', 'PATCH'])
     expect(JSON.parse(apply.outputs.results!).map((r: { telephony_status?: string }) => r.telephony_status)).toEqual([
       'switched',
       'switched',

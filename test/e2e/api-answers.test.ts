@@ -32,7 +32,7 @@ interface Family {
 const LEGACY_FAMILY: Family = {
   api: 'sip-trunks',
   trunk: LEGACY,
-  listPath: `/sip-trunks/trunks/${LEGACY}/numbers`,
+  listPath: `/sip-trunks/trunks/${LEGACY}`,
   addPath: `/sip-trunks/trunks/${LEGACY}/numbers`,
   title: 'legacy /sip-trunks API',
   field: 'phone_number',
@@ -445,10 +445,10 @@ describe('rate limits', () => {
     expect(emulator.numbers(NEW)).toHaveLength(1)
   })
 
-  it('agent calls stay under the /v2/agent limit: 30 agent switches and no 429', async t => {
+  it('agent calls stay under the /v2/agent limit: 30 agents read and switched (60 calls) and no 429', async t => {
     // One real second is the emulator's minute: a limit of 20 a "minute" refuses any 1 s holding more
     // than 20 agent calls. The action's agent limiter (450/min: a burst of 10, then one each 136 ms)
-    // holds at most 17 in any second; 30 calls sent at once (concurrency 8) would get 429s.
+    // holds at most 17 in any second; 60 calls sent at once (concurrency 8) would get 429s.
     const clock = emulatorClock(t, 60)
     const agents = Array.from({ length: 30 }, (_, i) => `agent-${String(i).padStart(2, '0')}`)
     const { emulator, runFile } = await step(t, { agents, agentRateLimitPerMinute: 20, rateLimitRetryAfter: false })
@@ -460,9 +460,10 @@ describe('rate limits', () => {
     const applied = await runFile(`${file}\n`, { set_agent_telephony: 'true', requests_per_minute: '100000', concurrency: '8', max_retries: '0' })
     expect(applied.code).toBe(0)
     expect(emulator.rateLimited).toBe(0)
-    expect(agentCalls).toHaveLength(30)
+    // Each agent is read (GET), then switched (PATCH).
+    expect(agentCalls).toHaveLength(60)
     for (const agent of agents) expect(emulator.agent(agent)!.provider).toBe('trunk')
-    // The spacing itself: 20 calls after the burst of 10, 60 s / 440 apart.
-    expect(agentCalls.at(-1)! - agentCalls[0]!).toBeGreaterThanOrEqual(20 * (60_000 / 440) * 0.9)
+    // The spacing itself: 50 calls after the burst of 10, 60 s / 440 apart.
+    expect(agentCalls.at(-1)! - agentCalls[0]!).toBeGreaterThanOrEqual(50 * (60_000 / 440) * 0.9)
   })
 })

@@ -65,7 +65,7 @@ describe('plan', () => {
     expect(plan.changes[0]).toMatchObject({ action: 'add', trunk_id: 'trunk-a', phone_number: '919876543210' })
     expect(run.summary).toContain('Bolna numbers plan for `bolna-numbers.yml`')
     expect(run.summary).toContain('| trunk-a | `+` |')
-    expect(emulator.requests.map(r => r.path).sort()).toEqual(['/sip-trunks/trunks/trunk-a/numbers', '/sip-trunks/trunks/trunk-b/numbers'])
+    expect(emulator.requests.map(r => r.path).sort()).toEqual(['/sip-trunks/trunks/trunk-a', '/sip-trunks/trunks/trunk-b'])
   })
 
   it('reports a differing name as ! (this run cannot change it) and changes nothing for it', async () => {

@@ -101,7 +101,7 @@ describe('requests go where they should, and only there', () => {
       const run = await runAction({ inputs: { ...single(), trunk_id: id, phone_number: `91987654321${i}` } })
       expect(run.code, id).toBe(0)
       expect(emulator.records(id), id).toHaveLength(1)
-      for (const r of emulator.requests) expect(r.path).toMatch(/^\/sip-trunks\/trunks\/[^/?#]+\/numbers$/)
+      for (const r of emulator.requests) expect(r.path).toMatch(/^\/sip-trunks\/trunks\/[^/?#]+(\/numbers)?$/)
     }
     expect(emulator.records('trunk-1')).toHaveLength(0)
     // URLs resolve "." and ".." however encoded, so those ids are refused before any request.
@@ -160,7 +160,7 @@ describe('requests go where they should, and only there', () => {
     const run = await runAction({ inputs: single(), env: { NODE_OPTIONS: '--max-old-space-size=64' } })
     expect(run.code).toBe(1)
     expect(annotations(run).join('\n')).toContain(
-      'GET /sip-trunks/trunks/trunk-1/numbers answered more than 5242880 bytes, more than this action reads; it stopped reading'
+      'GET /sip-trunks/trunks/trunk-1 answered more than 5242880 bytes, more than this action reads; it stopped reading'
     )
     expect(Date.now() - started).toBeLessThan(10_000)
   })

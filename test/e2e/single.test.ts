@@ -97,7 +97,7 @@ describe('adding one number', () => {
     const run = await act({ trunk_id: 'trunk/2' })
     expect(run.code).toBe(0)
     expect(emulator.records('trunk/2')).toHaveLength(1)
-    expect(emulator.requests.every(r => r.path.startsWith('/sip-trunks/trunks/trunk%2F2/numbers'))).toBe(true)
+    expect(emulator.requests.every(r => r.path.startsWith('/sip-trunks/trunks/trunk%2F2'))).toBe(true)
   })
 
   it('takes the key from BOLNA_API_KEY when the token input is empty', async () => {
@@ -112,7 +112,7 @@ describe('errors say what to do, and never show the key', () => {
     const run = await act({ token: 'wrong-key-0000' })
     expect(run.code).toBe(1)
     expect(failure(run)).toMatch(
-      /Bolna refused GET \/sip-trunks\/trunks\/trunk-1\/numbers with 403: Unrecognized access token\. Either the API key is wrong or expired .* or it has no access to this trunk/
+      /Bolna refused GET \/sip-trunks\/trunks\/trunk-1 with 403: Unrecognized access token\. Either the API key is wrong or expired .* or it has no access to this trunk/
     )
     expect(run.everything).not.toContain('wrong-key-0000')
   })
@@ -145,7 +145,7 @@ describe('errors say what to do, and never show the key', () => {
   it('other statuses give method, path, status and the message, retried first for 5xx', async () => {
     emulator.injectFault({ kind: 'status', status: 400, method: 'GET', body: '{"error":400,"message":"bad things"}' })
     const run = await act()
-    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1/numbers failed with 400: bad things')
+    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1 failed with 400: bad things')
     expect(emulator.requests).toHaveLength(1)
   })
 
@@ -211,7 +211,7 @@ describe('calm under faults', () => {
     emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })
     const run = await act({ max_retries: '2' })
     expect(run.code).toBe(1)
-    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1/numbers failed with 503: injected 503')
+    expect(failure(run)).toContain('GET /sip-trunks/trunks/trunk-1 failed with 503: injected 503')
     expect(emulator.requests).toHaveLength(3)
   })
 
@@ -270,7 +270,7 @@ describe('exactly once, on an emulator that accepts duplicates', () => {
 describe('debug lines', () => {
   it('log each request without headers', async () => {
     const run = await act({}, { RUNNER_DEBUG: '1' })
-    expect(run.stdout).toMatch(/::debug::GET \/sip-trunks\/trunks\/trunk-1\/numbers -> 200 in \d+ ms/)
+    expect(run.stdout).toMatch(/::debug::GET \/sip-trunks\/trunks\/trunk-1 -> 200 in \d+ ms/)
     expect(run.stdout).toMatch(/::debug::POST \/sip-trunks\/trunks\/trunk-1\/numbers -> 201 in \d+ ms/)
     expect(run.stdout.toLowerCase()).not.toContain('authorization')
   })

@@ -76,7 +76,7 @@ describe('a verified end state', () => {
     emulator.seed('trunk-a', { phone_number: '919876543210' })
     const run = await act(file(one('919876543210')))
     expect(run.code).toBe(0)
-    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /sip-trunks/trunks/trunk-a/numbers'])
+    expect(emulator.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /sip-trunks/trunks/trunk-a'])
   })
 })
 
