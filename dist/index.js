@@ -70,7 +70,7 @@ function e164Of(stored) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1052);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8617);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -79,7 +79,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1052:
+/***/ 8617:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -328,8 +328,7 @@ async function applyPlan(bolna, plan, actual, options) {
         });
     }
     const ordered = plan.changes.filter(c => c.action !== 'leave').map(c => results.get(c) ?? unchangedResult(c));
-    if (options.setAgentTelephony)
-        await switchTelephony(bolna, ordered, options);
+    await convergeTelephony(bolna, ordered, options);
     return ordered;
 }
 async function applyChange(bolna, change, actual, options) {
@@ -453,28 +452,46 @@ function numberToAdd(want) {
         ...(typeof want.agentId === 'string' && { agentId: want.agentId })
     };
 }
-/** Switches each agent mapped in this run to its trunk's provider, once per agent. */
-async function switchTelephony(bolna, results, options) {
-    const mapped = results.filter(r => r.agent_status === 'mapped' && typeof r.agent_id === 'string');
+/**
+ * The telephony provider of the agents the plan names (once per agent): read with GET
+ * /v2/agent/{id} and, with set_agent_telephony, switched only where it is not the trunk's
+ * (`sip-trunk` or `trunk`), on every run. Without it, only agents mapped in this run are read, and
+ * one on another provider is a warning.
+ */
+async function convergeTelephony(bolna, results, options) {
+    const named = results.filter(r => typeof r.agent_id === 'string' && r.status !== 'failed' && r.agent_status !== 'failed');
+    const relevant = options.setAgentTelephony ? named : named.filter(r => r.agent_status === 'mapped');
     const agents = new Map();
-    for (const r of mapped)
+    for (const r of relevant)
         if (!agents.has(r.agent_id))
-            agents.set(r.agent_id, r.trunk_api);
-    const failures = new Map();
-    await eachConcurrently([...agents], options.concurrency, async ([agentId, api]) => {
+            agents.set(r.agent_id, r);
+    const outcomes = new Map();
+    await eachConcurrently([...agents], options.concurrency, async ([agentId, first]) => {
+        const target = port/* TRUNK_APIS */.R1[first.trunk_api].provider;
         try {
-            await bolna.useTrunkTelephony(agentId, api);
-            options.log(`Switched agent ${(0,src_text/* quote */.hD)(agentId)} to the ${port/* TRUNK_APIS */.R1[api].provider} telephony provider.`);
+            const provider = await bolna.agentProvider(agentId);
+            if (provider === target)
+                return void outcomes.set(agentId, { status: 'unchanged' });
+            if (!options.setAgentTelephony) {
+                const now = provider === undefined ? 'a provider Bolna does not show' : `the ${(0,src_text/* quote */.hD)(provider)} provider`;
+                options.warn?.(first.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} calls out through ${now}, not ${(0,src_text/* quote */.hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                return;
+            }
+            await bolna.useTrunkTelephony(agentId, first.trunk_api);
+            options.log(`Switched agent ${(0,src_text/* quote */.hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
+            outcomes.set(agentId, { status: 'switched' });
         }
         catch (error) {
-            failures.set(agentId, `switching agent ${(0,src_text/* quote */.hD)(agentId)} to the ${port/* TRUNK_APIS */.R1[api].provider} telephony provider failed: ${(0,src_text/* messageOf */.bD)(error)}`);
+            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,src_text/* quote */.hD)(agentId)} to the ${target} telephony provider failed: ${(0,src_text/* messageOf */.bD)(error)}` });
         }
     });
-    for (const result of mapped) {
-        const failure = failures.get(result.agent_id);
-        result.telephony_status = failure ? 'failed' : 'switched';
-        if (failure)
-            result.error = `the number is mapped, but ${failure}`;
+    for (const result of named) {
+        const outcome = outcomes.get(result.agent_id);
+        if (!outcome)
+            continue;
+        result.telephony_status = outcome.status;
+        if (outcome.error)
+            result.error = `the number ${result.agent_status === 'mapped' ? 'is mapped' : 'is on the trunk'}, but ${outcome.error}`;
     }
 }
 function where(trunk) {
@@ -555,6 +572,8 @@ function failed(result) {
     return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed';
 }
 
+// EXTERNAL MODULE: ../../work/main/node_modules/zod/v4/classic/schemas.js + 15 modules
+var schemas = __nccwpck_require__(9347);
 ;// CONCATENATED MODULE: ./src/bolna/errors.ts
 class BolnaApiError extends Error {
     details;
@@ -658,12 +677,51 @@ function clip(text) {
     return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine;
 }
 
+;// CONCATENATED MODULE: ./src/bolna/answers.ts
+
+
+/**
+ * The answer read through its schema, or a `bad-answer` error naming the call and the field.
+ * A create that answered nonsense may still have been stored: that error is ambiguous.
+ */
+function validAnswer(schema, body, method, path) {
+    const parsed = schema.safeParse(body);
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+        kind: 'bad-answer',
+        method,
+        path,
+        retryable: false,
+        ambiguous: method === 'POST'
+    });
+}
+/** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
+function listAnswer(item) {
+    return schemas/* preprocess */.vkY(value => (isEnvelope(value) ? value.data : value), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
+}
+function isEnvelope(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
+}
+
 // EXTERNAL MODULE: ./src/bolna/paths.ts
 var paths = __nccwpck_require__(3305);
 ;// CONCATENATED MODULE: ./src/bolna/agents.ts
 
 
 
+
+
+/** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
+const agentRecord = schemas/* looseObject */._H3({
+    tasks: schemas/* array */.YOg(schemas/* looseObject */._H3({
+        task_type: schemas/* string */.YjP().nullish(),
+        tools_config: schemas/* looseObject */._H3({ input: schemas/* looseObject */._H3({ provider: schemas/* string */.YjP().nullish() }).nullish() }).nullish()
+    }))
+        .nullish()
+});
 /** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */
 class Agents {
     http;
@@ -678,6 +736,23 @@ class Agents {
         catch (error) {
             throw agentNotFound(error, agentId);
         }
+    }
+    /**
+     * The provider the agent calls out through: the conversation task's `tools_config.input.provider`
+     * (the GET has no `telephony_provider` field); undefined where the answer does not show it.
+     */
+    async provider(agentId) {
+        const path = `/v2/agent/${(0,paths/* segment */.mX)(agentId)}`;
+        let body;
+        try {
+            body = (await this.http.request('GET', path, undefined, 'idempotent')).body;
+        }
+        catch (error) {
+            throw agentNotFound(error, agentId);
+        }
+        const tasks = validAnswer(agentRecord, body, 'GET', path).tasks ?? [];
+        const task = tasks.find(t => t.task_type === 'conversation') ?? tasks[0];
+        return task?.tools_config?.input?.provider ?? undefined;
     }
     async setTelephonyProvider(agentId, provider) {
         const body = { agent_config: { telephony_provider: provider } };
@@ -1015,12 +1090,21 @@ class BolnaClient {
         this.agents = agents;
         this.options = options;
     }
-    listNumbers(trunk) {
-        return this.families[trunk.api].list(trunk.id);
+    readTrunk(trunk) {
+        return this.families[trunk.api].read(trunk.id);
+    }
+    async listNumbers(trunk) {
+        return (await this.readTrunk(trunk)).numbers;
+    }
+    listTrunks(api) {
+        return this.families[api].trunkIds();
+    }
+    agentProvider(agentId) {
+        return this.agents.provider(agentId);
     }
     async addNumber(trunk, number, known) {
         const family = this.families[trunk.api];
-        const existing = findNumber(known ?? (await family.list(trunk.id)), number.e164);
+        const existing = findNumber(known ?? (await this.listNumbers(trunk)), number.e164);
         if (existing)
             return { status: 'exists', number: existing };
         for (let attempt = 0;; attempt++) {
@@ -1051,6 +1135,9 @@ class BolnaClient {
      * failure) is read once.
      */
     async settleConflict(trunk, number, refusal) {
+        // A 422 of an add that names an agent may be about the agent: the agent endpoint says.
+        if (refusal.status === 422 && number.agentId !== undefined)
+            await this.agents.check(number.agentId);
         const settleMs = refusal.status === 409 ? this.options.settleMs : 0;
         const here = await this.poll(settleMs, 1_000, async () => findNumber(await this.listNumbers(trunk), number.e164));
         if (here)
@@ -1160,37 +1247,6 @@ class RateLimiter {
     }
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9347);
-;// CONCATENATED MODULE: ./src/bolna/answers.ts
-
-
-/**
- * The answer read through its schema, or a `bad-answer` error naming the call and the field.
- * A create that answered nonsense may still have been stored: that error is ambiguous.
- */
-function validAnswer(schema, body, method, path) {
-    const parsed = schema.safeParse(body);
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
-        kind: 'bad-answer',
-        method,
-        path,
-        retryable: false,
-        ambiguous: method === 'POST'
-    });
-}
-/** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
-function listAnswer(item) {
-    return schemas/* preprocess */.vkY(value => (isEnvelope(value) ? value.data : value), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
-}
-function isEnvelope(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
-}
-
 ;// CONCATENATED MODULE: ./src/bolna/sip-trunks.ts
 
 
@@ -1209,23 +1265,42 @@ const record = schemas/* looseObject */._H3({
     created_at: schemas/* string */.YjP().nullish()
 });
 const records = listAnswer(record);
+/** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
+const trunkRecord = schemas/* looseObject */._H3({
+    phone_numbers: schemas/* array */.YOg(record).optional(),
+    is_active: schemas/* boolean */.zMY().nullish(),
+    inbound_enabled: schemas/* boolean */.zMY().nullish()
+});
+const trunkList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().min(1) }));
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 class SipTrunksFamily {
     http;
     constructor(http) {
         this.http = http;
     }
-    async list(trunkId) {
-        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
+    /** One read of the trunk object, which carries its numbers (`phone_numbers`) and its settings. */
+    async read(trunkId) {
+        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            return validAnswer(records, body, 'GET', path)
-                .filter(r => r.deleted !== true)
-                .map(toNumber);
+            const trunk = validAnswer(trunkRecord, body, 'GET', path);
+            // Every field of the trunk object is optional: without its numbers, list them (one request more).
+            const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId));
+            const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null };
+            return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings };
         }
         catch (error) {
             throw trunkNotFound(error, trunkId);
         }
+    }
+    async numbers(trunkId) {
+        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
+        const { body } = await this.http.request('GET', path, undefined, 'idempotent');
+        return validAnswer(records, body, 'GET', path);
+    }
+    async trunkIds() {
+        const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent');
+        return validAnswer(trunkList, body, 'GET', '/sip-trunks/trunks').map(t => t.id);
     }
     async create(trunkId, number) {
         const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
@@ -1286,25 +1361,37 @@ const numberRecord = schemas/* looseObject */._H3({
     created_at: schemas/* string */.YjP().nullish()
 });
 /** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
-const trunkRecord = schemas/* looseObject */._H3({ numbers: schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }) });
+const trunk_trunkRecord = schemas/* looseObject */._H3({
+    numbers: schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
+    is_active: schemas/* boolean */.zMY().nullish(),
+    inbound_enabled: schemas/* boolean */.zMY().nullish(),
+    default_inbound_agent_id: schemas/* string */.YjP().nullish()
+});
+const trunk_trunkList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().min(1) }));
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 class TrunkApiFamily {
     http;
     constructor(http) {
         this.http = http;
     }
-    async list(trunkId) {
+    async read(trunkId) {
         // No page lists a trunk's numbers on their own: they come with the trunk.
         const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            return validAnswer(trunkRecord, body, 'GET', path)
-                .numbers.filter(n => n.is_deleted !== true)
-                .map(trunk_toNumber);
+            const trunk = validAnswer(trunk_trunkRecord, body, 'GET', path);
+            return {
+                numbers: trunk.numbers.filter(n => n.is_deleted !== true).map(trunk_toNumber),
+                settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
+            };
         }
         catch (error) {
             throw trunk_trunkNotFound(error, trunkId);
         }
+    }
+    async trunkIds() {
+        const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent');
+        return validAnswer(trunk_trunkList, body, 'GET', '/trunk/trunks').map(t => t.id);
     }
     async create(trunkId, number) {
         const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
@@ -1547,7 +1634,8 @@ const INPUT_DEFAULTS = {
     pr_comment: 'true',
     trunk_api: 'sip-trunks',
     on_name_change: 'report',
-    require_reviewed_plan: 'false'
+    require_reviewed_plan: 'false',
+    fail_on_warnings: 'false'
 };
 /** Every input action.yml declares (a test keeps the two equal). */
 const INPUT_NAMES = [
@@ -1559,6 +1647,7 @@ const INPUT_NAMES = [
     'destination_key',
     'agent_id',
     'numbers_file',
+    'export_file',
     'github_token',
     ...Object.keys(INPUT_DEFAULTS)
 ];
@@ -1643,7 +1732,8 @@ function readSettings(readInput = actionInputs, env = process.env) {
         concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
         trunkApi: parse(read, 'trunk_api', oneOf(...port/* TRUNK_API_NAMES */.R2)),
         maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-        onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace'))
+        onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
+        failOnWarnings: parse(read, 'fail_on_warnings', inputs_boolean)
     };
     // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
     const fileOptions = {
@@ -1654,6 +1744,20 @@ function readSettings(readInput = actionInputs, env = process.env) {
     };
     const e164CheckEnabled = parse(read, 'e164_check_enabled', inputs_boolean);
     const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'));
+    const exportFile = read('export_file');
+    if (exportFile) {
+        for (const other of ['numbers_file', 'phone_number', 'name', 'agent_id', 'destination_key']) {
+            if (read(other))
+                throw new InputError(`Input "${other}" must be empty when "export_file" is set: an export writes what Bolna holds.`);
+        }
+        const trunkIds = read('trunk_id')
+            .split(/[,\n]/)
+            .map(part => part.trim())
+            .filter(Boolean);
+        for (const [i, trunkId] of trunkIds.entries())
+            parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
+        return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
+    }
     const numbersFile = read('numbers_file');
     const ignored = numbersFile ? SINGLE_ONLY : FILE_ONLY;
     for (const input of ignored) {
@@ -1700,6 +1804,92 @@ function readSettings(readInput = actionInputs, env = process.env) {
     return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists };
 }
 
+;// CONCATENATED MODULE: ./src/export.ts
+/**
+ * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
+ * it right away plans no change.
+ */
+
+
+
+
+/** A value as YAML reads it back exactly: a double-quoted scalar (JSON's escapes are YAML's). */
+const scalar = (value) => JSON.stringify(value);
+/**
+ * The numbers file for these trunks, and how many numbers it lists. A number is written as Bolna
+ * stores it, with its name, its agent where Bolna shows one, and (`/trunk`) its destination key.
+ * What a numbers file cannot hold is written as a comment saying why: a second record of a number,
+ * a number already listed on another trunk, a stored string that is no valid number.
+ */
+function exportedFile(trunks, source, at) {
+    const lines = [
+        `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
+        '# The numbers as Bolna holds them: applying this file right away changes nothing.',
+        'version: 1',
+        'trunks:'
+    ];
+    const seen = new Map();
+    let count = 0;
+    for (const { trunk, numbers } of trunks) {
+        lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, numbers.length ? '    numbers:' : '    numbers: []');
+        const oldestFirst = [...numbers].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+        for (const number of oldestFirst) {
+            const skip = (why) => lines.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
+            const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
+            if ('problem' in parsed) {
+                skip(`as stored, it ${parsed.problem.split(':')[0]}`);
+                continue;
+            }
+            const first = seen.get(number.e164);
+            if (first !== undefined) {
+                skip(first === trunk.id ? 'a second record of a number listed above' : `already listed on trunk ${scalar(first)}`);
+                continue;
+            }
+            seen.set(number.e164, trunk.id);
+            count++;
+            lines.push(`      - phone_number: ${scalar(number.stored.trim())}`);
+            if (port/* TRUNK_APIS */.R1[trunk.api].labels && number.name)
+                lines.push(`        name: ${scalar(number.name)}`);
+            if (number.agent.kind === 'agent')
+                lines.push(`        agent_id: ${scalar(number.agent.id)}`);
+            if (port/* TRUNK_APIS */.R1[trunk.api].destinationKey && number.destinationKey !== null)
+                lines.push(`        destination_key: ${scalar(number.destinationKey)}`);
+        }
+    }
+    return { text: `${lines.join('\n')}\n`, count };
+}
+async function writeExport(path, text) {
+    await (0,promises_.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_.writeFile)(path, text);
+}
+
+;// CONCATENATED MODULE: ./src/health.ts
+
+/** The warnings for the file's (or the inputs') trunks, as they will be once the plan is applied. */
+function healthWarnings(desired, states) {
+    const warnings = [];
+    for (const { trunk, numbers } of desired.trunks) {
+        const state = states.get(trunk.id);
+        if (!state)
+            continue;
+        const warn = (message) => warnings.push({ trunkId: trunk.id, message });
+        const where = `Trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
+        if (state.settings.active === false)
+            warn(`${where} is inactive: it takes no inbound calls and places no outbound ones. Activate it in Bolna.`);
+        if (state.settings.inboundEnabled === false)
+            warn(`${where} has inbound calls disabled: calls from the carrier are refused. Enable inbound on the trunk.`);
+        for (const want of numbers) {
+            const now = state.numbers.find(n => n.e164 === want.e164);
+            const agent = want.agentId !== undefined ? want.agentId : now?.agent.kind === 'agent' ? now.agent.id : now?.agent.kind === 'unknown' ? undefined : null;
+            if (agent !== null || state.settings.defaultAgentId !== null)
+                continue;
+            const fallback = trunk.api === 'trunk' ? ', and the trunk has no default agent' : '';
+            warn(`${(0,src_text/* quote */.hD)(want.e164)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has no agent${fallback}: inbound calls to it will be refused. Give it an agent_id.`);
+        }
+    }
+    return warnings;
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -1713,6 +1903,7 @@ const Outputs = {
     TrunkId: 'trunk_id',
     Number: 'number',
     AgentStatus: 'agent_status',
+    TelephonyStatus: 'telephony_status',
     // File mode.
     Plan: 'plan',
     ToAdd: 'to_add',
@@ -1724,8 +1915,11 @@ const Outputs = {
     Created: 'created',
     Removed: 'removed',
     Failed: 'failed',
+    // Export.
+    Exported: 'exported',
     // Both modes.
-    HasChanges: 'has_changes'
+    HasChanges: 'has_changes',
+    Warnings: 'warnings'
 };
 /**
  * A step's outputs share about 1 MiB, so a JSON output over this many characters is cut to a
@@ -1956,6 +2150,7 @@ async function reportNumber(report) {
         [Outputs.TrunkId]: trunk.id,
         [Outputs.Number]: number ? JSON.stringify(numberJson(number, trunk)) : '',
         [Outputs.AgentStatus]: report.agentStatus ?? '',
+        [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
         [Outputs.HasChanges]: report.hasChanges
     });
     const where = `trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
@@ -1992,10 +2187,20 @@ async function reportNumber(report) {
     ]));
 }
 // ---- a numbers file: problems, plan and results ------------------------------
+/**
+ * The file's problems as annotations on their lines: the first 50, then one that counts the
+ * rest (a file of 100,000 bad entries must not print 100,000 annotations; GitHub shows only
+ * the first few per step anyway). The step's failure message gives the total.
+ */
 function annotateProblems(file, problems) {
-    for (const problem of problems) {
-        core/* error */.z3(problem.message, { title: 'Bolna numbers file', file, ...(problem.line !== undefined && { startLine: problem.line }) });
+    const shown = 50;
+    const title = 'Bolna numbers file';
+    for (const problem of problems.slice(0, shown)) {
+        core/* error */.z3(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) });
     }
+    const more = problems.length - shown;
+    if (more > 0)
+        core/* error */.z3(`…and ${more} more problem${more === 1 ? '' : 's'}, not annotated: fix these and run again to see them`, { title, file });
 }
 /** Rows of a table in the job summary (a step's summary is cut by the runner past 1 MiB). */
 const MAX_SUMMARY_ROWS = 1_000;
@@ -2098,8 +2303,35 @@ async function reportFailure(reason, problems = []) {
         }
     });
 }
+/**
+ * Warnings: in file mode an annotation on the trunk's line of the file, else a plain warning;
+ * a table in the job summary; and the `warnings` output (how many).
+ */
+async function reportWarnings(warnings, file) {
+    setOutputs({ [Outputs.Warnings]: warnings.length });
+    if (warnings.length === 0)
+        return;
+    for (const w of warnings) {
+        const line = file?.lineOf(w.trunkId);
+        core/* warning */.$e(w.message, file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' });
+    }
+    await writeSummary(summary => summary
+        .addHeading('Warnings', 4)
+        .addTable([
+        ['Trunk', 'Warning'].map(data => ({ data, header: true })),
+        ...warnings.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
+    ]));
+}
+async function reportExport(count, trunks, shownAs) {
+    setOutputs({ [Outputs.Exported]: count });
+    const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${(0,src_text/* quote */.hD)(shownAs)}.`;
+    core/* info */.pq(line);
+    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${html(line)}\n`, true));
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -2123,6 +2355,8 @@ async function run() {
         const bolna = connectToBolna(settings, core/* isDebug */._o() ? line => core/* debug */.Yz(line) : undefined);
         if (settings.mode === 'single')
             await addOneNumber(bolna, settings);
+        else if (settings.mode === 'export')
+            await exportNumbers(bolna, settings);
         else
             await syncNumbersFile(bolna, settings);
     }
@@ -2145,8 +2379,10 @@ class FileProblems extends Error {
 async function addOneNumber(bolna, settings) {
     const { desired } = settings;
     const [{ trunk, numbers: [want] }] = desired.trunks;
-    const actual = await readTrunks(bolna, desired, 1);
+    const states = await readTrunks(bolna, desired, 1);
+    const actual = numbersOf(states);
     const plan = planChanges(desired, actual, false, settings.onNameChange);
+    const warnings = healthWarnings(desired, states);
     const entries = plan.changes.filter(c => c.action !== 'leave');
     const change = entries.find((c) => c.action !== 'remove');
     if (!change)
@@ -2166,16 +2402,48 @@ async function addOneNumber(bolna, settings) {
     refuseTooManyDeletes(plan, settings.maxDeletes);
     if (settings.dryRun) {
         const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned';
-        return reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus });
+        await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus });
+        return finishWithWarnings(warnings, settings);
     }
-    const results = await applyPlan(bolna, plan, actual, applyOptions(settings));
+    const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
     const result = results[entries.indexOf(change)];
     const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created';
-    await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status });
+    await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status, telephonyStatus: result.telephony_status });
     const failures = results.filter(failed);
     if (failures.length > 0)
         throw new Error(failures.map(r => failureLine(r)).join('\n'));
     await verifyOrFail(bolna, plan, results, settings);
+    await finishWithWarnings(warnings, settings);
+}
+/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
+async function exportNumbers(bolna, settings) {
+    const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file');
+    const api = settings.trunkApi;
+    const ids = settings.trunkIds ?? (await bolna.listTrunks(api));
+    const trunks = ids.map(id => ({ trunk: { id, api }, numbers: [] }));
+    await eachConcurrently(trunks, settings.concurrency, async (entry) => {
+        entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers;
+    });
+    const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`;
+    const { text, count } = exportedFile(trunks, source, new Date());
+    await writeExport(path, text);
+    await reportExport(count, trunks.length, shownAs);
+}
+/** Reports the warnings; with fail_on_warnings, they fail the step (after the work is done). */
+async function finishWithWarnings(warnings, settings, file) {
+    const lineOf = file ? await trunkLines(file.path) : undefined;
+    await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf });
+    if (settings.failOnWarnings && warnings.length > 0) {
+        throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`);
+    }
+}
+/** The line of each trunk_id in the numbers file, for annotations (read again only when there are warnings). */
+async function trunkLines(path) {
+    const lines = (await (0,promises_.readFile)(path, 'utf8').catch(() => '')).split(/\r?\n/);
+    return trunkId => {
+        const index = lines.findIndex(line => /trunk_id/.test(line) && line.includes(trunkId));
+        return index >= 0 ? index + 1 : undefined;
+    };
 }
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
 async function syncNumbersFile(bolna, settings) {
@@ -2190,7 +2458,9 @@ async function syncNumbersFile(bolna, settings) {
     let plan;
     try {
         const desired = await readNumbersFileOrFail(path, shownAs, settings);
-        const actual = await readTrunks(bolna, desired, settings.concurrency);
+        const states = await readTrunks(bolna, desired, settings.concurrency);
+        const actual = numbersOf(states);
+        const warnings = healthWarnings(desired, states);
         plan = planChanges(desired, actual, settings.prune, settings.onNameChange);
         await reportPlan(plan, shownAs, settings.dryRun);
         refuseTooManyDeletes(plan, settings.maxDeletes);
@@ -2201,9 +2471,9 @@ async function syncNumbersFile(bolna, settings) {
         if (settings.dryRun) {
             if (settings.failOnDrift && hasChanges(plan))
                 throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
-            return;
+            return await finishWithWarnings(warnings, settings, { shownAs, path });
         }
-        const results = await applyPlan(bolna, plan, actual, applyOptions(settings));
+        const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
         const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock });
         await reportResults(results, unverified, writtenTrunks(plan, results));
         const failures = results.filter(failed);
@@ -2213,6 +2483,7 @@ async function syncNumbersFile(bolna, settings) {
         }
         if (unverified.length > 0)
             throw new Error(unverifiedMessage(unverified));
+        await finishWithWarnings(warnings, settings, { shownAs, path });
     }
     catch (error) {
         // A run that stopped before its plan was posted rewrites the comment with the reason.
@@ -2265,8 +2536,13 @@ function failedPlanMarkdown(file, reason, plan) {
     const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n';
     return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`;
 }
-function applyOptions(settings) {
-    return { concurrency: settings.concurrency, setAgentTelephony: settings.setAgentTelephony, log: line => core/* info */.pq(line) };
+function applyOptions(settings, warnings) {
+    return {
+        concurrency: settings.concurrency,
+        setAgentTelephony: settings.setAgentTelephony,
+        log: line => core/* info */.pq(line),
+        warn: (trunkId, message) => warnings.push({ trunkId, message })
+    };
 }
 function failureLine(result) {
     const id = result.number_id ? ` (id ${(0,src_text/* quote */.hD)(result.number_id)})` : '';
@@ -2277,13 +2553,16 @@ function refuseTooManyDeletes(plan, maxDeletes) {
     if (tooMany)
         throw new Error(tooMany);
 }
-/** Lists every trunk the plan names, once each; any failure stops the run before a write. */
+/** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */
 async function readTrunks(bolna, desired, concurrency) {
-    const actual = new Map();
+    const states = new Map();
     await eachConcurrently(desired.trunks, concurrency, async ({ trunk }) => {
-        actual.set(trunk.id, await bolna.listNumbers(trunk));
+        states.set(trunk.id, await bolna.readTrunk(trunk));
     });
-    return actual;
+    return states;
+}
+function numbersOf(states) {
+    return new Map([...states].map(([id, state]) => [id, state.numbers]));
 }
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
 async function readNumbersFileOrFail(path, shownAs, settings) {
@@ -2295,8 +2574,8 @@ async function readNumbersFileOrFail(path, shownAs, settings) {
     }
     return file.desired;
 }
-/** The numbers file, which must be inside the workspace, also once symlinks are followed. */
-async function inWorkspace(file) {
+/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file, input = 'numbers_file') {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
     const outside = (from, to) => {
@@ -2305,7 +2584,7 @@ async function inWorkspace(file) {
     };
     const real = (p) => (0,promises_.realpath)(p).catch(() => p);
     if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
-        throw new Error(`Input "numbers_file" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
+        throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
     }
     return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path) };
 }
