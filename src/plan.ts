@@ -43,6 +43,8 @@ export interface Difference {
   field: 'name' | 'destination_key'
   bolna: string | null
   file: string
+  /** Why this run leaves it, where that is not the field's usual reason. */
+  why?: string
 }
 
 export type Change =
@@ -144,7 +146,14 @@ export function planChanges(desired: DesiredState, actual: ActualState, pruneInp
       if (number) {
         claimed.add(number)
         const differs = differences(want, number, trunk)
-        if (onNameChange === 'replace' && differs.some(d => d.field === 'name')) {
+        // Removing a legacy number drops its mapping: replace only when the agent to map again is known.
+        const agentKnown = want.agentId !== undefined || number.agent.kind !== 'unknown'
+        if (onNameChange === 'replace' && !agentKnown) {
+          for (const d of differs)
+            if (d.field === 'name')
+              d.why = 'not replaced: Bolna does not show which agent answers it, and removing it drops the mapping; give it an agent_id in the file'
+        }
+        if (onNameChange === 'replace' && agentKnown && differs.some(d => d.field === 'name')) {
           // The new record is mapped to the file's agent, else to the one the old record had.
           const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null
           changes.push({ action: 'replace', trunk, want, number, agentAfter })

@@ -8,18 +8,27 @@ import type { AgentOnNumber, TrunkNumber, TrunkRef } from './bolna/port.js'
 import type { Change, Difference, Plan } from './plan.js'
 import { quote } from './text.js'
 
-/** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
+/**
+ * Where GitHub would make a link of plain text: the `:` of `https://` (a bare URL), the `www`
+ * of `www.`, an `@` (a mention, a team, an e-mail address), a `#` or `GH` before an issue
+ * number. A zero-width space (U+200B, written `&#8203;`) goes after each: the text renders the
+ * same, and nothing in it links.
+ */
+const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi
+
+/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
 export function html(value: string | null | undefined): string {
   return (value ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\r\n]+/g, ' ')
+    .replace(LINK_START, '$&&#8203;')
 }
 
 /**
  * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
- * links or images, no emphasis, and no @mention of anyone.
+ * links or images (bare URLs included), no emphasis, and no @mention of anyone.
  */
 export function cell(value: string | null | undefined): string {
   return html(value)
@@ -34,9 +43,10 @@ function agentName(agent: AgentOnNumber): string {
 
 function differenceText(d: Difference): string {
   const fix =
-    d.field === 'name'
+    d.why ??
+    (d.field === 'name'
       ? 'not renamed: set on_name_change: replace to remove and re-add it'
-      : 'not changed: no endpoint changes it; remove and re-add the number'
+      : 'not changed: no endpoint changes it; remove and re-add the number')
   return `${d.field} in Bolna ${quote(d.bolna)}, file says ${quote(d.file)} (${fix})`
 }
 

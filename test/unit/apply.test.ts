@@ -665,7 +665,7 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
   })
 })
 
-describe('known bugs in src/ (pinned with it.fails: when one is fixed, its test fails here; drop the .fails)', () => {
+describe('bugs found by these tests, fixed', () => {
   // src/apply.ts: a legacy add answers without agent_id when Bolna leaves it out (§5, "absent"), so the
   // new record's mapping shows as unknown and `agent_id: null` makes apply unlink a number it has just
   // added (it cannot have a mapping: the legacy add takes no agent). Under list lag the unlink 404s and,
@@ -673,16 +673,16 @@ describe('known bugs in src/ (pinned with it.fails: when one is fixed, its test 
   // src/plan.ts (on_name_change: replace): where Bolna does not show a legacy record's agent (no
   // agent_id, §5) and the file names none, the replacement's agent is null; removing a legacy number
   // drops its mapping (§4.6), so the number comes back unmapped and the entry reports success.
-  it.fails('BUG: a rename by replace keeps the agent a legacy record had, even when Bolna does not show it', async () => {
+  it('fixed: a rename by replace never drops a mapping Bolna does not show: the number is left as it is, and the plan says why', async () => {
     const w = world({ legacyAgentIds: 'absent' })
     w.fake.seed('t1', '919876543210', { name: 'Old', agent: 'ag1' })
-    const { results } = await run(w, file([t1, [wanted('919876543210', { name: 'New' })]]), { onNameChange: 'replace' })
+    const { plan, results } = await run(w, file([t1, [wanted('919876543210', { name: 'New' })]]), { onNameChange: 'replace' })
     expect(results.filter(failed)).toEqual([])
-    // Today: the record is back, named New, with no agent; nothing says the mapping was lost.
-    expect(w.fake.live('t1')).toMatchObject([{ name: 'New', agent: 'ag1' }])
+    expect(plan.changes).toMatchObject([{ action: 'keep', differences: [{ field: 'name', why: expect.stringContaining('not replaced') }] }])
+    expect(w.fake.live('t1')).toMatchObject([{ name: 'Old', agent: 'ag1' }])
   })
 
-  it.fails('BUG: agent_id null on a new legacy number, agent_id absent from records, list lag: the entry must not fail', async () => {
+  it('fixed: agent_id null on a new legacy number, agent_id absent from records, list lag: the entry must not fail', async () => {
     const w = world({ legacyAgentIds: 'absent', listLagMs: 1500 })
     const { results } = await run(w, file([t1, [wanted('919876543210', { agentId: null })]]))
     expect(results.filter(failed)).toEqual([])

@@ -62,8 +62,8 @@ describe('connectToBolna', () => {
       /within 1 s \(settle_seconds\)/
     )
     expect(emulator.requests.filter(r => r.method === 'POST')).toHaveLength(2)
-    // Looked at 0, 250 and 750 ms after each add.
-    expect(clock.sleeps.filter(ms => ms === 250 || ms === 500)).toEqual([250, 500, 250, 500])
+    // Looked at 0, 250, 750 and 1000 ms (the deadline) after each add.
+    expect(clock.sleeps.filter(ms => ms === 250 || ms === 500)).toEqual([250, 500, 250, 250, 500, 250])
   })
 
   it('/v2/agent/{id} is held to 450 a minute, under an overall limit of 1000', async () => {

@@ -103,15 +103,19 @@ describe('on_name_change', () => {
     wanted('919800000004', { name: 'New', agentId: null })
   ])
 
-  it("replace: a renamed number is removed and added back with the file's agent, else the one Bolna shows, else none", () => {
+  it("replace: a renamed number is removed and added back with the file's agent, else the one Bolna shows; never when its agent is not shown", () => {
     const plan = planChanges(file, records(), false, 'replace')
     expect(plan.changes.map(c => (c.action === 'replace' ? [c.action, c.number.id, c.agentAfter] : [c.action]))).toEqual([
       ['replace', 'a', 'ag1'],
-      ['replace', 'b', null],
+      // Removing it would drop a mapping Bolna does not show: reported, with why.
+      ['keep'],
       ['keep'],
       ['replace', 'd', null]
     ])
-    expect(plan.counts).toMatchObject({ replace: 3, unchanged: 1, differ: 0 })
+    expect(plan.changes[1]).toMatchObject({
+      differences: [{ field: 'name', why: expect.stringMatching(/^not replaced: Bolna does not show which agent answers it/) }]
+    })
+    expect(plan.counts).toMatchObject({ replace: 2, unchanged: 2, differ: 1 })
     expect(hasChanges(plan)).toBe(true)
   })
 

@@ -24,7 +24,7 @@ describe('planMarkdown (render.ts, pure)', () => {
     const markdown = planMarkdown(plan(['919876543210'], { '919876543210': '@everyone [x](https://evil.test) **<b>|' }), 'n.yml')
     const row = markdown.split('\n').find(line => line.startsWith('| t1'))!
     expect(row).not.toMatch(/@everyone|\]\(|<b>|\*\*/)
-    expect(row).toContain('&#64;everyone')
+    expect(row).toContain('&#64;&#8203;everyone')
     expect(row).toContain('&lt;b&gt;')
     expect(row.split(/(?<!\\)\|/)).toHaveLength(5)
   })
