@@ -103,15 +103,17 @@ const realClock = {
 };
 /**
  * Calls `attempt` until it gives a value or `withinMs` has passed on the clock, pausing 250 ms,
- * then twice as long each time up to maxPauseMs. Undefined when time ran out.
+ * then twice as long each time up to maxPauseMs; the last look is at the deadline itself, so a
+ * value that shows within `withinMs` is seen. Undefined when time ran out.
  */
 async function pollUntil(clock, withinMs, maxPauseMs, attempt) {
     const deadline = clock.now() + withinMs;
     for (let pause = 250;; pause = Math.min(pause * 2, maxPauseMs)) {
         const value = await attempt();
-        if (value !== undefined || clock.now() + pause > deadline)
+        const left = deadline - clock.now();
+        if (value !== undefined || left <= 0)
             return value;
-        await clock.sleep(pause);
+        await clock.sleep(Math.min(pause, left));
     }
 }
 
@@ -206,7 +208,14 @@ function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
             if (number) {
                 claimed.add(number);
                 const differs = differences(want, number, trunk);
-                if (onNameChange === 'replace' && differs.some(d => d.field === 'name')) {
+                // Removing a legacy number drops its mapping: replace only when the agent to map again is known.
+                const agentKnown = want.agentId !== undefined || number.agent.kind !== 'unknown';
+                if (onNameChange === 'replace' && !agentKnown) {
+                    for (const d of differs)
+                        if (d.field === 'name')
+                            d.why = 'not replaced: Bolna does not show which agent answers it, and removing it drops the mapping; give it an agent_id in the file';
+                }
+                if (onNameChange === 'replace' && agentKnown && differs.some(d => d.field === 'name')) {
                     // The new record is mapped to the file's agent, else to the one the old record had.
                     const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null;
                     changes.push({ action: 'replace', trunk, want, number, agentAfter });
@@ -359,7 +368,8 @@ async function applyChange(bolna, change, actual, options) {
     else {
         try {
             const outcome = await bolna.addNumber(trunk, numberToAdd(want), actual.get(trunk.id));
-            number = outcome.number;
+            // A number this run added has no agent but the one the add carried, whether or not Bolna shows it.
+            number = outcome.status === 'created' && outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number;
             Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number });
             if (outcome.status === 'created')
                 options.log(`Added ${(0,src_text/* quote */.hD)(number.stored)} to trunk ${(0,src_text/* quote */.hD)(trunk.id)} (id ${(0,src_text/* quote */.hD)(number.id)}).`);
@@ -407,7 +417,7 @@ async function replaceNumber(bolna, change, actual, options) {
         // Every record of the number is gone by now (duplicates are removed first): do not look for it.
         const others = (actual.get(trunk.id) ?? []).filter(n => n.e164 !== want.e164);
         const outcome = await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others);
-        number = outcome.number;
+        number = outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number;
     }
     catch (error) {
         return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,src_text/* messageOf */.bD)(error)}` };
@@ -1937,17 +1947,25 @@ function setOutputs(values) {
 ;// CONCATENATED MODULE: ./src/render.ts
 
 
-/** A value safe inside an HTML table cell (core.summary.addTable does not escape). */
+/**
+ * Where GitHub would make a link of plain text: the `:` of `https://` (a bare URL), the `www`
+ * of `www.`, an `@` (a mention, a team, an e-mail address), a `#` or `GH` before an issue
+ * number. A zero-width space (U+200B, written `&#8203;`) goes after each: the text renders the
+ * same, and nothing in it links.
+ */
+const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi;
+/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
 function html(value) {
     return (value ?? '')
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
-        .replace(/[\r\n]+/g, ' ');
+        .replace(/[\r\n]+/g, ' ')
+        .replace(LINK_START, '$&&#8203;');
 }
 /**
  * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
- * links or images, no emphasis, and no @mention of anyone.
+ * links or images (bare URLs included), no emphasis, and no @mention of anyone.
  */
 function cell(value) {
     return html(value)
@@ -1960,9 +1978,10 @@ function agentName(agent) {
     return agent.kind === 'none' ? 'none' : '(not shown by Bolna: it will be set)';
 }
 function differenceText(d) {
-    const fix = d.field === 'name'
-        ? 'not renamed: set on_name_change: replace to remove and re-add it'
-        : 'not changed: no endpoint changes it; remove and re-add the number';
+    const fix = d.why ??
+        (d.field === 'name'
+            ? 'not renamed: set on_name_change: replace to remove and re-add it'
+            : 'not changed: no endpoint changes it; remove and re-add the number');
     return `${d.field} in Bolna ${(0,src_text/* quote */.hD)(d.bolna)}, file says ${(0,src_text/* quote */.hD)(d.file)} (${fix})`;
 }
 /**
