@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import type { Stats } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import type { Document } from 'yaml'
 import { z } from 'zod'
@@ -58,21 +60,154 @@ const fileSchema = z.strictObject({
     .min(1, 'must list at least one trunk')
 })
 
+/**
+ * The largest numbers file read: it is held in memory and parsed whole, and 5 MiB is room for
+ * tens of thousands of numbers (about 70 bytes each).
+ */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024
+
+/**
+ * The deepest nesting read. A numbers file has 5 levels (the file, its trunks, a trunk, its
+ * numbers, a number); anything past MAX_DEPTH is refused before the parsers recurse into it.
+ */
+export const MAX_DEPTH = 20
+
+const DEPTH_MESSAGE = `YAML: nested deeper than a numbers file can be (at most ${MAX_DEPTH} levels; the format itself uses 5)`
+
 /** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
 export async function readNumbersFile(path: string, secrets: Secrets, defaultApi: TrunkApi): Promise<NumbersFileResult> {
-  let source: string
+  const bytes = await readBytes(path)
+  if (!(bytes instanceof Uint8Array)) return { ok: false, problems: [bytes] }
+  // Checked on the bytes too, before decoding: a file in another encoding that holds the key is still refused as holding it.
+  const source = decodeUtf8(bytes)
+  if (secrets.foundIn(typeof source === 'string' ? source : Buffer.from(bytes).toString('latin1'))) return holdsTheKey()
+  if (typeof source !== 'string') return { ok: false, problems: [source] }
+  const result = await parseNumbersFile(source, defaultApi)
+  if (result.ok) {
+    // The key written with YAML escapes ("\x41…") reads as the key: it would reach the plan, the outputs and the PR comment.
+    return someText(result.desired, text => secrets.foundIn(text)) ? holdsTheKey() : result
+  }
+  // A problem quotes what the file says; an escaped key reads as the key there too.
+  return { ok: false, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) }
+}
+
+function holdsTheKey(): NumbersFileResult {
+  // Not echoed: every line that holds it would repeat the key in the log.
+  return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] }
+}
+
+/** True when any string in the value (iteratively: the value may be deep) passes the test. */
+function someText(value: unknown, test: (text: string) => boolean): boolean {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (typeof item === 'string') {
+      if (test(item)) return true
+    } else if (item && typeof item === 'object') {
+      for (const child of Object.values(item)) stack.push(child)
+    }
+  }
+  return false
+}
+
+/**
+ * The file's bytes, or why it cannot be read: it must be a regular file (a named pipe would
+ * block the read forever, a device never end) of at most MAX_FILE_BYTES. The kind and size
+ * are checked before opening, and again on the opened file, which is read no further than
+ * the limit: a file swapped or grown in between is refused all the same.
+ */
+async function readBytes(path: string): Promise<Uint8Array | FileProblem> {
+  let info: Stats
   try {
-    source = await readFile(path, 'utf8')
+    info = await stat(path)
   } catch (error) {
-    const code = (error as { code?: string }).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')
-    return { ok: false, problems: [{ message: `cannot read the numbers file: ${why}` }] }
+    return cannotRead(error)
   }
-  if (secrets.foundIn(source)) {
-    // Not echoed: every line that holds it would repeat the key in the log.
-    return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] }
+  const refused = refusal(info)
+  if (refused) return refused
+  let file: Awaited<ReturnType<typeof open>>
+  try {
+    // Non-blocking: opening a named pipe that took the file's place must not wait for a writer.
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+  } catch (error) {
+    return cannotRead(error)
   }
-  return parseNumbersFile(source, defaultApi)
+  try {
+    const opened = await file.stat()
+    const refusedNow = refusal(opened)
+    if (refusedNow) return refusedNow
+    const chunks: Buffer[] = []
+    let size = 0
+    for (;;) {
+      // One read for a file as large as it was, and never further than one byte past the limit.
+      const chunk = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1 - size, Math.max(64 * 1024, opened.size + 1 - size)))
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, size)
+      if (bytesRead === 0) break
+      chunks.push(chunk.subarray(0, bytesRead))
+      size += bytesRead
+      if (size > MAX_FILE_BYTES) return tooLarge(undefined)
+    }
+    return Buffer.concat(chunks, size)
+  } catch (error) {
+    return cannotRead(error)
+  } finally {
+    await file.close()
+  }
+}
+
+function refusal(info: Stats): FileProblem | undefined {
+  if (!info.isFile()) return { message: `cannot read the numbers file: it is ${kindOf(info)}, not a regular file` }
+  return info.size > MAX_FILE_BYTES ? tooLarge(info.size) : undefined
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return 'a folder'
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice()) return 'a character device'
+  if (info.isBlockDevice()) return 'a block device'
+  return 'not a file'
+}
+
+function tooLarge(size: number | undefined): FileProblem {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+  const is = size === undefined ? `is larger than ${mib(MAX_FILE_BYTES)}` : `is ${mib(size)} (${size} bytes)`
+  return {
+    message: `the numbers file ${is}; a numbers file can be at most ${mib(MAX_FILE_BYTES)} (${MAX_FILE_BYTES} bytes), room for tens of thousands of numbers: split it, or check that this is the right file`
+  }
+}
+
+function cannotRead(error: unknown): FileProblem {
+  const code = (error as { code?: string }).code
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable')
+  return { message: `cannot read the numbers file: ${why}` }
+}
+
+/**
+ * The bytes as UTF-8 text (a leading byte order mark is dropped), or the first line that is not
+ * UTF-8: a file saved as Latin-1 would otherwise send "Caf\uFFFD" for "Café".
+ */
+function decodeUtf8(bytes: Uint8Array): string | FileProblem {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+    if (utf16) return { line: 1, message: 'the numbers file is UTF-16 text: save it as UTF-8' }
+    // A newline byte is never part of a multi-byte character, so each line decodes alone.
+    const lines = new TextDecoder('utf-8', { fatal: true })
+    let start = 0
+    for (let line = 1; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start)
+      const stop = end < 0 ? bytes.length : end
+      try {
+        lines.decode(bytes.subarray(start, stop))
+      } catch {
+        return { line, message: `line ${line} is not UTF-8 text (Latin-1 or Windows-1252, say): save the numbers file as UTF-8` }
+      }
+      start = stop + 1
+    }
+    return { message: 'the numbers file is not UTF-8 text: save it as UTF-8' }
+  }
 }
 
 type Path = (string | number)[]
@@ -94,9 +229,25 @@ interface Finding {
  * aliases it caps: no "billion laughs").
  */
 export async function parseNumbersFile(source: string, defaultApi: TrunkApi = 'sip-trunks'): Promise<NumbersFileResult> {
+  try {
+    return await parseChecked(source, defaultApi)
+  } catch (error) {
+    // The nesting checks keep the parsers' recursion shallow; should one still overflow the stack, say why.
+    if (error instanceof RangeError) return { ok: false, problems: [{ message: DEPTH_MESSAGE }] }
+    throw error
+  }
+}
+
+async function parseChecked(source: string, defaultApi: TrunkApi): Promise<NumbersFileResult> {
   let positions: Positions | undefined
-  let value = quickLoad(source)
-  if (value === FAILED) {
+  const quick = quickLoad(source)
+  if ('tooDeep' in quick) return { ok: false, problems: [{ ...(quick.tooDeep !== undefined && { line: quick.tooDeep }), message: DEPTH_MESSAGE }] }
+  let value: unknown
+  if ('value' in quick) {
+    value = quick.value
+  } else {
+    const deep = await tooDeepAt(source)
+    if (deep !== undefined) return { ok: false, problems: [{ line: deep, message: DEPTH_MESSAGE }] }
     positions = await readPositions(source)
     if ('problems' in positions) return { ok: false, problems: positions.problems }
     value = positions.value
@@ -113,17 +264,101 @@ export async function parseNumbersFile(source: string, defaultApi: TrunkApi = 's
   return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) }
 }
 
-const FAILED = Symbol('not loaded')
-
-/** js-yaml (YAML 1.2 core schema), for plain files; FAILED sends the file down the careful path. */
-function quickLoad(source: string): unknown {
-  if (/[&*!]/.test(source)) return FAILED
+/**
+ * js-yaml (YAML 1.2 core schema), for plain files; `failed` sends the file down the careful
+ * path. Nesting past MAX_DEPTH is refused here, with the line where it went too deep.
+ */
+function quickLoad(source: string): { value: unknown } | { failed: true } | { tooDeep: number | undefined } {
+  if (/[&*!]/.test(source)) return { failed: true }
   try {
-    return load(source, { schema: CORE_SCHEMA })
-  } catch {
-    return FAILED
+    return { value: load(source, { schema: CORE_SCHEMA, maxDepth: MAX_DEPTH }) }
+  } catch (error) {
+    const { reason, mark } = error as { reason?: unknown; mark?: { line?: unknown } }
+    if (typeof reason === 'string' && reason.startsWith('nesting exceeded maxDepth')) {
+      return { tooDeep: typeof mark?.line === 'number' ? mark.line + 1 : undefined }
+    }
+    return { failed: true }
   }
 }
+
+/**
+ * The line where the file nests deeper than MAX_DEPTH, from one pass over the `yaml` lexer's
+ * tokens, before its parser (whose time and recursion grow with the depth: a file of 100,000
+ * "[" would take it minutes, or all the memory). Counted: the open flow collections, and the
+ * block nodes open above each node that starts a line (at its indentation, and after each `- `,
+ * `? ` or `: ` that leads the line). A standard numbers file counts 5. A key's value on the
+ * key's own line is not counted, so this may read one level short on a line, no more.
+ */
+async function tooDeepAt(source: string): Promise<number | undefined> {
+  const { Lexer } = await import('yaml')
+  /** The columns of the block nodes open at this point, outermost first. */
+  const open: number[] = []
+  let flow = 0
+  let line = 1
+  let column = 0
+  /** Still in the line's leading run: indentation, anchors, tags and block indicators. */
+  let leading = true
+  let scalarNext = false
+  let blockScalar = false
+  for (const token of new Lexer().lex(source)) {
+    const at = column
+    const tokenLine = line
+    const lastNewline = token.lastIndexOf('\n')
+    // The lexer's own markers (document start, scalar, flow end, byte order mark) take no room in the line.
+    if (CONTROL_TOKENS.includes(token)) {
+      // no width
+    } else if (lastNewline < 0) {
+      column += token.length
+    } else {
+      for (let i = token.indexOf('\n'); i >= 0; i = token.indexOf('\n', i + 1)) line++
+      column = token.length - lastNewline - 1
+    }
+    const block = leading && flow === 0
+    const first = token[0]
+    if (scalarNext) {
+      // A block scalar's text: its lines, and their indentation, are all inside it; no node starts there.
+      if (block && !blockScalar) place(open, at)
+      scalarNext = false
+      blockScalar = false
+      leading = false
+    } else if (token === '\x1f') {
+      scalarNext = true
+    } else if (token === '-' || token === '?' || token === ':') {
+      if (block) place(open, at)
+    } else if (first === '[' || first === '{') {
+      // Counted as flow; it still closes the block nodes indented deeper.
+      if (block) close(open, at)
+      flow++
+      leading = false
+    } else if (first === ']' || first === '}') {
+      flow = Math.max(0, flow - 1)
+    } else if (token === '\x18') {
+      // The lexer left an unclosed flow collection at a line indented less than it.
+      flow = 0
+    } else if (first === '"' || first === "'" || first === '*' || first === '|' || first === '>') {
+      if (block) place(open, at)
+      blockScalar = first === '|' || first === '>'
+      leading = false
+    }
+    if (open.length + flow > MAX_DEPTH) return tokenLine
+    if (lastNewline >= 0 && lastNewline === token.length - 1) leading = true
+  }
+  return undefined
+}
+
+const CONTROL_TOKENS = ['\x02', '\x18', '\x1f', '\ufeff']
+
+function close(open: number[], column: number): void {
+  while (open.length > 0 && (open.at(-1) ?? 0) > column) open.pop()
+}
+
+/** A block node starting at `column`: it closes the nodes at deeper columns, and opens a level unless a sibling is open there. */
+function place(open: number[], column: number): void {
+  close(open, column)
+  if (open.length === 0 || (open.at(-1) ?? 0) < column) open.push(column)
+}
+
+const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i
 
 type Positions = { value: unknown; lineOf: (path: Path, key?: string) => number | undefined } | { problems: FileProblem[] }
 
@@ -134,12 +369,15 @@ async function readPositions(source: string): Promise<Positions> {
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false })
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line)
   if (doc.errors.length > 0) {
+    // The parser catches a stack overflow as a problem of its own: say why it overflowed.
+    if (doc.errors.some(e => STACK_OVERFLOW.test(e.message))) return { problems: [{ message: DEPTH_MESSAGE }] }
     return { problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) }
   }
   let value: unknown
   try {
     value = doc.toJS({ maxAliasCount: 100 })
   } catch (error) {
+    if (error instanceof RangeError) return { problems: [{ message: DEPTH_MESSAGE }] }
     // An alias to no anchor, or too many aliases (a "billion laughs" file).
     return { problems: [{ message: `YAML: ${firstLine((error as Error).message)}` }] }
   }

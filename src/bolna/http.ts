@@ -108,12 +108,15 @@ export class HttpClient {
     try {
       const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body))
       status = answer.status
-      // An API that echoes the key (in an error message, say) must not carry it into our logs.
-      const text = answer.text.split(this.settings.token).join('***')
+      // An API that echoes the key (in an error message, a name) must not carry it into our logs,
+      // outputs or comments: it is taken out of the raw text, and again out of every decoded
+      // string, where JSON escapes ("\u0061…") would otherwise spell it out after parsing.
+      const { token } = this.settings
+      const text = withoutToken(answer.text, token)
       if (answer.status < 200 || answer.status >= 300) {
-        throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter))
+        throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter))
       }
-      return { status: answer.status, body: answerKind === 'json' ? parseJson(text, method, path) : undefined }
+      return { status: answer.status, body: answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined }
     } finally {
       this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
     }
@@ -252,6 +255,62 @@ function tooLarge(method: string, path: string, status: number, maxBytes: number
     retryable: false,
     ambiguous: method !== 'GET'
   })
+}
+
+function withoutToken(text: string, token: string): string {
+  return token && text.includes(token) ? text.split(token).join('***') : text
+}
+
+/**
+ * The parsed answer with the token taken out of every string and every key, in place. Walked
+ * with a stack, not recursion: JSON.parse reads any depth, and an answer may be that deep.
+ */
+function decodedWithoutToken(value: unknown, token: string): { value: unknown; changed: boolean } {
+  if (!token) return { value, changed: false }
+  if (typeof value === 'string') return { value: withoutToken(value, token), changed: value.includes(token) }
+  let changed = false
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (!node || typeof node !== 'object') continue
+    const record = node as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const child = record[key]
+      if (typeof child === 'string' && child.includes(token)) {
+        record[key] = withoutToken(child, token)
+        changed = true
+      } else if (child && typeof child === 'object') {
+        stack.push(child)
+      }
+      if (!Array.isArray(record) && key.includes(token)) {
+        Object.defineProperty(record, withoutToken(key, token), { value: record[key], enumerable: true, writable: true, configurable: true })
+        delete record[key]
+        changed = true
+      }
+    }
+  }
+  return { value, changed }
+}
+
+/**
+ * An error answer's text for its message: when its JSON spells the key with escapes, the
+ * JSON again with the key taken out of the decoded strings; any other text as it is.
+ */
+function errorTextWithoutToken(text: string, token: string): string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return text
+  }
+  const { value, changed } = decodedWithoutToken(parsed, token)
+  if (!changed) return text
+  try {
+    return JSON.stringify(value)
+  } catch {
+    // Too deep to write back: the message goes without the answer's reason.
+    return ''
+  }
 }
 
 function mayRepeat(error: BolnaApiError, policy: RetryPolicy): boolean {
