@@ -46,7 +46,8 @@ class FileProblems extends Error {
     file: string,
     readonly problems: readonly FileProblem[]
   ) {
-    super(`${file} has ${problems.length} problem(s), annotated above; nothing was changed.`)
+    const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above'
+    super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`)
   }
 }
 

@@ -233,7 +233,8 @@ export function planFingerprint(plan: Plan): string {
         return change.agent || change.differences.length > 0
           ? [`~ ${where} ${change.number.id}${agent(change.agent)} ${JSON.stringify(change.differences)}`]
           : []
-      case 'leave':
+      default:
+        // leave: only an unlisted number kept on a prune: true trunk is a difference.
         return change.drift ? [`! ${where} ${change.number.id}`] : []
     }
   })

@@ -13,7 +13,7 @@ import type { Difference, DesiredNumber, Plan } from './plan.js'
 import { hasChanges } from './plan.js'
 import type { Unverified } from './apply.js'
 import type { Warning } from './health.js'
-import { html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
+import { cell, html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
 import { quote } from './text.js'
 
 async function writeSummary(build: (summary: typeof core.summary) => void): Promise<void> {
@@ -201,7 +201,7 @@ export async function reportResults(results: readonly ApplyResult[], unverified:
 /** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
 export async function reportFailure(reason: string, problems: readonly FileProblem[] = []): Promise<void> {
   await writeSummary(summary => {
-    summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${html(reason)}\n`, true)
+    summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${cell(reason)}\n`, true)
     if (problems.length > 0) {
       summary.addList(problems.slice(0, 50).map(p => html(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)))
       if (problems.length > 50) summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true)
