@@ -308,7 +308,8 @@ function planFingerprint(plan) {
                 return change.agent || change.differences.length > 0
                     ? [`~ ${where} ${change.number.id}${agent(change.agent)} ${JSON.stringify(change.differences)}`]
                     : [];
-            case 'leave':
+            default:
+                // leave: only an unlisted number kept on a prune: true trunk is a difference.
                 return change.drift ? [`! ${where} ${change.number.id}`] : [];
         }
     });
@@ -867,12 +868,15 @@ class HttpClient {
         try {
             const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body));
             status = answer.status;
-            // An API that echoes the key (in an error message, say) must not carry it into our logs.
-            const text = answer.text.split(this.settings.token).join('***');
+            // An API that echoes the key (in an error message, a name) must not carry it into our logs,
+            // outputs or comments: it is taken out of the raw text, and again out of every decoded
+            // string, where JSON escapes ("\u0061…") would otherwise spell it out after parsing.
+            const { token } = this.settings;
+            const text = withoutToken(answer.text, token);
             if (answer.status < 200 || answer.status >= 300) {
-                throw errorForStatus(method, path, answer.status, text, parseRetryAfter(answer.retryAfter));
+                throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter));
             }
-            return { status: answer.status, body: answerKind === 'json' ? parseJson(text, method, path) : undefined };
+            return { status: answer.status, body: answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined };
         }
         finally {
             this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`);
@@ -1012,6 +1016,66 @@ function tooLarge(method, path, status, maxBytes) {
         retryable: false,
         ambiguous: method !== 'GET'
     });
+}
+function withoutToken(text, token) {
+    return token && text.includes(token) ? text.split(token).join('***') : text;
+}
+/**
+ * The parsed answer with the token taken out of every string and every key, in place. Walked
+ * with a stack, not recursion: JSON.parse reads any depth, and an answer may be that deep.
+ */
+function decodedWithoutToken(value, token) {
+    if (!token)
+        return { value, changed: false };
+    if (typeof value === 'string')
+        return { value: withoutToken(value, token), changed: value.includes(token) };
+    let changed = false;
+    const stack = [value];
+    while (stack.length > 0) {
+        const node = stack.pop();
+        if (!node || typeof node !== 'object')
+            continue;
+        const record = node;
+        for (const key of Object.keys(record)) {
+            const child = record[key];
+            if (typeof child === 'string' && child.includes(token)) {
+                record[key] = withoutToken(child, token);
+                changed = true;
+            }
+            else if (child && typeof child === 'object') {
+                stack.push(child);
+            }
+            if (!Array.isArray(record) && key.includes(token)) {
+                Object.defineProperty(record, withoutToken(key, token), { value: record[key], enumerable: true, writable: true, configurable: true });
+                delete record[key];
+                changed = true;
+            }
+        }
+    }
+    return { value, changed };
+}
+/**
+ * An error answer's text for its message: when its JSON spells the key with escapes, the
+ * JSON again with the key taken out of the decoded strings; any other text as it is.
+ */
+function errorTextWithoutToken(text, token) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+    const { value, changed } = decodedWithoutToken(parsed, token);
+    if (!changed)
+        return text;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        // Too deep to write back: the message goes without the answer's reason.
+        return '';
+    }
 }
 function mayRepeat(error, policy) {
     if (!error.details.retryable)
@@ -2314,7 +2378,7 @@ async function reportResults(results, unverified, written) {
 /** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
 async function reportFailure(reason, problems = []) {
     await writeSummary(summary => {
-        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${html(reason)}\n`, true);
+        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${cell(reason)}\n`, true);
         if (problems.length > 0) {
             summary.addList(problems.slice(0, 50).map(p => html(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
             if (problems.length > 50)
@@ -2390,7 +2454,8 @@ async function run() {
 class FileProblems extends Error {
     problems;
     constructor(file, problems) {
-        super(`${file} has ${problems.length} problem(s), annotated above; nothing was changed.`);
+        const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above';
+        super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`);
         this.problems = problems;
     }
 }
@@ -6237,6 +6302,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
