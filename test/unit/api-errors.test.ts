@@ -75,6 +75,8 @@ describe('errorForStatus', () => {
     for (const status of [502, 503, 504]) expect(details(status)).toMatchObject({ kind: 'server', retryable: true, ambiguous: true })
     expect(errorForStatus('GET', '/p', 500, '').message).toBe('GET /p failed with 500')
     expect(errorForStatus('GET', '/p', 418, 'teapot').message).toBe('GET /p failed with 418: teapot')
+    // A status below 300 that is not a success (never seen in practice) is no redirect.
+    expect(details(100)).toMatchObject({ kind: 'rejected' })
   })
 })
 
@@ -112,6 +114,7 @@ describe('apiReason', () => {
       '<html><head><style>\n body { color: red }\n</style><script type="x">var a = 1;\n</script></head><body><h1>Bad&nbsp;Gateway</h1><p>try<b>again</b></p></body></html>'
     expect(apiReason(page)).toBe('Bad Gateway try again')
     expect(apiReason('a&amp;b &lt;c&gt;')).toBe('a b c')
+    expect(apiReason('before<script>x()</script>after')).toBe('before after')
     expect(apiReason('  two   words \n here ')).toBe('two words here')
   })
 

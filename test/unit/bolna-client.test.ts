@@ -7,6 +7,7 @@ import { BolnaApiError } from '../../src/bolna/errors.js'
 import type { NumberToAdd, TrunkNumber } from '../../src/bolna/port.js'
 import { FakeBolna, FakeClock } from '../fakes/bolna-families.ts'
 import type { FakeBehaviour } from '../fakes/bolna-families.ts'
+import { realClock } from '../../src/clock.js'
 import { stored, trunk } from '../helpers/model.ts'
 
 const t1 = trunk('t1')
@@ -439,6 +440,15 @@ describe('useTrunkTelephony', () => {
   it('an unknown agent is an agent-not-found error', async () => {
     const { bolna } = setup()
     expect((await failure(bolna.useTrunkTelephony('ghost', 'trunk'))).kind).toBe('agent-not-found')
+  })
+})
+
+describe('realClock', () => {
+  it('reads the time and sleeps on a timer', async () => {
+    const before = Date.now()
+    expect(Math.abs(realClock.now() - before)).toBeLessThan(1000)
+    await realClock.sleep(20)
+    expect(Date.now() - before).toBeGreaterThanOrEqual(15)
   })
 })
 

@@ -1,9 +1,15 @@
 // src/bolna/http.ts against a local node:http server each test scripts: headers sent, answers read
 // (empty, malformed, compressed, too large, cut off), errors and their retry classes, the retry loop
 // with its debug lines, the rate limiters it takes, and the Retry-After parser.
+import { execFileSync } from 'node:child_process'
+import dns from 'node:dns'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaApiError } from '../../src/bolna/errors.js'
@@ -174,6 +180,11 @@ describe('compressed answers', () => {
     })
   }
 
+  it('an unknown encoding is not guessed at, even when the body happens to be brotli', async () => {
+    answer(r => send(r, 200, zlib.brotliCompressSync(json), { 'content-encoding': 'compress' }))
+    expect((await failure(client().request('GET', '/p', undefined, 'idempotent'))).kind).toBe('bad-answer')
+  })
+
   it('an encoding it cannot decode is a bad answer, ambiguous for a write', async () => {
     answer(
       r => send(r, 200, json, { 'content-encoding': 'compress' }),
@@ -240,6 +251,8 @@ describe('retries', () => {
     expect(sleeps).toEqual([125])
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^GET \/p -> 503 in \d+ ms$/)
+    // The time the request took, not a date.
+    expect(Number(/in (\d+) ms/.exec(lines[0]!)?.[1])).toBeLessThan(60_000)
     expect(lines[1]).toBe('retrying GET /p in 125 ms (GET /p failed with 503: down)')
     expect(lines[2]).toMatch(/^GET \/p -> 200 in \d+ ms$/)
   })
@@ -308,6 +321,106 @@ describe('retries', () => {
   })
 })
 
+describe('failures before any answer', () => {
+  /** Name resolution answers with `failure` for the next request. */
+  async function withLookupFailure<T>(failure: Error, work: () => Promise<T>): Promise<T> {
+    const original = dns.lookup
+    const failing = (_host: string, options: unknown, callback?: (error: Error) => void) => {
+      const done = typeof options === 'function' ? (options as (error: Error) => void) : callback
+      process.nextTick(() => done?.(failure))
+    }
+    dns.lookup = failing as unknown as typeof dns.lookup
+    try {
+      return await work()
+    } finally {
+      dns.lookup = original
+    }
+  }
+  const unresolved = () => client({ baseUrl: new URL('http://bolna.invalid'), maxRetries: 1 })
+
+  for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+    it(`a name that does not resolve (${code}) never reached the server: even a write is repeated`, async () => {
+      const error = await withLookupFailure(Object.assign(new Error('lookup failed'), { code }), () =>
+        failure(unresolved().request('POST', '/p', {}, 'unsafe'))
+      )
+      expect(error.message).toBe(`POST /p failed: network error (${code})`)
+      expect(error.details).toMatchObject({ kind: 'network', retryable: true, ambiguous: false })
+      expect(sleeps).toEqual([125])
+    })
+  }
+
+  it('the code is read from the cause when the error itself has none; none at all is a lost connection', async () => {
+    const nested = Object.assign(new Error('lookup failed'), { cause: { cause: { code: 'ENOTFOUND' } } })
+    expect((await withLookupFailure(nested, () => failure(unresolved().request('POST', '/p', {}, 'unsafe')))).details.ambiguous).toBe(false)
+    const bare = Object.assign(new Error('lookup failed'), { cause: 'text' })
+    const lost = await withLookupFailure(bare, () => failure(unresolved().request('POST', '/p', {}, 'unsafe')))
+    expect(lost.message).toBe('POST /p failed: network error (connection lost)')
+    expect(lost.details).toMatchObject({ kind: 'network', retryable: true, ambiguous: true })
+  })
+})
+
+describe('https', () => {
+  let tls: ReturnType<typeof createTlsServer>
+  let tlsBase: string
+  let tlsConnections = 0
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'http-test-'))
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost'
+      ],
+      { stdio: 'ignore' }
+    )
+    tls = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => send(res, 200, '[]'))
+    tls.on('secureConnection', () => tlsConnections++)
+    await new Promise<void>(resolve => tls.listen(0, '127.0.0.1', resolve))
+    tlsBase = `https://localhost:${(tls.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    tls.closeAllConnections()
+    await new Promise(resolve => tls.close(resolve))
+  })
+
+  it('a certificate the client refuses is a final network error, never ambiguous', async () => {
+    const error = await failure(client({ baseUrl: new URL(tlsBase), maxRetries: 3 }).request('POST', '/p', {}, 'unsafe'))
+    expect(error.message).toBe("POST /p failed: the server's TLS certificate was refused (DEPTH_ZERO_SELF_SIGNED_CERT); check api_base_url")
+    expect(error.details).toEqual({ kind: 'network', method: 'POST', path: '/p', retryable: false, ambiguous: false })
+    expect(sleeps).toEqual([])
+  })
+
+  it('keeps its connection alive between requests, as over http', async () => {
+    const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
+    try {
+      tlsConnections = 0
+      const http = client({ baseUrl: new URL(tlsBase) })
+      await http.request('GET', '/p', undefined, 'idempotent')
+      await http.request('GET', '/p', undefined, 'idempotent')
+      expect(tlsConnections).toBe(1)
+    } finally {
+      if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous
+    }
+  })
+})
+
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-01T00:00:00Z')
   it('seconds, whole or decimal, around blanks', () => {
@@ -322,6 +435,6 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('5 Jan 2026 00:00:00 GMT', now)).toBe(60_000)
   })
   it('anything else is no Retry-After', () => {
-    for (const value of ['', 'soon', 'in 5 s', null]) expect(parseRetryAfter(value, now)).toBeUndefined()
+    for (const value of ['', 'soon', 'in 5 s', '0x10', null]) expect(parseRetryAfter(value, now)).toBeUndefined()
   })
 })
