@@ -3,7 +3,7 @@
 // each trunk written to) with the built-in fetch, no retries, no validation beyond the status, no logging.
 //   node fetch-loop.mjs JOB.json [--concurrency N] [--verify]
 //     JOB = { trunks: [{ trunk_id, api?, numbers: [{ phone_number, name? }] }] }
-//       api sip-trunks (the default): GET /sip-trunks/trunks/{id}/numbers, POST it {phone_number, name, …}
+//       api sip-trunks (the default): GET /sip-trunks/trunks/{id} (its `phone_numbers`), POST …/numbers {phone_number, name, …}
 //       api trunk: GET /trunk/trunks/{id} (its `numbers`), POST /trunk/trunks/{id}/numbers {e164, destination_key}
 //     --concurrency 1 (the default) is the "shell loop of curl": one request at a time;
 //     --concurrency 8 is the floor of the action at concurrency 8: reads, then adds, N in flight.
@@ -19,8 +19,8 @@ const headers = { authorization: `Bearer ${process.env.INPUT_TOKEN}`, accept: 'a
 const digits = text => String(text).replace(/\D/g, '')
 const isTrunkApi = trunk => trunk.api === 'trunk'
 const trunkUrl = trunk =>
-  isTrunkApi(trunk) ? `${base}/trunk/trunks/${encodeURIComponent(trunk.trunk_id)}` : `${base}/sip-trunks/trunks/${encodeURIComponent(trunk.trunk_id)}/numbers`
-const addUrl = trunk => (isTrunkApi(trunk) ? `${base}/trunk/trunks/${encodeURIComponent(trunk.trunk_id)}/numbers` : trunkUrl(trunk))
+  isTrunkApi(trunk) ? `${base}/trunk/trunks/${encodeURIComponent(trunk.trunk_id)}` : `${base}/sip-trunks/trunks/${encodeURIComponent(trunk.trunk_id)}`
+const addUrl = trunk => `${trunkUrl(trunk)}/numbers`
 
 async function each(items, work) {
   let next = 0
@@ -35,7 +35,7 @@ async function read(trunk) {
   const res = await fetch(trunkUrl(trunk), { headers })
   const body = await res.json()
   if (!res.ok) throw new Error(`GET ${trunk.trunk_id}: ${res.status}`)
-  const records = isTrunkApi(trunk) ? body.numbers : body
+  const records = isTrunkApi(trunk) ? body.numbers : body.phone_numbers
   return new Set(records.filter(r => !(r.deleted || r.is_deleted)).map(r => digits(isTrunkApi(trunk) ? r.e164 : r.phone_number)))
 }
 
