@@ -39,10 +39,7 @@ export class FakeClock implements Clock {
   }
 }
 
-/**
- * `list` is any read of a trunk's numbers (`TrunkFamily.list`, or `read` where the family reads the
- * trunk object with its settings); `trunks` lists a family's trunk ids; `provider` reads an agent.
- */
+/** `list` is a read of a trunk (`TrunkFamily.read`); `trunks` lists a family's trunk ids; `provider` reads an agent. */
 export type FakeMethod = 'list' | 'trunks' | 'create' | 'remove' | 'setAgent' | 'check' | 'provider' | 'setTelephonyProvider'
 
 export interface FakeBehaviour {
@@ -152,10 +149,6 @@ export class FakeBolna {
   inFlight = 0
   maxInFlight = 0
 
-  /**
-   * Each family serves both shapes of `TrunkFamily`: `list` (numbers only) and `read` + `trunkIds`
-   * (numbers with the trunk's settings), whichever the client calls.
-   */
   readonly families: Record<TrunkApi, TrunkFamily>
   /** Shaped as the `Agents` class (check, provider, setTelephonyProvider); cast because that class has a private field. */
   readonly agents: Agents
@@ -183,7 +176,7 @@ export class FakeBolna {
           agent.provider = provider
         })
     }
-    const shaped: Pick<Agents, 'check' | 'setTelephonyProvider'> = agents
+    const shaped: Pick<Agents, 'check' | 'provider' | 'setTelephonyProvider'> = agents
     this.agents = shaped as unknown as Agents
   }
 
@@ -263,9 +256,8 @@ export class FakeBolna {
   // ---- the families ----
 
   private family(api: TrunkApi): TrunkFamily {
-    const family = {
-      list: (trunkId: string) => this.call({ method: 'list', api, trunkId }, () => this.list(api, trunkId)),
-      read: (trunkId: string): Promise<FakeTrunkState> =>
+    const family: TrunkFamily = {
+      read: trunkId =>
         this.call({ method: 'list', api, trunkId }, () => ({
           numbers: this.list(api, trunkId),
           settings: { active: true, inboundEnabled: true, defaultAgentId: null }
@@ -423,12 +415,6 @@ export class FakeBolna {
   private nextCreatedAt(): string {
     return new Date(Date.UTC(2026, 0, 1) + ++this.sequence * 1000).toISOString()
   }
-}
-
-/** A trunk as one read of it shows it (the shape `TrunkFamily.read` answers). */
-interface FakeTrunkState {
-  numbers: TrunkNumber[]
-  settings: { active: boolean | null; inboundEnabled: boolean | null; defaultAgentId: string | null }
 }
 
 const STATUS_OF: Partial<Record<ApiErrorKind, number>> = {

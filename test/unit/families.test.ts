@@ -22,15 +22,10 @@ interface Sent {
   answer: 'json' | 'ignore'
 }
 
-/**
- * HttpClient.request, answering from a queue (an Error is thrown); an empty queue answers 200 with no
- * body. A GET of a legacy trunk object (the read the family is moving to) answers a trunk without its
- * `phone_numbers`, so the family lists them: the calls below are the same whichever read it makes.
- */
+/** HttpClient.request, answering from a queue (an Error is thrown); an empty queue answers 200 with no body. */
 class StubHttp {
   readonly sent: Sent[] = []
   readonly queue: (HttpAnswer | Error)[] = []
-  trunkObjectReads = 0
 
   answer(...answers: (unknown | Error)[]): this {
     for (const a of answers) this.queue.push(a instanceof Error ? a : { status: 200, body: a })
@@ -38,10 +33,6 @@ class StubHttp {
   }
 
   async request(method: string, path: string, body: unknown, policy: RetryPolicy, answer: 'json' | 'ignore' = 'json'): Promise<HttpAnswer> {
-    if (method === 'GET' && /^\/sip-trunks\/trunks\/[^/]+$/.test(path)) {
-      this.trunkObjectReads++
-      return { status: 200, body: { id: 'trunk' } }
-    }
     this.sent.push({ method, path, body, policy, answer })
     const next = this.queue.shift()
     if (next instanceof Error) throw next
@@ -66,62 +57,79 @@ const failure = async (promise: Promise<unknown>): Promise<BolnaApiError> => {
   throw new Error('expected a failure')
 }
 
-type Reads = { list?: (id: string) => Promise<TrunkNumber[]>; read?: (id: string) => Promise<{ numbers: TrunkNumber[] }> }
+/** A trunk's numbers, from one read of it. */
+const numbersOf = async (family: SipTrunksFamily | TrunkApiFamily, trunkId: string): Promise<TrunkNumber[]> => (await family.read(trunkId)).numbers
 
-/** A trunk's numbers through whichever read the family has: `list`, or `read` (numbers and settings). */
-async function numbersOf(family: SipTrunksFamily | TrunkApiFamily, trunkId: string): Promise<TrunkNumber[]> {
-  const reads = family as unknown as Reads
-  if (reads.read) return (await reads.read(trunkId)).numbers
-  if (reads.list) return reads.list(trunkId)
-  throw new Error('the family has no read')
-}
+/** A legacy trunk object that leaves out its numbers: the family lists them. */
+const bareTrunk = { id: 't1' }
 
 const UUID = '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b'
 const legacyAdd: NumberToAdd = { e164: '+919876543210', withPlus: false, e164CheckEnabled: false }
 
 describe('legacy /sip-trunks family', () => {
-  it('lists with one idempotent GET, the id sent as one path segment', async () => {
-    const stub = new StubHttp().answer([])
-    expect(await numbersOf(new SipTrunksFamily(stub.http), 't/1 ?#')).toEqual([])
-    expect(stub.sent).toEqual([{ method: 'GET', path: '/sip-trunks/trunks/t%2F1%20%3F%23/numbers', body: undefined, policy: 'idempotent', answer: 'json' }])
+  const records = [
+    { id: 'a', phone_number: '+91 98765 43210', name: 'Desk', agent_id: 'ag1', created_at: '2026-01-01T00:00:00Z', deleted: false },
+    { id: 'b', phone_number: '14155550100', agent_id: null, deleted: null },
+    { id: 'c', phone_number: '14155550101' },
+    { id: 'd', phone_number: '14155550102', deleted: true, agent_id: 'ag1' }
+  ]
+  const read = [
+    {
+      id: 'a',
+      e164: '+919876543210',
+      stored: '+91 98765 43210',
+      name: 'Desk',
+      agent: { kind: 'agent', id: 'ag1' },
+      destinationKey: null,
+      createdAt: '2026-01-01T00:00:00Z'
+    },
+    { id: 'b', e164: '+14155550100', stored: '14155550100', name: null, agent: { kind: 'none' }, destinationKey: null, createdAt: null },
+    { id: 'c', e164: '+14155550101', stored: '14155550101', name: null, agent: { kind: 'unknown' }, destinationKey: null, createdAt: null }
+  ]
+
+  it('reads the trunk object: its numbers (agent when agent_id is there, unknown when absent; soft-deleted left out) and its settings, in one GET', async () => {
+    const stub = new StubHttp().answer({ id: 't/1', phone_numbers: records, is_active: false, inbound_enabled: true })
+    expect(await new SipTrunksFamily(stub.http).read('t/1 ?#')).toEqual({
+      numbers: read,
+      settings: { active: false, inboundEnabled: true, defaultAgentId: null }
+    })
+    expect(stub.sent).toEqual([{ method: 'GET', path: '/sip-trunks/trunks/t%2F1%20%3F%23', body: undefined, policy: 'idempotent', answer: 'json' }])
   })
 
-  it('reads each record: the agent when agent_id is there (unknown when absent), soft-deleted records left out', async () => {
-    const stub = new StubHttp().answer([
-      { id: 'a', phone_number: '+91 98765 43210', name: 'Desk', agent_id: 'ag1', created_at: '2026-01-01T00:00:00Z', deleted: false },
-      { id: 'b', phone_number: '14155550100', agent_id: null, deleted: null },
-      { id: 'c', phone_number: '14155550101' },
-      { id: 'd', phone_number: '14155550102', deleted: true, agent_id: 'ag1' }
+  it('a trunk object without its numbers: lists them, bare or in a {"data": [...]} envelope; settings not shown are null', async () => {
+    const stub = new StubHttp().answer(bareTrunk, records, { is_active: null }, { data: [records[2]] })
+    const family = new SipTrunksFamily(stub.http)
+    expect(await family.read('t1')).toEqual({ numbers: read, settings: { active: null, inboundEnabled: null, defaultAgentId: null } })
+    expect((await numbersOf(family, 't1')).map(n => n.id)).toEqual(['c'])
+    expect(stub.sent.map(s => [s.method, s.path, s.policy, s.answer])).toEqual([
+      ['GET', '/sip-trunks/trunks/t1', 'idempotent', 'json'],
+      ['GET', '/sip-trunks/trunks/t1/numbers', 'idempotent', 'json'],
+      ['GET', '/sip-trunks/trunks/t1', 'idempotent', 'json'],
+      ['GET', '/sip-trunks/trunks/t1/numbers', 'idempotent', 'json']
     ])
-    expect(await numbersOf(new SipTrunksFamily(stub.http), 't1')).toEqual([
-      {
-        id: 'a',
-        e164: '+919876543210',
-        stored: '+91 98765 43210',
-        name: 'Desk',
-        agent: { kind: 'agent', id: 'ag1' },
-        destinationKey: null,
-        createdAt: '2026-01-01T00:00:00Z'
-      },
-      { id: 'b', e164: '+14155550100', stored: '14155550100', name: null, agent: { kind: 'none' }, destinationKey: null, createdAt: null },
-      { id: 'c', e164: '+14155550101', stored: '14155550101', name: null, agent: { kind: 'unknown' }, destinationKey: null, createdAt: null }
-    ])
   })
 
-  it('reads the list bare or in a {"data": [...]} envelope', async () => {
-    const stub = new StubHttp().answer({ data: [{ id: 'a', phone_number: '14155550100' }] })
-    expect((await numbersOf(new SipTrunksFamily(stub.http), 't1')).map(n => n.id)).toEqual(['a'])
+  it('an unexpected trunk or list is a bad answer, not ambiguous', async () => {
+    const list = await failure(numbersOf(new SipTrunksFamily(new StubHttp().answer(bareTrunk, [{ id: '', phone_number: '1' }]).http), 't1'))
+    expect(list.message).toMatch(/^GET \/sip-trunks\/trunks\/t1\/numbers answered with an unexpected body at 0\.id: /)
+    expect(list.details).toMatchObject({ kind: 'bad-answer', method: 'GET', retryable: false, ambiguous: false })
+    const trunkObject = await failure(numbersOf(new SipTrunksFamily(new StubHttp().answer({ phone_numbers: [{ id: 'a' }] }).http), 't1'))
+    expect(trunkObject.message).toMatch(/^GET \/sip-trunks\/trunks\/t1 answered with an unexpected body at phone_numbers\.0\.phone_number: /)
+    expect((await failure(numbersOf(new SipTrunksFamily(new StubHttp().answer({ is_active: 'yes' }).http), 't1'))).kind).toBe('bad-answer')
   })
 
-  it('an unexpected list is a bad answer, not ambiguous', async () => {
-    const stub = new StubHttp().answer([{ id: '', phone_number: '1' }])
-    const error = await failure(numbersOf(new SipTrunksFamily(stub.http), 't1'))
-    expect(error.message).toMatch(/^GET \/sip-trunks\/trunks\/t1\/numbers answered with an unexpected body at 0\.id: /)
-    expect(error.details).toMatchObject({ kind: 'bad-answer', method: 'GET', retryable: false, ambiguous: false })
+  it("lists the family's trunk ids, bare or enveloped", async () => {
+    const stub = new StubHttp().answer([{ id: 'a', name: 'x' }, { id: 'b' }], { data: [{ id: 'c' }] }, [{ id: '' }])
+    const family = new SipTrunksFamily(stub.http)
+    expect(await family.trunkIds()).toEqual(['a', 'b'])
+    expect(await family.trunkIds()).toEqual(['c'])
+    expect(stub.sent[0]).toEqual({ method: 'GET', path: '/sip-trunks/trunks', body: undefined, policy: 'idempotent', answer: 'json' })
+    const error = await failure(family.trunkIds())
+    expect(error.message).toMatch(/^GET \/sip-trunks\/trunks answered with an unexpected body at 0\.id: /)
   })
 
   it("a 404 on the trunk's own path is the trunk's: with Bolna's reason, and for a uuid, a hint at trunk_api", async () => {
-    const stub = new StubHttp().answer(apiError('not-found', 'Trunk not found'), apiError('not-found'))
+    const stub = new StubHttp().answer(apiError('not-found', 'Trunk not found'), apiError('not-found'), bareTrunk, apiError('not-found', 'Trunk not found'))
     const family = new SipTrunksFamily(stub.http)
     const named = await failure(numbersOf(family, 't1'))
     expect(named.message).toBe(
@@ -132,6 +140,8 @@ describe('legacy /sip-trunks family', () => {
     expect(uuid.message).toBe(
       `Trunk "${UUID}" not found on Bolna's legacy /sip-trunks API. The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file). Check the trunk id and that the API key belongs to the trunk's organisation.`
     )
+    // A 404 on the list the trunk object left out is the trunk's too.
+    expect((await failure(numbersOf(family, 't1'))).kind).toBe('trunk-not-found')
   })
 
   it('other failures pass through as they are', async () => {
@@ -206,7 +216,7 @@ describe('legacy /sip-trunks family', () => {
 describe('/trunk family', () => {
   const trunkAnswer = (numbers: unknown[]) => ({ id: UUID, name: 'main', numbers })
 
-  it("lists from the trunk object's numbers, soft-deleted left out, with one idempotent GET", async () => {
+  it('reads the trunk object: its numbers (soft-deleted left out) and its settings, with one idempotent GET', async () => {
     const stub = new StubHttp().answer(
       trunkAnswer([
         { id: 'a', e164: '+14155550100', destination_key: '4155550100', agent_id: 'ag1', is_deleted: false, created_at: '2026-01-01T00:00:00Z' },
@@ -214,7 +224,19 @@ describe('/trunk family', () => {
         { id: 'c', e164: '+14155550102', is_deleted: true }
       ])
     )
-    expect(await numbersOf(new TrunkApiFamily(stub.http), UUID)).toEqual([
+    const family = new TrunkApiFamily(stub.http)
+    stub.answer({ ...trunkAnswer([]), is_active: true, inbound_enabled: false, default_inbound_agent_id: 'ag9' })
+    expect((await family.read(UUID)).settings).toEqual({ active: null, inboundEnabled: null, defaultAgentId: null })
+    expect((await family.read(UUID)).settings).toEqual({ active: true, inboundEnabled: false, defaultAgentId: 'ag9' })
+    stub.sent.length = 0
+    stub.answer(
+      trunkAnswer([
+        { id: 'a', e164: '+14155550100', destination_key: '4155550100', agent_id: 'ag1', is_deleted: false, created_at: '2026-01-01T00:00:00Z' },
+        { id: 'b', e164: '+14155550101', is_deleted: null },
+        { id: 'c', e164: '+14155550102', is_deleted: true }
+      ])
+    )
+    expect(await numbersOf(family, UUID)).toEqual([
       {
         id: 'a',
         e164: '+14155550100',
@@ -227,6 +249,17 @@ describe('/trunk family', () => {
       { id: 'b', e164: '+14155550101', stored: '+14155550101', name: null, agent: { kind: 'none' }, destinationKey: null, createdAt: null }
     ])
     expect(stub.sent).toEqual([{ method: 'GET', path: `/trunk/trunks/${UUID}`, body: undefined, policy: 'idempotent', answer: 'json' }])
+  })
+
+  it("lists the family's trunk ids", async () => {
+    const stub = new StubHttp().answer([{ id: UUID }], { data: [] })
+    const family = new TrunkApiFamily(stub.http)
+    expect(await family.trunkIds()).toEqual([UUID])
+    expect(await family.trunkIds()).toEqual([])
+    expect(stub.sent[0]).toEqual({ method: 'GET', path: '/trunk/trunks', body: undefined, policy: 'idempotent', answer: 'json' })
+    expect((await failure(new TrunkApiFamily(new StubHttp().answer({}).http).trunkIds())).message).toMatch(
+      /^GET \/trunk\/trunks answered with an unexpected body/
+    )
   })
 
   it('a trunk object without its numbers array is a bad answer, not "no numbers"', async () => {
@@ -311,6 +344,35 @@ describe('agent endpoints', () => {
       { method: 'GET', path: '/v2/agent/ag%201', body: undefined, policy: 'idempotent', answer: 'ignore' },
       { method: 'PATCH', path: '/v2/agent/ag%201', body: { agent_config: { telephony_provider: 'sip-trunk' } }, policy: 'idempotent', answer: 'ignore' }
     ])
+  })
+
+  it('reads the provider from the conversation task (else the first task); undefined where the answer does not show one', async () => {
+    const task = (task_type: string | null, provider?: string | null) => ({
+      task_type,
+      tools_config: provider === undefined ? null : { input: provider === null ? null : { provider } }
+    })
+    const stub = new StubHttp().answer(
+      { tasks: [task('other', 'plivo'), task('conversation', 'sip-trunk')] },
+      { tasks: [task('other', 'twilio'), task(null, 'plivo')] },
+      { tasks: [] },
+      { tasks: null },
+      {},
+      { tasks: [task('conversation')] },
+      { tasks: [task('conversation', null)] },
+      { tasks: [{ task_type: 'conversation', tools_config: { input: { provider: null } } }] },
+      { tasks: 'x' }
+    )
+    const agents = new Agents(stub.http)
+    const seen = []
+    for (let i = 0; i < 8; i++) seen.push(await agents.provider('ag 1'))
+    expect(seen).toEqual(['sip-trunk', 'twilio', undefined, undefined, undefined, undefined, undefined, undefined])
+    expect(stub.sent[0]).toEqual({ method: 'GET', path: '/v2/agent/ag%201', body: undefined, policy: 'idempotent', answer: 'json' })
+    expect((await failure(agents.provider('ag1'))).details).toMatchObject({ kind: 'bad-answer', ambiguous: false })
+    const missing = new Agents(new StubHttp().answer(apiError('not-found', 'gone'), apiError('server')).http)
+    expect((await failure(missing.provider('ag1'))).message).toBe(
+      `agent "ag1" not found (Bolna said: gone): check the agent id and that it belongs to the API key's account`
+    )
+    expect((await failure(missing.provider('ag1'))).kind).toBe('server')
   })
 
   it("a 404 is the agent's, with Bolna's reason when it gave one; other failures pass through", async () => {
