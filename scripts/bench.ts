@@ -1,4 +1,4 @@
-// npm run bench [-- --runs N] [-- --quick]
+// npm run bench [-- --runs N] [-- --quick] [-- --only ROW] [-- --dist DIR]
 //
 // Measures the built action (dist/index.js, run exactly as the runner runs it) against floors
 // measured side by side in the same run, on the bundled Bolna emulator (loopback), on both of
@@ -29,19 +29,40 @@ import type { ManySamples } from './bench/rows/many-numbers.ts'
 import { memory20kRows, peakRssRows } from './bench/rows/memory-20k.ts'
 import { rateLimitRows } from './bench/rows/rate-limit.ts'
 
-const USAGE = `usage: npm run bench [-- --runs N] [-- --quick]
+const ROWS = ['cold-single', 'many-numbers', 'rate-limit', 'bundle-size', 'memory-20k'] as const
+type Row = (typeof ROWS)[number]
+
+const USAGE = `usage: npm run bench [-- --runs N] [-- --quick] [-- --only ROW] [-- --dist DIR]
   --runs N   runs per row (1..50); default 10 for the cold-process rows, 3 for the 1,000-number and
              rate-limit rows, 1 for the 20,000-number row
   --quick    a smoke check: 3 runs of the cold-process rows, 1 of the others, and 2,000 numbers
-             instead of 20,000 in the memory row`
+             instead of 20,000 in the memory row
+  --only ROW run one row (or group) only, repeatable: ${ROWS.join(', ')}
+  --dist DIR measure the build in DIR instead of dist/ (e.g. an older build, to compare)`
 
-function parseArgs(argv: readonly string[]): Settings {
+interface Args {
+  settings: Settings
+  only: ReadonlySet<Row>
+  dist?: string
+}
+
+function parseArgs(argv: readonly string[]): Args {
   let quick = false
   let runs: number | undefined
+  let dist: string | undefined
+  const only = new Set<Row>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--quick') quick = true
-    else if (arg === '--runs' || arg?.startsWith('--runs=')) {
+    else if (arg === '--only' || arg?.startsWith('--only=')) {
+      const text = arg === '--only' ? argv[++i] : arg.slice('--only='.length)
+      const row = ROWS.find(r => r === text)
+      if (!row) usage(`--only takes one of ${ROWS.join(', ')} (got ${JSON.stringify(text ?? '')})`)
+      only.add(row)
+    } else if (arg === '--dist' || arg?.startsWith('--dist=')) {
+      dist = arg === '--dist' ? argv[++i] : arg.slice('--dist='.length)
+      if (!dist) usage('--dist takes a directory')
+    } else if (arg === '--runs' || arg?.startsWith('--runs=')) {
       const text = arg === '--runs' ? argv[++i] : arg.slice('--runs='.length)
       runs = Number(text)
       if (!Number.isInteger(runs) || runs < 1 || runs > 50) usage(`--runs must be a whole number from 1 to 50 (got ${JSON.stringify(text ?? '')})`)
@@ -50,8 +71,9 @@ function parseArgs(argv: readonly string[]): Settings {
       process.exit(0)
     } else usage(`unknown argument ${JSON.stringify(arg)}`)
   }
-  const settings = quick ? { coldRuns: 3, bigRuns: 1, hugeRuns: 1, quick } : { coldRuns: 10, bigRuns: 3, hugeRuns: 1, quick }
-  return runs === undefined ? settings : { coldRuns: runs, bigRuns: runs, hugeRuns: runs, quick }
+  const defaults = quick ? { coldRuns: 3, bigRuns: 1, hugeRuns: 1, quick } : { coldRuns: 10, bigRuns: 3, hugeRuns: 1, quick }
+  const settings = runs === undefined ? defaults : { coldRuns: runs, bigRuns: runs, hugeRuns: runs, quick }
+  return { settings, only: only.size ? only : new Set(ROWS), ...(dist !== undefined && { dist }) }
 }
 
 function usage(problem: string): never {
@@ -59,24 +81,30 @@ function usage(problem: string): never {
   process.exit(2)
 }
 
-async function runRows(ctx: BenchContext): Promise<void> {
+async function runRows(ctx: BenchContext, only: ReadonlySet<Row>): Promise<void> {
   const { report } = ctx
   const cold = new Map<Family, ColdSamples>()
   const many = new Map<Family, ManySamples>()
-  for (const family of FAMILIES) {
-    await report.section(`rows 1–2 (single number, cold process, ${family.label})`, async () => {
-      cold.set(family, await coldSingleRows(ctx, family))
-    })
+  if (only.has('cold-single')) {
+    for (const family of FAMILIES) {
+      await report.section(`rows 1–2 (single number, cold process, ${family.label})`, async () => {
+        cold.set(family, await coldSingleRows(ctx, family))
+      })
+    }
   }
-  for (const family of FAMILIES) {
-    await report.section(`rows 3–4 (1,000 numbers, then a re-run, ${family.label})`, async () => {
-      // The sequential loop takes ~25 s a run and says nothing new on the second family.
-      many.set(family, await manyNumbersRows(ctx, family, { sequentialLoop: family === LEGACY }))
-    })
+  if (only.has('many-numbers')) {
+    for (const family of FAMILIES) {
+      await report.section(`rows 3–4 (1,000 numbers, then a re-run, ${family.label})`, async () => {
+        // The sequential loop takes ~25 s a run and says nothing new on the second family.
+        many.set(family, await manyNumbersRows(ctx, family, { sequentialLoop: family === LEGACY }))
+      })
+    }
   }
-  await report.section('row 5 (under a rate limit)', () => rateLimitRows(ctx))
-  await report.section('row 6 (bundle)', () => bundleSizeRows(ctx))
-  await report.section(`row 7 (memory: ${ctx.settings.quick ? '2,000' : '20,000'} numbers)`, () => memory20kRows(ctx))
+  if (only.has('rate-limit')) await report.section('row 5 (under a rate limit)', () => rateLimitRows(ctx))
+  if (only.has('bundle-size')) await report.section('row 6 (bundle)', () => bundleSizeRows(ctx))
+  if (only.has('memory-20k')) {
+    await report.section(`row 7 (memory: ${ctx.settings.quick ? '2,000' : '20,000'} numbers)`, () => memory20kRows(ctx))
+  }
   peakRssRows(ctx, cold, many)
 }
 
@@ -100,7 +128,8 @@ const loads = (): string =>
     .map(n => n.toFixed(2))
     .join(' ')
 
-const ctx = await createContext(parseArgs(process.argv.slice(2)))
+const args = parseArgs(process.argv.slice(2))
+const ctx = await createContext(args.settings, args.dist)
 process.once('SIGINT', () => {
   void cleanUp(ctx).finally(() => process.exit(130))
 })
@@ -110,11 +139,11 @@ try {
   const built = await snapshotDist(ctx)
   const { settings } = ctx
   console.log(`Bolna action benchmark — Node ${process.version}, ${availableParallelism()} CPUs, load average ${load}`)
-  console.log(`dist/ built ${built.toISOString()}, copied to ${ctx.paths.dist}`)
+  console.log(`${ctx.paths.builtDist} built ${built.toISOString()}, copied to ${ctx.paths.dist}`)
   console.log(
     `runs: ${settings.coldRuns} per cold-process row, ${settings.bigRuns} per 1,000-number and rate-limit row, ${settings.hugeRuns} of the memory row (medians; action and reference interleaved)`
   )
-  await runRows(ctx)
+  await runRows(ctx, args.only)
   printReport(ctx)
   console.log(`\ntook ${ms(performance.now() - began)}; load average now ${loads()} (was ${load})`)
 } catch (error) {

@@ -51,12 +51,12 @@ export interface BenchContext {
   readonly report: Report
 }
 
-export function benchPaths(scratch: string): Paths {
+export function benchPaths(scratch: string, builtDist?: string): Paths {
   const root = resolve(import.meta.dirname, '../..')
   const helpers = join(root, 'scripts/bench')
   return {
     root,
-    builtDist: join(root, 'dist'),
+    builtDist: builtDist === undefined ? join(root, 'dist') : resolve(builtDist),
     dist: join(scratch, 'dist'),
     action: join(scratch, 'dist/index.js'),
     floor: join(helpers, 'floor.mjs'),
@@ -65,11 +65,12 @@ export function benchPaths(scratch: string): Paths {
   }
 }
 
-export async function createContext(settings: Settings): Promise<BenchContext> {
+/** `builtDist`: the build to measure (`--dist`), dist/ by default. */
+export async function createContext(settings: Settings, builtDist?: string): Promise<BenchContext> {
   const scratch = await mkdtemp(join(tmpdir(), 'bolna-bench-'))
   return {
     settings,
-    paths: benchPaths(scratch),
+    paths: benchPaths(scratch, builtDist),
     key: 'bench-key-5f1e',
     scratch,
     children: new Set(),
