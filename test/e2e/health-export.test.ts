@@ -137,3 +137,17 @@ ${numbers}`
     expect(run.outputs.warnings).toBe('0')
   })
 })
+
+describe('warnings stay readable at scale', () => {
+  it('numbers no agent answers are one warning a trunk, naming the first five and counting the rest', async () => {
+    const numbers = Array.from({ length: 40 }, (_, i) => `      - phone_number: "+9198${String(10_000_000 + i)}"\n`).join('')
+    const run = await act(
+      { numbers_file: 'n.yml', dry_run: 'true' },
+      { files: { 'n.yml': `version: 1\ntrunks:\n  - trunk_id: ${LEGACY}\n    numbers:\n${numbers}` } }
+    )
+    expect(run.outputs.warnings).toBe('1')
+    expect(warnings(run)).toContain(
+      `40 numbers on trunk "${LEGACY}" ("+919810000000", "+919810000001", "+919810000002", "+919810000003", "+919810000004" and 35 more) have no agent: inbound calls to them will be refused. Give each an agent_id.`
+    )
+  })
+})
