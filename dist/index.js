@@ -1961,13 +1961,21 @@ function healthWarnings(desired, states) {
             warn(`${where} is inactive: it takes no inbound calls and places no outbound ones. Activate it in Bolna.`);
         if (state.settings.inboundEnabled === false)
             warn(`${where} has inbound calls disabled: calls from the carrier are refused. Enable inbound on the trunk.`);
+        const unanswered = [];
+        const held = new Map(state.numbers.map(n => [n.e164, n]));
         for (const want of numbers) {
-            const now = state.numbers.find(n => n.e164 === want.e164);
+            const now = held.get(want.e164);
             const agent = want.agentId !== undefined ? want.agentId : now?.agent.kind === 'agent' ? now.agent.id : now?.agent.kind === 'unknown' ? undefined : null;
-            if (agent !== null || state.settings.defaultAgentId !== null)
-                continue;
+            if (agent === null && state.settings.defaultAgentId === null)
+                unanswered.push(want.e164);
+        }
+        // One warning a trunk, however many numbers: a thousand unmapped numbers are one fact.
+        if (unanswered.length > 0) {
             const fallback = trunk.api === 'trunk' ? ', and the trunk has no default agent' : '';
-            warn(`${(0,src_text/* quote */.hD)(want.e164)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has no agent${fallback}: inbound calls to it will be refused. Give it an agent_id.`);
+            const shown = unanswered.slice(0, 5).map(src_text/* quote */.hD).join(', ');
+            const more = unanswered.length > 5 ? ` and ${unanswered.length - 5} more` : '';
+            const subject = unanswered.length === 1 ? `${shown} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has` : `${unanswered.length} numbers on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${shown}${more}) have`;
+            warn(`${subject} no agent${fallback}: inbound calls to ${unanswered.length === 1 ? 'it' : 'them'} will be refused. Give ${unanswered.length === 1 ? 'it' : 'each'} an agent_id.`);
         }
     }
     return warnings;
