@@ -31,6 +31,7 @@ const file = (...trunks: [TrunkRef, DesiredNumber[], boolean?][]): DesiredState 
 
 interface RunOptions {
   prune?: boolean
+  warn?: (trunkId: string, message: string) => void
   onNameChange?: OnNameChange
   concurrency?: number
   setAgentTelephony?: boolean
@@ -39,14 +40,14 @@ interface RunOptions {
 }
 
 /** One run of the action: read the trunks the file lists, plan, apply. */
-async function run(w: World, desired: DesiredState, { prune = true, onNameChange, concurrency = 4, setAgentTelephony = true, before }: RunOptions = {}) {
+async function run(w: World, desired: DesiredState, { prune = true, onNameChange, concurrency = 4, setAgentTelephony = true, warn, before }: RunOptions = {}) {
   const actual = new Map<string, TrunkNumber[]>()
   for (const t of desired.trunks) actual.set(t.trunk.id, await w.bolna.listNumbers(t.trunk))
   const plan = planChanges(desired, actual, prune, onNameChange)
   before?.()
   const lines: string[] = []
   const from = w.fake.calls.length
-  const results = await applyPlan(w.bolna, plan, actual, { concurrency, setAgentTelephony, log: line => lines.push(line) })
+  const results = await applyPlan(w.bolna, plan, actual, { concurrency, setAgentTelephony, log: line => lines.push(line), ...(warn && { warn }) })
   // The number calls; the agent calls (provider reads and switches) are read apart, with `switches`.
   const calls = w.fake.calls.slice(from).filter(c => c.method !== 'provider' && c.method !== 'setTelephonyProvider')
   return { plan, results, lines, calls }
@@ -389,6 +390,16 @@ describe('applyPlan: results and log lines', () => {
     expect(lines.at(-1)).toBe('Switched agent "ag1" to the sip-trunk telephony provider.')
   })
 
+  it('a number an add finds already there keeps the mapping Bolna shows, even unknown: agent_id null unlinks it', async () => {
+    const w = world({ legacyAgentIds: 'absent', duplicates: 'reject' })
+    const { results } = await run(w, file([t1, [wanted('919876543210', { agentId: null })]]), {
+      // Added by someone else after the trunk was read.
+      before: () => void w.fake.seed('t1', '919876543210', { agent: 'ag1' })
+    })
+    expect(results).toMatchObject([{ status: 'exists', agent_status: 'unmapped' }])
+    expect(w.fake.live('t1')[0]!.agent).toBeNull()
+  })
+
   it('leaves what prune keeps out of the results', async () => {
     const w = world()
     w.fake.seed('t1', '919876543210')
@@ -482,6 +493,67 @@ describe('applyPlan: failures are reported per entry', () => {
   })
 })
 
+describe('telephony: the provider of the agents the plan names', () => {
+  it("with set_agent_telephony: an agent already on the trunk's provider is left as it is; one on another is switched, saying from what", async () => {
+    const w = world()
+    w.fake.agentsById.get('ag1')!.provider = 'sip-trunk'
+    w.fake.agentsById.get('ag2')!.provider = 'plivo'
+    w.fake.seed('t1', '919800000001', { agent: 'ag1' })
+    const { results, lines } = await run(w, file([t1, [wanted('919800000001', { agentId: 'ag1' }), wanted('919800000002', { agentId: 'ag2' })]]), {
+      concurrency: 1
+    })
+    expect(results.map(r => [r.agent_status, r.telephony_status])).toEqual([
+      ['unchanged', 'unchanged'],
+      ['mapped', 'switched']
+    ])
+    expect(switches(w)).toEqual(['ag2 sip-trunk'])
+    expect(lines.at(-1)).toBe('Switched agent "ag2" to the sip-trunk telephony provider (from plivo).')
+  })
+
+  it('a switch that fails for an agent whose mapping was already so says the number is on the trunk', async () => {
+    const w = world()
+    w.fake.seed('t1', '919800000001', { agent: 'ag1' })
+    const { results } = await run(w, file([t1, [wanted('919800000001', { agentId: 'ag1' })]]), {
+      before: () => void w.fake.inject({ on: 'setTelephonyProvider', fault: { kind: 'fail', error: 'server', status: 500, message: 'no' } })
+    })
+    expect(results).toMatchObject([
+      {
+        agent_status: 'unchanged',
+        telephony_status: 'failed',
+        error: 'the number is on the trunk, but switching agent "ag1" to the sip-trunk telephony provider failed: no'
+      }
+    ])
+  })
+
+  it('without set_agent_telephony: only agents mapped in this run are read, and one on another provider is a warning', async () => {
+    const w = world()
+    w.fake.addAgent('ag4')
+    w.fake.agentsById.get('ag1')!.provider = 'plivo'
+    w.fake.agentsById.get('ag2')!.provider = 'plivo'
+    w.fake.agentsById.get('ag4')!.provider = 'sip-trunk'
+    w.fake.seed('t1', '919800000001', { agent: 'ag1' })
+    const warnings: [string, string][] = []
+    const desired = file(
+      [t1, [wanted('919800000001', { agentId: 'ag1' }), wanted('919800000002', { agentId: 'ag2' }), wanted('919800000004', { agentId: 'ag4' })]],
+      [n1, [wanted('+14155550100', { agentId: 'ag3' })]]
+    )
+    const { results } = await run(w, desired, { setAgentTelephony: false, concurrency: 1, warn: (trunkId, message) => warnings.push([trunkId, message]) })
+    expect(w.fake.calls.filter(c => c.method === 'provider').map(c => c.agentId)).toEqual(['ag2', 'ag4', 'ag3'])
+    expect(warnings).toEqual([
+      [
+        't1',
+        'Agent "ag2" calls out through the "plivo" provider, not "sip-trunk": its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.'
+      ],
+      [
+        'n1',
+        'Agent "ag3" calls out through a provider Bolna does not show, not "trunk": its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.'
+      ]
+    ])
+    expect(results.map(r => r.telephony_status)).toEqual([undefined, undefined, 'unchanged', undefined])
+    expect(switches(w)).toEqual([])
+  })
+})
+
 describe('on_name_change: replace', () => {
   const renamed = (agentId?: string | null) => file([t1, [wanted('919876543210', { name: 'New', ...(agentId === undefined ? {} : { agentId }) })]])
 
@@ -537,6 +609,16 @@ describe('on_name_change: replace', () => {
       ['919876543210', 'New', 'ag2'],
       ['919876543211', 'New', null]
     ])
+  })
+
+  it('a replacement with no agent is recorded with none, even where Bolna does not show agents', async () => {
+    const w = world({ legacyAgentIds: 'absent' })
+    w.fake.seed('t1', '919876543210', { name: 'Old', agent: 'ag1' })
+    const { results } = await run(w, renamed(null), { onNameChange: 'replace' })
+    expect(results).toMatchObject([{ status: 'replaced', name: 'New', number: { agent: { kind: 'none' } } }])
+    expect(results[0]).not.toHaveProperty('agent_status')
+    expect(results[0]).not.toHaveProperty('agent_id')
+    expect(w.fake.live('t1')).toMatchObject([{ name: 'New', agent: null }])
   })
 
   it('a removal that fails leaves the number with its old name, and says so', async () => {

@@ -243,6 +243,23 @@ describe('addNumber: a conflict is settled by what the trunk shows', () => {
     expect(clock.now()).toBe(0)
   })
 
+  it('a 422 on an add that names an agent: the agent endpoint says whether the agent is the cause', async () => {
+    const { fake, bolna } = setup()
+    const onTrunk = { e164: '+14155550100', withPlus: true, e164CheckEnabled: false }
+    const unknown = await failure(bolna.addNumber(n1, { ...onTrunk, agentId: 'ghost' }, []))
+    expect(unknown.kind).toBe('agent-not-found')
+    expect(fake.trace()).toEqual(['create n1 +14155550100 ghost -> conflict', 'check ghost -> agent-not-found'])
+    fake.behave({ otherTrunk: 422 })
+    fake.seed('t2', '14155550100')
+    const elsewhere = await failure(bolna.addNumber(n1, { ...onTrunk, agentId: 'ag1' }, []))
+    expect(elsewhere.message).toMatch(/\(422\): body\.e164: Phone number already exists on another active trunk\. .*remove it from the other trunk first$/)
+    expect(fake.trace().slice(2)).toEqual(['create n1 +14155550100 ag1 -> conflict', 'check ag1', 'list n1'])
+    // A 409 names no field: the agent is not checked.
+    fake.behave({ otherTrunk: 409 })
+    await failure(bolna.addNumber(n1, { ...onTrunk, agentId: 'ag1' }, []))
+    expect(fake.count('check')).toBe(2)
+  })
+
   it('any 409 is settled by listing: with nothing there it is an error', async () => {
     const { fake, bolna } = setup({ settleMs: 0 })
     fake.inject({ on: 'create', fault: { kind: 'fail', error: 'conflict', status: 409 } })
@@ -424,6 +441,19 @@ describe('bugs found by these tests, fixed', () => {
     // Today: tries at 0, 250, 750, 1750 ms, then gives up with the 404.
     await bolna.setAgent(t1, number, 'ag1')
     expect(fake.live('t1')[0]!.agent).toBe('ag1')
+  })
+})
+
+describe('trunk ids and agent providers', () => {
+  it("lists a family's trunks and reads an agent's provider through the agent endpoint", async () => {
+    const { fake, bolna } = setup()
+    expect(await bolna.listTrunks('sip-trunks')).toEqual(['t1', 't2'])
+    expect(await bolna.listTrunks('trunk')).toEqual(['n1'])
+    fake.agentsById.get('ag1')!.provider = 'plivo'
+    expect(await bolna.agentProvider('ag1')).toBe('plivo')
+    expect(await bolna.agentProvider('ag2')).toBeUndefined()
+    expect((await failure(bolna.agentProvider('ghost'))).kind).toBe('agent-not-found')
+    expect((await bolna.readTrunk(n1)).settings).toEqual({ active: true, inboundEnabled: true, defaultAgentId: null })
   })
 })
 

@@ -260,6 +260,7 @@ describe('/trunk family', () => {
     expect((await failure(new TrunkApiFamily(new StubHttp().answer({}).http).trunkIds())).message).toMatch(
       /^GET \/trunk\/trunks answered with an unexpected body/
     )
+    expect((await failure(new TrunkApiFamily(new StubHttp().answer([{ id: '' }]).http).trunkIds())).message).toMatch(/at 0\.id: /)
   })
 
   it('a trunk object without its numbers array is a bad answer, not "no numbers"', async () => {
@@ -367,7 +368,12 @@ describe('agent endpoints', () => {
     for (let i = 0; i < 8; i++) seen.push(await agents.provider('ag 1'))
     expect(seen).toEqual(['sip-trunk', 'twilio', undefined, undefined, undefined, undefined, undefined, undefined])
     expect(stub.sent[0]).toEqual({ method: 'GET', path: '/v2/agent/ag%201', body: undefined, policy: 'idempotent', answer: 'json' })
-    expect((await failure(agents.provider('ag1'))).details).toMatchObject({ kind: 'bad-answer', ambiguous: false })
+    const bad = await failure(agents.provider('ag1'))
+    expect(bad.message).toMatch(/^GET \/v2\/agent\/ag1 answered with an unexpected body at tasks: /)
+    expect(bad.details).toMatchObject({ kind: 'bad-answer', ambiguous: false })
+    for (const tasks of [[{ task_type: 5 }], [{ tools_config: { input: 'x' } }], [{ tools_config: 'x' }], [{ tools_config: { input: { provider: 5 } } }]]) {
+      expect((await failure(new Agents(new StubHttp().answer({ tasks }).http).provider('ag1'))).kind).toBe('bad-answer')
+    }
     const missing = new Agents(new StubHttp().answer(apiError('not-found', 'gone'), apiError('server')).http)
     expect((await failure(missing.provider('ag1'))).message).toBe(
       `agent "ag1" not found (Bolna said: gone): check the agent id and that it belongs to the API key's account`

@@ -151,6 +151,39 @@ describe('a request', () => {
     expect(echoed.message).toBe('GET /p failed with 400: bad key ***')
   })
 
+  it('the key is taken out of answers that spell it with JSON escapes, in strings and in keys', async () => {
+    answer(
+      r => send(r, 200, '"\\u0073ecret-token and more"'),
+      r => send(r, 200, '{"list":[{"\\u0073ecret-token":"a \\u0073ecret-token"}],"n":1}'),
+      r => send(r, 400, '{"\\u0073ecret-token": 1}')
+    )
+    const http = client()
+    expect((await http.request('GET', '/p', undefined, 'idempotent')).body).toBe('*** and more')
+    expect((await http.request('GET', '/p', undefined, 'idempotent')).body).toEqual({ list: [{ '***': 'a ***' }], n: 1 })
+    const error = await failure(http.request('GET', '/p', undefined, 'idempotent'))
+    expect(error.message).toBe('GET /p failed with 400: {"***":1}')
+  })
+
+  it('an error answer without the key is shown as Bolna wrote it; one too deep to write back loses its reason, not the key', async () => {
+    const deep = `${'{"a":'.repeat(20_000)}"\\u0073ecret-token"${'}'.repeat(20_000)}`
+    answer(
+      r => send(r, 400, '{ "code": 7 }'),
+      r => send(r, 400, deep)
+    )
+    expect((await failure(client().request('GET', '/p', undefined, 'idempotent'))).message).toBe('GET /p failed with 400: { "code": 7 }')
+    expect((await failure(client().request('GET', '/p', undefined, 'idempotent'))).message).toBe('GET /p failed with 400')
+  })
+
+  it('with no key there is nothing to take out', async () => {
+    answer(
+      r => send(r, 200, '{"a":"b","c":["d"]}'),
+      r => send(r, 400, 'x')
+    )
+    const http = client({ token: '' })
+    expect((await http.request('GET', '/p', undefined, 'idempotent')).body).toEqual({ a: 'b', c: ['d'] })
+    expect((await failure(http.request('GET', '/p', undefined, 'idempotent'))).message).toBe('GET /p failed with 400: x')
+  })
+
   it('a request node:http refuses to send (a header it cannot encode) is a plain, final network error', async () => {
     const error = await failure(client({ token: 'bad\ntoken', maxRetries: 3 }).request('POST', '/p', {}, 'unsafe'))
     expect(error.message).toMatch(/^POST \/p could not be sent: /)

@@ -120,9 +120,11 @@ describe('on_name_change', () => {
     expect(hasChanges(plan)).toBe(true)
   })
 
-  it('report (the default): the rename is a difference, counted as drift', () => {
+  it('report (the default): the rename is a difference, counted as drift, with no special reason', () => {
     const plan = planChanges(file, records(), false)
     expect(plan.changes.map(c => c.action)).toEqual(['keep', 'keep', 'keep', 'keep'])
+    expect(plan.changes[1]).toMatchObject({ differences: [{ field: 'name', bolna: 'Old', file: 'New' }] })
+    expect(plan.changes[1]?.action === 'keep' && plan.changes[1].differences[0]).not.toHaveProperty('why')
     expect(plan.counts).toMatchObject({ replace: 0, differ: 3 })
     expect(hasChanges(plan)).toBe(true)
   })
