@@ -177,11 +177,13 @@ describe('a request', () => {
   it('with no key there is nothing to take out', async () => {
     answer(
       r => send(r, 200, '{"a":"b","c":["d"]}'),
-      r => send(r, 400, 'x')
+      r => send(r, 400, 'x'),
+      r => send(r, 400, '{ "code": 7 }')
     )
     const http = client({ token: '' })
     expect((await http.request('GET', '/p', undefined, 'idempotent')).body).toEqual({ a: 'b', c: ['d'] })
     expect((await failure(http.request('GET', '/p', undefined, 'idempotent'))).message).toBe('GET /p failed with 400: x')
+    expect((await failure(http.request('GET', '/p', undefined, 'idempotent'))).message).toBe('GET /p failed with 400: { "code": 7 }')
   })
 
   it('a request node:http refuses to send (a header it cannot encode) is a plain, final network error', async () => {
