@@ -1,10 +1,3 @@
-import { setFlagsFromString } from 'node:v8'
 import { run } from './main.js'
 
-// V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
-// host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB
-// while the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set now, it
-// has no effect); this keeps the young generation at its starting size. Measured on that file
-// (npm run bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged.
-setFlagsFromString('--semi-space-growth-factor=1')
 await run()
