@@ -70,18 +70,9 @@ function e164Of(stored) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7837);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7837);
 
-
-// V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
-// host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB
-// while the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set now, it
-// has no effect); this keeps the young generation at its starting size. Measured on that file
-// (npm run bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged.
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--semi-space-growth-factor=1');
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -2553,6 +2544,7 @@ async function trunkLines(path) {
 }
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
 async function syncNumbersFile(bolna, settings) {
+    await boundYoungGeneration();
     const { path, shownAs } = await inWorkspace(settings.numbersFile);
     // The PR comment always shows this run: its plan, or why there is none.
     const comment = async (body, fingerprint) => {
@@ -2611,6 +2603,18 @@ async function refuseUnreviewedPlan(plan, fingerprint, file, githubToken) {
             'Bolna or the file changed since the review: plan again on a pull request, review it, and merge.');
     }
     core/* info */.pq(`Applying the plan reviewed on pull request #${reviewed.pullRequest} (plan ${fingerprint}).`);
+}
+/**
+ * V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
+ * host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB while
+ * the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set at run time, it
+ * has no effect); this keeps the young generation at its starting size. Measured on that file (npm run
+ * bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged. Only file mode
+ * needs it, so the single-number path does not load node:v8 (about 4 ms of a cold start).
+ */
+async function boundYoungGeneration() {
+    const { setFlagsFromString } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
+    setFlagsFromString('--semi-space-growth-factor=1');
 }
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna, plan, results, settings) {
