@@ -142,4 +142,20 @@ describe('readSettings', () => {
     expect(fail({ token: 'k', numbers_file: 'n.yml', trunk_id: 't' })).toThrow('Input "trunk_id" must be empty when "numbers_file" is set')
     expect(fail({ token: 'k', numbers_file: 'n.yml', concurrency: '0' })).toThrow('Input "concurrency" must be a whole number from 1 to 64')
   })
+
+  it('export mode: trunk ids from a list; inputs that would do nothing are refused', () => {
+    const settings = readSettings(reader({ token: 'k', export_file: 'out.yml', trunk_id: 'a, b\nc', trunk_api: 'trunk' }), {})
+    expect(settings).toMatchObject({ mode: 'export', exportFile: 'out.yml', trunkIds: ['a', 'b', 'c'], trunkApi: 'trunk' })
+    expect(readSettings(reader({ token: 'k', export_file: 'out.yml' }), {})).not.toHaveProperty('trunkIds')
+    for (const [input, value] of [
+      ['prune', 'true'],
+      ['dry_run', 'true'],
+      ['if_exists', 'fail'],
+      ['set_agent_telephony', 'true']
+    ]) {
+      expect(fail({ token: 'k', export_file: 'out.yml', [input as string]: value as string }), input).toThrow(`Input "${input}" does nothing in export mode`)
+    }
+    expect(fail({ token: 'k', export_file: 'out.yml', numbers_file: 'n.yml' })).toThrow('Input "numbers_file" must be empty when "export_file" is set')
+    expect(fail({ token: 'k', export_file: 'out.yml', trunk_id: 'a,..' })).toThrow('Input "trunk_id (item 2)" cannot be "." or ".."')
+  })
 })
