@@ -1824,6 +1824,12 @@ function readSettings(readInput = actionInputs, env = process.env) {
             if (read(other))
                 throw new InputError(`Input "${other}" must be empty when "export_file" is set: an export writes what Bolna holds.`);
         }
+        // An export writes no number to Bolna: the inputs of both other modes would do nothing.
+        for (const input of [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change']) {
+            if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
+                throw new InputError(`Input "${input}" does nothing in export mode (export_file is set); remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
+            }
+        }
         const trunkIds = read('trunk_id')
             .split(/[,\n]/)
             .map(part => part.trim())
