@@ -184,6 +184,17 @@ async function convergeTelephony(bolna: Bolna, results: ApplyResult[], options: 
   const relevant = options.setAgentTelephony ? named : named.filter(r => r.agent_status === 'mapped')
   const agents = new Map<string, ApplyResult>()
   for (const r of relevant) if (!agents.has(r.agent_id as string)) agents.set(r.agent_id as string, r)
+  // An agent has one provider: one that answers numbers of both families can suit only one of them.
+  for (const [agentId, first] of agents) {
+    const other = relevant.find(r => r.agent_id === agentId && r.trunk_api !== first.trunk_api)
+    if (other) {
+      const provider = TRUNK_APIS[first.trunk_api].provider
+      options.warn?.(
+        other.trunk_id,
+        `Agent ${quote(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${quote(provider)} (for trunk ${quote(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`
+      )
+    }
+  }
   const outcomes = new Map<string, { status: 'switched' | 'unchanged' | 'failed'; error?: string }>()
   await eachConcurrently([...agents], options.concurrency, async ([agentId, first]) => {
     const target = TRUNK_APIS[first.trunk_api].provider

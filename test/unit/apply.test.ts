@@ -381,13 +381,21 @@ describe('applyPlan: results and log lines', () => {
     expect(w.fake.live('t1')).toMatchObject([{ id: old.id, agent: 'ag1' }])
   })
 
-  it('an agent mapped on both families is switched once, to the provider of its first number in the plan', async () => {
+  it('an agent mapped on both families is switched once, to the provider of its first number in the plan, with a warning', async () => {
     const w = world()
+    const warnings: [string, string][] = []
     const { lines } = await run(w, file([t1, [wanted('919876543210', { agentId: 'ag1' })]], [n1, [wanted('+14155550100', { agentId: 'ag1' })]]), {
-      concurrency: 1
+      concurrency: 1,
+      warn: (trunkId, message) => void warnings.push([trunkId, message])
     })
     expect(w.fake.trace().filter(t => t.startsWith('setTelephonyProvider'))).toEqual(['setTelephonyProvider ag1 sip-trunk'])
     expect(lines.at(-1)).toBe('Switched agent "ag1" to the sip-trunk telephony provider.')
+    expect(warnings).toEqual([
+      [
+        'n1',
+        'Agent "ag1" answers numbers on trunks of both APIs, but has one telephony provider: it is kept on "sip-trunk" (for trunk "t1"), so it calls out through that trunk only. Use one agent per API.'
+      ]
+    ])
   })
 
   it('a number an add finds already there keeps the mapping Bolna shows, even unknown: agent_id null unlinks it', async () => {
