@@ -476,6 +476,14 @@ async function convergeTelephony(bolna, results, options) {
     for (const r of relevant)
         if (!agents.has(r.agent_id))
             agents.set(r.agent_id, r);
+    // An agent has one provider: one that answers numbers of both families can suit only one of them.
+    for (const [agentId, first] of agents) {
+        const other = relevant.find(r => r.agent_id === agentId && r.trunk_api !== first.trunk_api);
+        if (other) {
+            const provider = port/* TRUNK_APIS */.R1[first.trunk_api].provider;
+            options.warn?.(other.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,src_text/* quote */.hD)(provider)} (for trunk ${(0,src_text/* quote */.hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
+        }
+    }
     const outcomes = new Map();
     await eachConcurrently([...agents], options.concurrency, async ([agentId, first]) => {
         const target = port/* TRUNK_APIS */.R1[first.trunk_api].provider;
