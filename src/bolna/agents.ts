@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { validAnswer } from './answers.js'
-import { BolnaApiError } from './errors.js'
+import { notFoundAs } from './errors.js'
 import type { HttpClient } from './http.js'
 import { segment } from './paths.js'
 import { quote } from '../text.js'
@@ -58,7 +58,9 @@ export class Agents {
 }
 
 function agentNotFound(error: unknown, agentId: string): unknown {
-  if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
-  const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
-  return error.as('agent-not-found', `agent ${quote(agentId)} not found${reason}: check the agent id and that it belongs to the API key's account`)
+  return notFoundAs(
+    error,
+    'agent-not-found',
+    said => `agent ${quote(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`
+  )
 }

@@ -50,6 +50,15 @@ export class BolnaApiError extends Error {
   }
 }
 
+/**
+ * A 404 on a path that names only one resource, as that resource's error: `kind` and a message that
+ * says what to check (with Bolna's own words when it gave any). Other errors pass through unchanged.
+ */
+export function notFoundAs(error: unknown, kind: 'trunk-not-found' | 'agent-not-found', message: (said: string) => string): unknown {
+  if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
+  return error.as(kind, message(error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''))
+}
+
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 const MAX_REASON_CHARS = 300
 

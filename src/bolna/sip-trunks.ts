@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { listAnswer, validAnswer } from './answers.js'
-import { BolnaApiError } from './errors.js'
+import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
@@ -93,13 +93,13 @@ function toNumber(r: SipTrunkNumber): TrunkNumber {
 }
 
 function trunkNotFound(error: unknown, trunkId: string): unknown {
-  if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
-  const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
   const otherFamily = isUuid(trunkId)
     ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
     : ''
-  return error.as(
+  return notFoundAs(
+    error,
     'trunk-not-found',
-    `Trunk ${quote(trunkId)} not found on Bolna's legacy /sip-trunks API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
+    said =>
+      `Trunk ${quote(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
   )
 }

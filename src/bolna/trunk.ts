@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { listAnswer, validAnswer } from './answers.js'
-import { BolnaApiError } from './errors.js'
+import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
@@ -92,13 +92,13 @@ function toNumber(n: NumberRecord): TrunkNumber {
 }
 
 function trunkNotFound(error: unknown, trunkId: string): unknown {
-  if (!(error instanceof BolnaApiError) || error.kind !== 'not-found') return error
-  const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''
   const otherFamily = isUuid(trunkId)
     ? ''
     : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`
-  return error.as(
+  return notFoundAs(
+    error,
     'trunk-not-found',
-    `Trunk ${quote(trunkId)} not found on Bolna's /trunk API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
+    said =>
+      `Trunk ${quote(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`
   )
 }
