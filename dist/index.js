@@ -612,6 +612,15 @@ class BolnaApiError extends Error {
         return new BolnaApiError(message, { ...this.details, kind });
     }
 }
+/**
+ * A 404 on a path that names only one resource, as that resource's error: `kind` and a message that
+ * says what to check (with Bolna's own words when it gave any). Other errors pass through unchanged.
+ */
+function notFoundAs(error, kind, message) {
+    if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
+        return error;
+    return error.as(kind, message(error.details.reason ? ` (Bolna said: ${error.details.reason})` : ''));
+}
 const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_REASON_CHARS = 300;
 /** Builds the error for an HTTP answer that was not a success. */
@@ -784,10 +793,7 @@ class Agents {
     }
 }
 function agentNotFound(error, agentId) {
-    if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
-        return error;
-    const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : '';
-    return error.as('agent-not-found', `agent ${(0,src_text/* quote */.hD)(agentId)} not found${reason}: check the agent id and that it belongs to the API key's account`);
+    return notFoundAs(error, 'agent-not-found', said => `agent ${(0,src_text/* quote */.hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -1417,13 +1423,10 @@ function toNumber(r) {
     return { id: r.id, e164: (0,port/* e164Of */.Si)(r.phone_number), stored: r.phone_number, name: r.name ?? null, agent, destinationKey: null, createdAt: r.created_at ?? null };
 }
 function trunkNotFound(error, trunkId) {
-    if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
-        return error;
-    const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : '';
     const otherFamily = (0,paths/* isUuid */.O1)(trunkId)
         ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
         : '';
-    return error.as('trunk-not-found', `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+    return notFoundAs(error, 'trunk-not-found', said => `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
 }
 
 ;// CONCATENATED MODULE: ./src/bolna/trunk.ts
@@ -1512,13 +1515,10 @@ function trunk_toNumber(n) {
     };
 }
 function trunk_trunkNotFound(error, trunkId) {
-    if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
-        return error;
-    const reason = error.details.reason ? ` (Bolna said: ${error.details.reason})` : '';
     const otherFamily = (0,paths/* isUuid */.O1)(trunkId)
         ? ''
         : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`;
-    return error.as('trunk-not-found', `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's /trunk API${reason}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+    return notFoundAs(error, 'trunk-not-found', said => `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
 }
 
 ;// CONCATENATED MODULE: ./src/bolna/connect.ts
