@@ -14,11 +14,12 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3243);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9691);
-/* harmony import */ var _bolna_paths_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8688);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3305);
+/* harmony import */ var _bolna_paths_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8688);
 /* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9521);
-/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2947);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8992);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2947);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8992);
 
 
 
@@ -27,34 +28,32 @@ export const modules = {
 
 
 
-const text = (max) => zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine(_text_js__WEBPACK_IMPORTED_MODULE_5__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_5__/* .ONE_LINE */ .St);
-const flag = zod__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY({ error: 'must be true or false' });
-const api = zod__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
-const agentId = text(200).refine(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
-const numberEntry = zod__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
-    phone_number: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({
+const text = (max) => zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
+    .check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1, 'must not be empty'), zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._maxLength */ .Eb(max, `must be at most ${max} characters`), zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .refine */ .YPB(_text_js__WEBPACK_IMPORTED_MODULE_6__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_6__/* .ONE_LINE */ .St));
+const flag = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY({ error: 'must be true or false' });
+const api = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
+const notDotSegment = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .refine */ .YPB(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_7__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
+const agentId = text(200).check(notDotSegment);
+const numberEntry = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
+    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .pipe */ .FsL(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({
         error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
-    })
-        .transform(value => value.trim()),
-    name: text(255).optional(),
-    e164_check_enabled: flag.optional(),
-    destination_key: text(64).regex(_phone_js__WEBPACK_IMPORTED_MODULE_7__/* .DESTINATION_KEY */ .PU, 'must have no spaces (the called number as your carrier sends it)').optional(),
+    }), zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .transform */ .pdi(value => value.trim())),
+    name: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(text(255)),
+    e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag),
+    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(text(64).check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._regex */ .Fk(_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .DESTINATION_KEY */ .PU, 'must have no spaces (the called number as your carrier sends it)'))),
     // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
-    agent_id: agentId.nullable().optional()
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullable */ .mee(agentId))
 });
-const fileSchema = zod__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
-    version: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(1, { error: 'must be 1' }),
-    defaults: zod__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({ api: api.optional(), e164_check_enabled: flag.optional() }).optional(),
-    trunks: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
-        trunk_id: text(200).refine(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."'),
-        api: api.optional(),
-        prune: flag.optional(),
-        numbers: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
+const fileSchema = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
+    version: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(1, { error: 'must be 1' }),
+    defaults: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({ api: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(api), e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag) })),
+    trunks: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
+        trunk_id: text(200).check(notDotSegment),
+        api: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(api),
+        prune: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag),
+        numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
     }), { error: 'must be a list of trunks' })
-        .min(1, 'must list at least one trunk')
+        .check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1, 'must list at least one trunk'))
 });
 /**
  * The largest numbers file read: it is held in memory and parsed whole, and 5 MiB is room for
@@ -470,7 +469,7 @@ function checkNumbers(file, defaultApi) {
         if (trunk.trunk_id !== undefined && first !== undefined) {
             findings.push({
                 path: ['trunks', t, 'trunk_id'],
-                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(trunkId)} is listed twice; list each trunk once`,
+                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)} is listed twice; list each trunk once`,
                 first: ['trunks', first, 'trunk_id']
             });
         }
@@ -481,7 +480,7 @@ function checkNumbers(file, defaultApi) {
             if (written === undefined)
                 return;
             const path = ['trunks', t, 'numbers', n, 'phone_number'];
-            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(written)}`;
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(written)}`;
             if (entry.destination_key !== undefined && !_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_APIS */ .R1[api].destinationKey) {
                 findings.push({
                     path: ['trunks', t, 'numbers', n, 'destination_key'],
@@ -489,8 +488,8 @@ function checkNumbers(file, defaultApi) {
                 });
             }
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const parsed = (0,_phone_js__WEBPACK_IMPORTED_MODULE_7__/* .parsePhoneNumber */ .lq)(written);
-            const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_7__/* .e164CheckProblem */ .CN)(written) : undefined;
+            const parsed = (0,_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .parsePhoneNumber */ .lq)(written);
+            const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .e164CheckProblem */ .CN)(written) : undefined;
             if (problem || !('number' in parsed)) {
                 findings.push({ path, message: `${where} ${problem}` });
                 return;
@@ -499,8 +498,8 @@ function checkNumbers(file, defaultApi) {
             const earlier = seen.get(e164);
             if (earlier) {
                 const again = earlier.trunkId === trunkId
-                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(trunkId)}`
-                    : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
+                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)}`
+                    : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
                 findings.push({ path, message: `${where} ${again}`, first: earlier.path });
                 return;
             }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { ConnectionSettings } from './bolna/connect.js'
 import { isDotSegment } from './bolna/paths.js'
 import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
@@ -66,56 +66,57 @@ const YAML_FALSE = ['false', 'False', 'FALSE']
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
 const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/
 
-const boolean = z.string().transform((value, ctx) => {
+/** Records why an input's value is refused, for the transform that returns it. */
+function refuse(ctx: z.core.ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value })
+  return z.NEVER
+}
+
+/** A string input turned into a value by `read`, which returns `refuse(ctx, why)` when it cannot be. */
+const reading = <T>(read: (value: string, ctx: z.core.ParsePayload) => T) => z.pipe(z.string(), z.transform(read))
+
+const boolean = reading((value, ctx) => {
   if (YAML_TRUE.includes(value)) return true
   if (YAML_FALSE.includes(value)) return false
-  ctx.addIssue({ code: 'custom', message: 'must be true or false (true | True | TRUE | false | False | FALSE)' })
-  return z.NEVER
+  return refuse(ctx, 'must be true or false (true | True | TRUE | false | False | FALSE)')
 })
 
 const number = (min: number, max: number, kind: 'integer' | 'number') =>
-  z.string().transform((value, ctx) => {
+  reading((value, ctx) => {
     const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN
     if (Number.isFinite(parsed) && parsed >= min && parsed <= max && (kind === 'number' || Number.isInteger(parsed))) {
       return parsed
     }
-    ctx.addIssue({ code: 'custom', message: `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}` })
-    return z.NEVER
+    return refuse(ctx, `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`)
   })
 
-const singleLine = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(isOneLine, ONE_LINE)
+const singleLine = (max: number) => z.string().check(z.maxLength(max, `must be at most ${max} characters`), z.refine(isOneLine, ONE_LINE))
 
-const id = singleLine(200).refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)')
+const id = singleLine(200).check(z.refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)'))
 
-const phoneNumber = z.string().transform((value, ctx) => {
+const phoneNumber = reading((value, ctx) => {
   const parsed = parsePhoneNumber(value)
-  if ('number' in parsed) return parsed.number
-  ctx.addIssue({ code: 'custom', message: parsed.problem })
-  return z.NEVER
+  return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem)
 })
 
-const destinationKey = z.string().regex(DESTINATION_KEY, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)')
+const destinationKey = z.string().check(z.regex(DESTINATION_KEY, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)'))
 
-const apiBaseUrl = z.string().transform((value, ctx) => {
+const apiBaseUrl = reading((value, ctx) => {
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://api.bolna.ai' })
-    return z.NEVER
+    return refuse(ctx, 'must be an absolute URL such as https://api.bolna.ai')
   }
   const loopback = LOOPBACK_HOSTS.test(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    ctx.addIssue({ code: 'custom', message: 'must use https (plain http is allowed only for loopback hosts: 127.0.0.0/8, localhost, ::1)' })
-    return z.NEVER
+    return refuse(ctx, 'must use https (plain http is allowed only for loopback hosts: 127.0.0.0/8, localhost, ::1)')
   }
   if (url.username || url.password || url.search || url.hash) {
-    ctx.addIssue({ code: 'custom', message: 'must not carry credentials, a query or a fragment' })
-    return z.NEVER
+    return refuse(ctx, 'must not carry credentials, a query or a fragment')
   }
   if (url.pathname.includes('//')) {
-    ctx.addIssue({ code: 'custom', message: 'must not have "//" in its path' })
-    return z.NEVER
+    return refuse(ctx, 'must not have "//" in its path')
   }
   return url
 })
@@ -123,7 +124,7 @@ const apiBaseUrl = z.string().transform((value, ctx) => {
 const oneOf = <T extends string>(...values: [T, ...T[]]) => z.enum(values, { error: `must be one of: ${values.join(', ')}` })
 
 /** Reads one input through its schema; a failure names the input. */
-function parse<T>(read: InputReader, input: string, schema: z.ZodType<T, string>): T {
+function parse<T>(read: InputReader, input: string, schema: z.ZodMiniType<T, string>): T {
   const raw = read(input)
   const result = schema.safeParse(raw)
   if (result.success) return result.data
@@ -160,7 +161,7 @@ function withoutSecrets(raw: string): string {
   return `${at < 0 ? kept : `***${kept.slice(at)}`}${kept.length < raw.length ? `${raw[kept.length]}***` : ''}`
 }
 
-const optional = <T>(read: InputReader, input: string, schema: z.ZodType<T, string>): T | undefined =>
+const optional = <T>(read: InputReader, input: string, schema: z.ZodMiniType<T, string>): T | undefined =>
   read(input) === '' ? undefined : parse(read, input, schema)
 
 /** Reads the runner's inputs (trimmed, as core.getInput gives them). */

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import type { Document } from 'yaml'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { isDotSegment } from './bolna/paths.js'
 import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
@@ -23,41 +23,41 @@ export type NumbersFileResult = { ok: true; desired: DesiredState } | { ok: fals
 const text = (max: number) =>
   z
     .string({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine(isOneLine, ONE_LINE)
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`), z.refine(isOneLine, ONE_LINE))
 const flag = z.boolean({ error: 'must be true or false' })
 const api = z.enum(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]], { error: `must be one of: ${TRUNK_API_NAMES.join(', ')}` })
-const agentId = text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."')
+const notDotSegment = z.refine<string>(value => !isDotSegment(value), 'cannot be "." or ".."')
+const agentId = text(200).check(notDotSegment)
 
 const numberEntry = z.strictObject({
-  phone_number: z
-    .string({
+  phone_number: z.pipe(
+    z.string({
       error: issue =>
         issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
-    })
-    .transform(value => value.trim()),
-  name: text(255).optional(),
-  e164_check_enabled: flag.optional(),
-  destination_key: text(64).regex(DESTINATION_KEY, 'must have no spaces (the called number as your carrier sends it)').optional(),
+    }),
+    z.transform(value => value.trim())
+  ),
+  name: z.optional(text(255)),
+  e164_check_enabled: z.optional(flag),
+  destination_key: z.optional(text(64).check(z.regex(DESTINATION_KEY, 'must have no spaces (the called number as your carrier sends it)'))),
   // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
-  agent_id: agentId.nullable().optional()
+  agent_id: z.optional(z.nullable(agentId))
 })
 
 const fileSchema = z.strictObject({
   version: z.literal(1, { error: 'must be 1' }),
-  defaults: z.strictObject({ api: api.optional(), e164_check_enabled: flag.optional() }).optional(),
+  defaults: z.optional(z.strictObject({ api: z.optional(api), e164_check_enabled: z.optional(flag) })),
   trunks: z
     .array(
       z.strictObject({
-        trunk_id: text(200).refine(value => !isDotSegment(value), 'cannot be "." or ".."'),
-        api: api.optional(),
-        prune: flag.optional(),
+        trunk_id: text(200).check(notDotSegment),
+        api: z.optional(api),
+        prune: z.optional(flag),
         numbers: z.array(numberEntry, { error: 'must be a list of numbers' })
       }),
       { error: 'must be a list of trunks' }
     )
-    .min(1, 'must list at least one trunk')
+    .check(z.minLength(1, 'must list at least one trunk'))
 })
 
 /**

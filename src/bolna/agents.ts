@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { HttpClient } from './http.js'
@@ -7,14 +7,14 @@ import { quote } from '../text.js'
 
 /** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
 const agentRecord = z.looseObject({
-  tasks: z
-    .array(
+  tasks: z.nullish(
+    z.array(
       z.looseObject({
-        task_type: z.string().nullish(),
-        tools_config: z.looseObject({ input: z.looseObject({ provider: z.string().nullish() }).nullish() }).nullish()
+        task_type: z.nullish(z.string()),
+        tools_config: z.nullish(z.looseObject({ input: z.nullish(z.looseObject({ provider: z.nullish(z.string()) })) }))
       })
     )
-    .nullish()
+  )
 })
 
 /** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */

@@ -1,11 +1,11 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { BolnaApiError } from './errors.js'
 
 /**
  * The answer read through its schema, or a `bad-answer` error naming the call and the field.
  * A create that answered nonsense may still have been stored: that error is ambiguous.
  */
-export function validAnswer<T>(schema: z.ZodType<T>, body: unknown, method: string, path: string): T {
+export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: string, path: string): T {
   const parsed = schema.safeParse(body)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
@@ -20,8 +20,11 @@ export function validAnswer<T>(schema: z.ZodType<T>, body: unknown, method: stri
 }
 
 /** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
-export function listAnswer<T extends z.ZodType>(item: T) {
-  return z.preprocess(value => (isEnvelope(value) ? value.data : value), z.array(item, { error: 'expected a list, or {"data": [...]}' }))
+export function listAnswer<T extends z.ZodMiniType>(item: T) {
+  return z.pipe(
+    z.transform((value: unknown) => (isEnvelope(value) ? value.data : value)),
+    z.array(item, { error: 'expected a list, or {"data": [...]}' })
+  )
 }
 
 function isEnvelope(value: unknown): value is { data: unknown[] } {

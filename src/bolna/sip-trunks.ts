@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { listAnswer, validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
@@ -10,24 +10,24 @@ import { quote } from '../text.js'
 
 /** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
 const record = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   phone_number: z.string(),
-  name: z.string().nullish(),
-  deleted: z.boolean().nullish(),
+  name: z.nullish(z.string()),
+  deleted: z.nullish(z.boolean()),
   // Not in Bolna's OpenAPI: read when present, and its absence means "unknown", not "no agent".
-  agent_id: z.string().nullish(),
-  created_at: z.string().nullish()
+  agent_id: z.nullish(z.string()),
+  created_at: z.nullish(z.string())
 })
 type SipTrunkNumber = z.infer<typeof record>
 const records = listAnswer(record)
 
 /** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
 const trunkRecord = z.looseObject({
-  phone_numbers: z.array(record).optional(),
-  is_active: z.boolean().nullish(),
-  inbound_enabled: z.boolean().nullish()
+  phone_numbers: z.optional(z.array(record)),
+  is_active: z.nullish(z.boolean()),
+  inbound_enabled: z.nullish(z.boolean())
 })
-const trunkList = listAnswer(z.looseObject({ id: z.string().min(1) }))
+const trunkList = listAnswer(z.looseObject({ id: z.string().check(z.minLength(1)) }))
 
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 export class SipTrunksFamily implements TrunkFamily {

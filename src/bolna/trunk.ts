@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { listAnswer, validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
@@ -10,23 +10,23 @@ import { quote } from '../text.js'
 
 /** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
 const numberRecord = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   e164: z.string(),
-  destination_key: z.string().nullish(),
-  agent_id: z.string().nullish(),
-  is_deleted: z.boolean().nullish(),
-  created_at: z.string().nullish()
+  destination_key: z.nullish(z.string()),
+  agent_id: z.nullish(z.string()),
+  is_deleted: z.nullish(z.boolean()),
+  created_at: z.nullish(z.string())
 })
 type NumberRecord = z.infer<typeof numberRecord>
 
 /** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
 const trunkRecord = z.looseObject({
   numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
-  is_active: z.boolean().nullish(),
-  inbound_enabled: z.boolean().nullish(),
-  default_inbound_agent_id: z.string().nullish()
+  is_active: z.nullish(z.boolean()),
+  inbound_enabled: z.nullish(z.boolean()),
+  default_inbound_agent_id: z.nullish(z.string())
 })
-const trunkList = listAnswer(z.looseObject({ id: z.string().min(1) }))
+const trunkList = listAnswer(z.looseObject({ id: z.string().check(z.minLength(1)) }))
 
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 export class TrunkApiFamily implements TrunkFamily {
