@@ -801,11 +801,7 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
 ;// CONCATENATED MODULE: ./src/bolna/http.ts
-
 
 
 
@@ -978,20 +974,24 @@ class HttpClient {
  * deflate, br), within the same size cap; undefined when it cannot be decoded.
  */
 function decoded(raw, encoding, maxBytes) {
+    if (!encoding)
+        return raw.toString('utf8');
     const codings = (encoding ?? '')
         .split(',')
         .map(coding => coding.trim().toLowerCase())
         .filter(coding => coding && coding !== 'identity');
     let body = raw;
+    // Loaded on the first encoded answer only: the action asks for none, so most runs never do.
+    const zlib = process.getBuiltinModule('node:zlib');
     try {
         for (const coding of codings.reverse()) {
             const options = { maxOutputLength: maxBytes };
             if (coding === 'gzip' || coding === 'x-gzip')
-                body = external_node_zlib_default().gunzipSync(body, options);
+                body = zlib.gunzipSync(body, options);
             else if (coding === 'deflate')
                 body = inflateEither(body, options);
             else if (coding === 'br')
-                body = external_node_zlib_default().brotliDecompressSync(body, options);
+                body = zlib.brotliDecompressSync(body, options);
             else
                 return undefined;
         }
@@ -1003,11 +1003,12 @@ function decoded(raw, encoding, maxBytes) {
 }
 /** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
 function inflateEither(body, options) {
+    const zlib = process.getBuiltinModule('node:zlib');
     try {
-        return external_node_zlib_default().inflateSync(body, options);
+        return zlib.inflateSync(body, options);
     }
     catch {
-        return external_node_zlib_default().inflateRawSync(body, options);
+        return zlib.inflateRawSync(body, options);
     }
 }
 function badEncoding(method, path, status, encoding) {

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import zlib from 'node:zlib'
+import type { ZlibOptions } from 'node:zlib'
 import { BolnaApiError, errorForStatus } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -207,11 +207,14 @@ interface RawAnswer {
  * deflate, br), within the same size cap; undefined when it cannot be decoded.
  */
 function decoded(raw: Buffer, encoding: string | undefined, maxBytes: number): string | undefined {
+  if (!encoding) return raw.toString('utf8')
   const codings = (encoding ?? '')
     .split(',')
     .map(coding => coding.trim().toLowerCase())
     .filter(coding => coding && coding !== 'identity')
   let body = raw
+  // Loaded on the first encoded answer only: the action asks for none, so most runs never do.
+  const zlib = process.getBuiltinModule('node:zlib')
   try {
     for (const coding of codings.reverse()) {
       const options = { maxOutputLength: maxBytes }
@@ -227,7 +230,8 @@ function decoded(raw: Buffer, encoding: string | undefined, maxBytes: number): s
 }
 
 /** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
-function inflateEither(body: Buffer, options: zlib.ZlibOptions): Buffer {
+function inflateEither(body: Buffer, options: ZlibOptions): Buffer {
+  const zlib = process.getBuiltinModule('node:zlib')
   try {
     return zlib.inflateSync(body, options)
   } catch {
