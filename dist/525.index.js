@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   commentPlan: () => (/* binding */ commentPlan),
 /* harmony export */   findReviewedPlan: () => (/* binding */ findReviewedPlan)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4353);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7532);
 
 /** pull_request or pull_request_target, read without loading octokit. */
 function isPullRequestEvent() {

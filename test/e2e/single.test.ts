@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
 import { annotations, runAction } from '../helpers/run-action.ts'
@@ -273,5 +276,39 @@ describe('debug lines', () => {
     expect(run.stdout).toMatch(/::debug::GET \/sip-trunks\/trunks\/trunk-1 -> 200 in \d+ ms/)
     expect(run.stdout).toMatch(/::debug::POST \/sip-trunks\/trunks\/trunk-1\/numbers -> 201 in \d+ ms/)
     expect(run.stdout.toLowerCase()).not.toContain('authorization')
+  })
+})
+
+describe('start-up weight', () => {
+  // What every single-number step pays before its first request: no built-in module it never uses.
+  const PRELOAD = new URL('../helpers/module-log.mjs', import.meta.url).href
+
+  /** The step's status output and the Node built-in modules its process loaded. */
+  const builtinsOf = async (): Promise<{ status: string | undefined; loaded: string[] }> => {
+    const log = join(await mkdtemp(join(tmpdir(), 'module-log-')), 'modules.txt')
+    const run = await act({}, { NODE_OPTIONS: `--import=${PRELOAD}`, MODULE_LOG: log })
+    expect(run.code).toBe(0)
+    const lines = (await readFile(log, 'utf8')).split('\n')
+    return { status: run.outputs.status, loaded: lines.filter(line => line.startsWith('NativeModule ')).map(line => line.slice('NativeModule '.length)) }
+  }
+
+  it('loads neither child_process (@actions/exec is stubbed out), nor zlib (no answer was encoded), nor v8', async () => {
+    for (const status of ['created', 'exists']) {
+      const run = await builtinsOf()
+      expect(run.status).toBe(status)
+      expect(run.loaded).toContain('http')
+      expect(run.loaded).not.toContain('child_process')
+      expect(run.loaded).not.toContain('zlib')
+      expect(run.loaded).not.toContain('v8')
+    }
+  })
+
+  it('loads zlib for an encoded answer, and decodes it', async () => {
+    await emulator.stop()
+    emulator = new BolnaEmulator({ apiKey: KEY, trunks: ['trunk-1'], compression: 'gzip' })
+    url = await emulator.start()
+    const run = await builtinsOf()
+    expect(run.status).toBe('created')
+    expect(run.loaded).toContain('zlib')
   })
 })
