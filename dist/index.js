@@ -974,15 +974,15 @@ class HttpClient {
  * deflate, br), within the same size cap; undefined when it cannot be decoded.
  */
 function decoded(raw, encoding, maxBytes) {
-    if (!encoding)
-        return raw.toString('utf8');
     const codings = (encoding ?? '')
         .split(',')
         .map(coding => coding.trim().toLowerCase())
         .filter(coding => coding && coding !== 'identity');
-    let body = raw;
-    // Loaded on the first encoded answer only: the action asks for none, so most runs never do.
+    if (codings.length === 0)
+        return raw.toString('utf8');
+    // Loaded for an encoded answer only: the action asks for no encoding, so most runs never load it.
     const zlib = process.getBuiltinModule('node:zlib');
+    let body = raw;
     try {
         for (const coding of codings.reverse()) {
             const options = { maxOutputLength: maxBytes };
