@@ -593,6 +593,8 @@ function failed(result) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
 var schemas = __nccwpck_require__(8395);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
+var api = __nccwpck_require__(3305);
 ;// CONCATENATED MODULE: ./src/bolna/errors.ts
 class BolnaApiError extends Error {
     details;
@@ -730,6 +732,8 @@ function validAnswer(schema, body, method, path) {
 function listAnswer(item) {
     return schemas/* pipe */.FsL(schemas/* transform */.pdi((value) => (isEnvelope(value) ? value.data : value)), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
 }
+/** A list of trunks as far as the action reads it: their ids (both families list trunks this way). */
+const trunkIdList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
 function isEnvelope(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
 }
@@ -1335,8 +1339,6 @@ class RateLimiter {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
-var api = __nccwpck_require__(3305);
 ;// CONCATENATED MODULE: ./src/bolna/sip-trunks.ts
 
 
@@ -1361,7 +1363,6 @@ const trunkRecord = schemas/* looseObject */._H3({
     is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY())
 });
-const trunkList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 class SipTrunksFamily {
     http;
@@ -1390,7 +1391,7 @@ class SipTrunksFamily {
     }
     async trunkIds() {
         const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent');
-        return validAnswer(trunkList, body, 'GET', '/sip-trunks/trunks').map(t => t.id);
+        return validAnswer(trunkIdList, body, 'GET', '/sip-trunks/trunks').map(t => t.id);
     }
     async create(trunkId, number) {
         const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
@@ -1454,7 +1455,6 @@ const trunk_trunkRecord = schemas/* looseObject */._H3({
     inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     default_inbound_agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP())
 });
-const trunk_trunkList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 class TrunkApiFamily {
     http;
@@ -1478,7 +1478,7 @@ class TrunkApiFamily {
     }
     async trunkIds() {
         const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent');
-        return validAnswer(trunk_trunkList, body, 'GET', '/trunk/trunks').map(t => t.id);
+        return validAnswer(trunkIdList, body, 'GET', '/trunk/trunks').map(t => t.id);
     }
     async create(trunkId, number) {
         const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;

@@ -27,6 +27,9 @@ export function listAnswer<T extends z.ZodMiniType>(item: T) {
   )
 }
 
+/** A list of trunks as far as the action reads it: their ids (both families list trunks this way). */
+export const trunkIdList = listAnswer(z.looseObject({ id: z.string().check(z.minLength(1)) }))
+
 function isEnvelope(value: unknown): value is { data: unknown[] } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray((value as { data?: unknown }).data)
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { listAnswer, validAnswer } from './answers.js'
+import { listAnswer, trunkIdList, validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
@@ -27,7 +27,6 @@ const trunkRecord = z.looseObject({
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean())
 })
-const trunkList = listAnswer(z.looseObject({ id: z.string().check(z.minLength(1)) }))
 
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 export class SipTrunksFamily implements TrunkFamily {
@@ -56,7 +55,7 @@ export class SipTrunksFamily implements TrunkFamily {
 
   async trunkIds(): Promise<string[]> {
     const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent')
-    return validAnswer(trunkList, body, 'GET', '/sip-trunks/trunks').map(t => t.id)
+    return validAnswer(trunkIdList, body, 'GET', '/sip-trunks/trunks').map(t => t.id)
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { listAnswer, validAnswer } from './answers.js'
+import { trunkIdList, validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
@@ -26,7 +26,6 @@ const trunkRecord = z.looseObject({
   inbound_enabled: z.nullish(z.boolean()),
   default_inbound_agent_id: z.nullish(z.string())
 })
-const trunkList = listAnswer(z.looseObject({ id: z.string().check(z.minLength(1)) }))
 
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 export class TrunkApiFamily implements TrunkFamily {
@@ -49,7 +48,7 @@ export class TrunkApiFamily implements TrunkFamily {
 
   async trunkIds(): Promise<string[]> {
     const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent')
-    return validAnswer(trunkList, body, 'GET', '/trunk/trunks').map(t => t.id)
+    return validAnswer(trunkIdList, body, 'GET', '/trunk/trunks').map(t => t.id)
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {
