@@ -712,7 +712,8 @@ function clip(text) {
 
 /**
  * The answer read through its schema, or a `bad-answer` error naming the call and the field.
- * A create that answered nonsense may still have been stored: that error is ambiguous.
+ * Only a 2xx answer is read: a create that answered nonsense was stored (accepted), and its
+ * record is not known.
  */
 function validAnswer(schema, body, method, path) {
     const parsed = schema.safeParse(body);
@@ -725,7 +726,8 @@ function validAnswer(schema, body, method, path) {
         method,
         path,
         retryable: false,
-        ambiguous: method === 'POST'
+        ambiguous: method === 'POST',
+        accepted: true
     });
 }
 /** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
@@ -886,7 +888,7 @@ class HttpClient {
             // string, where JSON escapes ("\u0061…") would otherwise spell it out after parsing.
             const { token } = this.settings;
             const text = withoutToken(answer.text, token);
-            if (answer.status < 200 || answer.status >= 300) {
+            if (!isSuccess(answer.status)) {
                 throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter));
             }
             return { status: answer.status, body: answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined };
@@ -1015,6 +1017,9 @@ function inflateEither(body, options) {
         return zlib.inflateRawSync(body, options);
     }
 }
+function isSuccess(status) {
+    return status >= 200 && status < 300;
+}
 function badEncoding(method, path, status, encoding) {
     return new BolnaApiError(`${method} ${path} answered a body encoded as ${JSON.stringify(encoding)} that could not be decoded`, {
         kind: 'bad-answer',
@@ -1022,7 +1027,8 @@ function badEncoding(method, path, status, encoding) {
         path,
         status,
         retryable: true,
-        ambiguous: method !== 'GET'
+        ambiguous: method !== 'GET',
+        accepted: isSuccess(status)
     });
 }
 function tooLarge(method, path, status, maxBytes) {
@@ -1032,7 +1038,8 @@ function tooLarge(method, path, status, maxBytes) {
         path,
         status,
         retryable: false,
-        ambiguous: method !== 'GET'
+        ambiguous: method !== 'GET',
+        accepted: isSuccess(status)
     });
 }
 function withoutToken(text, token) {
@@ -1107,12 +1114,14 @@ function parseJson(text, method, path) {
         return JSON.parse(text);
     }
     catch {
+        // Only a 2xx answer is parsed.
         throw new BolnaApiError(`${method} ${path} answered with malformed JSON`, {
             kind: 'bad-answer',
             method,
             path,
             retryable: true,
-            ambiguous: method !== 'GET'
+            ambiguous: method !== 'GET',
+            accepted: true
         });
     }
 }
@@ -1213,6 +1222,10 @@ class BolnaClient {
                 const stored = await this.lookForLostAdd(trunk, number, error);
                 if (stored)
                     return { status: 'created', number: stored };
+                if (error.details.accepted) {
+                    // A 2xx answer: Bolna stored it. Sending it again would add it twice.
+                    throw error.as(error.kind, `${error.message}; Bolna accepted the add (HTTP 2xx), but the number did not show on the trunk within ${this.options.settleMs / 1000} s (settle_seconds), so it was not sent again: re-run to adopt it`);
+                }
                 if (attempt >= this.options.maxRetries) {
                     throw error.as(error.kind, `${error.message}; the number did not show on the trunk within ${this.options.settleMs / 1000} s (settle_seconds), so it was not added: re-run to check`);
                 }

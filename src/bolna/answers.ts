@@ -3,7 +3,8 @@ import { BolnaApiError } from './errors.js'
 
 /**
  * The answer read through its schema, or a `bad-answer` error naming the call and the field.
- * A create that answered nonsense may still have been stored: that error is ambiguous.
+ * Only a 2xx answer is read: a create that answered nonsense was stored (accepted), and its
+ * record is not known.
  */
 export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: string, path: string): T {
   const parsed = schema.safeParse(body)
@@ -15,7 +16,8 @@ export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: 
     method,
     path,
     retryable: false,
-    ambiguous: method === 'POST'
+    ambiguous: method === 'POST',
+    accepted: true
   })
 }
 

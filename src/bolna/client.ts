@@ -61,6 +61,13 @@ export class BolnaClient implements Bolna {
         if (!error.details.ambiguous) throw error
         const stored = await this.lookForLostAdd(trunk, number, error)
         if (stored) return { status: 'created', number: stored }
+        if (error.details.accepted) {
+          // A 2xx answer: Bolna stored it. Sending it again would add it twice.
+          throw error.as(
+            error.kind,
+            `${error.message}; Bolna accepted the add (HTTP 2xx), but the number did not show on the trunk within ${this.options.settleMs / 1000} s (settle_seconds), so it was not sent again: re-run to adopt it`
+          )
+        }
         if (attempt >= this.options.maxRetries) {
           throw error.as(
             error.kind,

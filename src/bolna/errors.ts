@@ -3,6 +3,7 @@
  *
  * `retryable`: the same request may succeed later (5xx, 408, 429, network).
  * `ambiguous`: a write whose answer was lost — the server may have stored it.
+ * `accepted`: the server answered 2xx, so a write was carried out; only its answer is unreadable.
  */
 export type ApiErrorKind =
   | 'auth'
@@ -31,6 +32,7 @@ export class BolnaApiError extends Error {
       reason?: string
       retryable: boolean
       ambiguous: boolean
+      accepted?: boolean
       retryAfterMs?: number
     }
   ) {

@@ -113,7 +113,7 @@ export class HttpClient {
       // string, where JSON escapes ("\u0061…") would otherwise spell it out after parsing.
       const { token } = this.settings
       const text = withoutToken(answer.text, token)
-      if (answer.status < 200 || answer.status >= 300) {
+      if (!isSuccess(answer.status)) {
         throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter))
       }
       return { status: answer.status, body: answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined }
@@ -239,6 +239,10 @@ function inflateEither(body: Buffer, options: ZlibOptions): Buffer {
   }
 }
 
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
 function badEncoding(method: string, path: string, status: number, encoding: string | undefined): BolnaApiError {
   return new BolnaApiError(`${method} ${path} answered a body encoded as ${JSON.stringify(encoding)} that could not be decoded`, {
     kind: 'bad-answer',
@@ -246,7 +250,8 @@ function badEncoding(method: string, path: string, status: number, encoding: str
     path,
     status,
     retryable: true,
-    ambiguous: method !== 'GET'
+    ambiguous: method !== 'GET',
+    accepted: isSuccess(status)
   })
 }
 
@@ -257,7 +262,8 @@ function tooLarge(method: string, path: string, status: number, maxBytes: number
     path,
     status,
     retryable: false,
-    ambiguous: method !== 'GET'
+    ambiguous: method !== 'GET',
+    accepted: isSuccess(status)
   })
 }
 
@@ -327,12 +333,14 @@ function parseJson(text: string, method: string, path: string): unknown {
   try {
     return JSON.parse(text)
   } catch {
+    // Only a 2xx answer is parsed.
     throw new BolnaApiError(`${method} ${path} answered with malformed JSON`, {
       kind: 'bad-answer',
       method,
       path,
       retryable: true,
-      ambiguous: method !== 'GET'
+      ambiguous: method !== 'GET',
+      accepted: true
     })
   }
 }

@@ -201,6 +201,21 @@ describe('addNumber: exactly once', () => {
     expect(emulator.records('t1')).toHaveLength(0)
   })
 
+  it('never sends again an add Bolna accepted (2xx) with an unreadable answer, even when the list does not show it', async () => {
+    emulator.setOptions({ listLagMs: 60_000 })
+    for (const [body, e164] of [
+      ['{"id": "trunc', '+919876543210'],
+      ['{"id": 5}', '+919876543211']
+    ] as const) {
+      emulator.clearLog()
+      emulator.injectFault({ kind: 'stored-then-status', status: 201, body, method: 'POST' })
+      await expect(client({ maxRetries: 3 }).addNumber(t1, { ...want, e164 })).rejects.toThrow(
+        /answered with (malformed JSON|an unexpected body at id: .+); Bolna accepted the add \(HTTP 2xx\), but the number did not show on the trunk within 0 s \(settle_seconds\), so it was not sent again: re-run to adopt it/
+      )
+      expect(emulator.writes()).toHaveLength(1)
+    }
+  })
+
   it('when the check after a lost add fails too, says that an add may have happened', async () => {
     emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
     emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })

@@ -410,7 +410,7 @@ describe('answers', () => {
     }
     const post = read('POST')
     expect(post.message).toMatch(/^POST \/p answered with an unexpected body at id: .+/)
-    expect(post.details).toEqual({ kind: 'bad-answer', method: 'POST', path: '/p', retryable: false, ambiguous: true })
+    expect(post.details).toEqual({ kind: 'bad-answer', method: 'POST', path: '/p', retryable: false, ambiguous: true, accepted: true })
     for (const method of ['GET', 'PATCH', 'DELETE']) expect(read(method).details.ambiguous).toBe(false)
     expect(validAnswer(schema, { id: 'a', extra: 1 }, 'GET', '/p')).toEqual({ id: 'a' })
   })

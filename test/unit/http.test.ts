@@ -137,7 +137,7 @@ describe('a request', () => {
     )
     const read = await failure(client().request('GET', '/p', undefined, 'idempotent'))
     expect(read.message).toBe('GET /p answered with malformed JSON')
-    expect(read.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', retryable: true, ambiguous: false })
+    expect(read.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', retryable: true, ambiguous: false, accepted: true })
     expect((await failure(client().request('POST', '/p', {}, 'unsafe'))).details.ambiguous).toBe(true)
   })
 
@@ -220,16 +220,20 @@ describe('compressed answers', () => {
     expect((await failure(client().request('GET', '/p', undefined, 'idempotent'))).kind).toBe('bad-answer')
   })
 
-  it('an encoding it cannot decode is a bad answer, ambiguous for a write', async () => {
+  it('an encoding it cannot decode is a bad answer, ambiguous for a write, accepted only when 2xx', async () => {
     answer(
       r => send(r, 200, json, { 'content-encoding': 'compress' }),
-      r => send(r, 201, Buffer.from('not gzip'), { 'content-encoding': 'gzip' })
+      r => send(r, 201, Buffer.from('not gzip'), { 'content-encoding': 'gzip' }),
+      r => send(r, 502, Buffer.from('not gzip'), { 'content-encoding': 'gzip' })
     )
     const unknown = await failure(client().request('GET', '/p', undefined, 'idempotent'))
     expect(unknown.message).toBe('GET /p answered a body encoded as "compress" that could not be decoded')
-    expect(unknown.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', status: 200, retryable: true, ambiguous: false })
+    expect(unknown.details).toEqual({ kind: 'bad-answer', method: 'GET', path: '/p', status: 200, retryable: true, ambiguous: false, accepted: true })
     const corrupt = await failure(client().request('POST', '/p', {}, 'unsafe'))
-    expect(corrupt.details).toMatchObject({ kind: 'bad-answer', status: 201, ambiguous: true })
+    expect(corrupt.details).toMatchObject({ kind: 'bad-answer', status: 201, ambiguous: true, accepted: true })
+    // A 5xx carried out nothing for sure: a write may be sent again after looking.
+    const failed = await failure(client({ maxRetries: 0 }).request('POST', '/p', {}, 'unsafe'))
+    expect(failed.details).toMatchObject({ kind: 'bad-answer', status: 502, ambiguous: true, accepted: false })
   })
 
   it('decoding stops at the size cap (no decompression bomb)', async () => {
@@ -249,7 +253,7 @@ describe('answers cut off', () => {
     expect((await client({ maxAnswerBytes: body.length }).request('GET', '/p', undefined, 'idempotent')).body).toEqual({ pad: 'x'.repeat(990) })
     const error = await failure(client({ maxAnswerBytes: body.length }).request('POST', '/p', {}, 'unsafe'))
     expect(error.message).toBe(`POST /p answered more than ${body.length} bytes, more than this action reads; it stopped reading`)
-    expect(error.details).toEqual({ kind: 'bad-answer', method: 'POST', path: '/p', status: 201, retryable: false, ambiguous: true })
+    expect(error.details).toEqual({ kind: 'bad-answer', method: 'POST', path: '/p', status: 201, retryable: false, ambiguous: true, accepted: true })
   })
 
   it('a GET cut off by size is not ambiguous', async () => {
