@@ -1372,7 +1372,7 @@ const record = schemas/* looseObject */._H3({
 const records = listAnswer(record);
 /** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
 const trunkRecord = schemas/* looseObject */._H3({
-    phone_numbers: schemas/* optional */.lqM(schemas/* array */.YOg(record)),
+    phone_numbers: schemas/* nullish */.cl6(schemas/* array */.YOg(record)),
     is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY())
 });
@@ -1388,7 +1388,7 @@ class SipTrunksFamily {
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
             const trunk = validAnswer(trunkRecord, body, 'GET', path);
-            // Every field of the trunk object is optional: without its numbers, list them (one request more).
+            // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
             const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId));
             const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null };
             return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings };
@@ -2476,7 +2476,7 @@ async function run() {
         else if (settings.mode === 'export')
             await exportNumbers(bolna, settings);
         else
-            await syncNumbersFile(bolna, settings);
+            await syncNumbersFile(bolna, settings, secrets);
     }
     catch (error) {
         const reason = secrets.redact((0,src_text/* messageOf */.bD)(error));
@@ -2570,7 +2570,7 @@ async function trunkLines(path) {
     };
 }
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
-async function syncNumbersFile(bolna, settings) {
+async function syncNumbersFile(bolna, settings, secrets) {
     await boundYoungGeneration();
     const { path, shownAs } = await inWorkspace(settings.numbersFile);
     // The PR comment always shows this run: its plan, or why there is none.
@@ -2582,7 +2582,7 @@ async function syncNumbersFile(bolna, settings) {
     };
     let plan;
     try {
-        const desired = await readNumbersFileOrFail(path, shownAs, settings);
+        const desired = await readNumbersFileOrFail(path, shownAs, settings, secrets);
         const states = await readTrunks(bolna, desired, settings.concurrency);
         const actual = numbersOf(states);
         const warnings = healthWarnings(desired, states);
@@ -2611,9 +2611,10 @@ async function syncNumbersFile(bolna, settings) {
         await finishWithWarnings(warnings, settings, { shownAs, path });
     }
     catch (error) {
-        // A run that stopped before its plan was posted rewrites the comment with the reason.
+        // A run that stopped before its plan was posted rewrites the comment with the reason
+        // (redacted, as the step's own failure line is: a comment is more public than a log).
         if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
-            await comment(failedPlanMarkdown(shownAs, (0,src_text/* messageOf */.bD)(error), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)));
+            await comment(failedPlanMarkdown(shownAs, secrets.redact((0,src_text/* messageOf */.bD)(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)));
         }
         throw error;
     }
@@ -2702,9 +2703,9 @@ function numbersOf(states) {
     return new Map([...states].map(([id, state]) => [id, state.numbers]));
 }
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
-async function readNumbersFileOrFail(path, shownAs, settings) {
+async function readNumbersFileOrFail(path, shownAs, settings, secrets) {
     const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
-    const file = await readNumbersFile(path, secretInputs(), settings.trunkApi);
+    const file = await readNumbersFile(path, secrets, settings.trunkApi);
     if (!file.ok) {
         annotateProblems(shownAs, file.problems);
         throw new FileProblems(shownAs, file.problems);

@@ -8,6 +8,7 @@ import type { Bolna, TrunkNumber, TrunkState } from './bolna/port.js'
 import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { readSettings, secretInputs } from './inputs.js'
+import type { Secrets } from './secrets.js'
 import type { ExportSettings, NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
 import { exportedFile, writeExport } from './export.js'
 import { healthWarnings } from './health.js'
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
     const bolna = connectToBolna(settings, core.isDebug() ? line => core.debug(line) : undefined)
     if (settings.mode === 'single') await addOneNumber(bolna, settings)
     else if (settings.mode === 'export') await exportNumbers(bolna, settings)
-    else await syncNumbersFile(bolna, settings)
+    else await syncNumbersFile(bolna, settings, secrets)
   } catch (error) {
     const reason = secrets.redact(messageOf(error))
     core.setFailed(reason)
@@ -135,7 +136,7 @@ async function trunkLines(path: string): Promise<(trunkId: string) => number | u
 }
 
 /** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
-async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Promise<void> {
+async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secrets: Secrets): Promise<void> {
   await boundYoungGeneration()
   const { path, shownAs } = await inWorkspace(settings.numbersFile)
   // The PR comment always shows this run: its plan, or why there is none.
@@ -146,7 +147,7 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
   }
   let plan: Plan | undefined
   try {
-    const desired = await readNumbersFileOrFail(path, shownAs, settings)
+    const desired = await readNumbersFileOrFail(path, shownAs, settings, secrets)
     const states = await readTrunks(bolna, desired, settings.concurrency)
     const actual = numbersOf(states)
     const warnings = healthWarnings(desired, states)
@@ -171,9 +172,10 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings): Pro
     if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
     await finishWithWarnings(warnings, settings, { shownAs, path })
   } catch (error) {
-    // A run that stopped before its plan was posted rewrites the comment with the reason.
+    // A run that stopped before its plan was posted rewrites the comment with the reason
+    // (redacted, as the step's own failure line is: a comment is more public than a log).
     if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
-      await comment(failedPlanMarkdown(shownAs, messageOf(error), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)))
+      await comment(failedPlanMarkdown(shownAs, secrets.redact(messageOf(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)))
     }
     throw error
   }
@@ -273,9 +275,9 @@ function numbersOf(states: ReadonlyMap<string, TrunkState>): Map<string, TrunkNu
 }
 
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
-async function readNumbersFileOrFail(path: string, shownAs: string, settings: NumbersFileSettings): Promise<DesiredState> {
+async function readNumbersFileOrFail(path: string, shownAs: string, settings: NumbersFileSettings, secrets: Secrets): Promise<DesiredState> {
   const { readNumbersFile } = await import('./numbers-file.js')
-  const file = await readNumbersFile(path, secretInputs(), settings.trunkApi)
+  const file = await readNumbersFile(path, secrets, settings.trunkApi)
   if (!file.ok) {
     annotateProblems(shownAs, file.problems)
     throw new FileProblems(shownAs, file.problems)

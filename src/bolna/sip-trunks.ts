@@ -23,7 +23,7 @@ const records = listAnswer(record)
 
 /** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
 const trunkRecord = z.looseObject({
-  phone_numbers: z.optional(z.array(record)),
+  phone_numbers: z.nullish(z.array(record)),
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean())
 })
@@ -38,7 +38,7 @@ export class SipTrunksFamily implements TrunkFamily {
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
       const trunk = validAnswer(trunkRecord, body, 'GET', path)
-      // Every field of the trunk object is optional: without its numbers, list them (one request more).
+      // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
       const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId))
       const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null }
       return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings }

@@ -96,8 +96,8 @@ describe('legacy /sip-trunks family', () => {
     expect(stub.sent).toEqual([{ method: 'GET', path: '/sip-trunks/trunks/t%2F1%20%3F%23', body: undefined, policy: 'idempotent', answer: 'json' }])
   })
 
-  it('a trunk object without its numbers: lists them, bare or in a {"data": [...]} envelope; settings not shown are null', async () => {
-    const stub = new StubHttp().answer(bareTrunk, records, { is_active: null }, { data: [records[2]] })
+  it('a trunk object without its numbers (absent or null): lists them, bare or in a {"data": [...]} envelope; settings not shown are null', async () => {
+    const stub = new StubHttp().answer(bareTrunk, records, { is_active: null, phone_numbers: null }, { data: [records[2]] })
     const family = new SipTrunksFamily(stub.http)
     expect(await family.read('t1')).toEqual({ numbers: read, settings: { active: null, inboundEnabled: null, defaultAgentId: null } })
     expect((await numbersOf(family, 't1')).map(n => n.id)).toEqual(['c'])
