@@ -989,6 +989,25 @@ describe('options', () => {
     expect(emu.records()[0]?.agent_id).toBe('agent-1') // the inspection helpers still tell the truth
   })
 
+  it('legacyTrunkNumbers: legacy trunk objects carry phone_numbers, have no such key, or carry null; the list is unaffected', async () => {
+    const record = await create('+15550001111')
+    const trunkObjects = async (): Promise<Json[]> => [
+      (await callJson('GET', '/sip-trunks/trunks/trunk-1')).json,
+      (await callJson('GET', '/sip-trunks/trunks')).json[0]
+    ]
+    for (const t of await trunkObjects()) expect(t.phone_numbers).toEqual([record])
+    emu.setOptions({ legacyTrunkNumbers: 'omitted' })
+    for (const t of await trunkObjects()) {
+      expect(Object.hasOwn(t, 'phone_numbers')).toBe(false)
+      expect(t).toMatchObject({ id: 'trunk-1', is_active: true, inbound_enabled: true })
+    }
+    expect((await callJson('GET', numbers())).json).toEqual([record])
+    emu.setOptions({ legacyTrunkNumbers: 'null' })
+    for (const t of await trunkObjects()) expect(t).toHaveProperty('phone_numbers', null)
+    expect((await callJson('GET', numbers())).json).toEqual([record])
+    expect(() => emu.setOptions({ legacyTrunkNumbers: 'absent' as never })).toThrow(RangeError)
+  })
+
   it('notFoundBodies: Bolna\'s texts (legacy), or {"detail":"Not Found"} for every 404 (generic)', async () => {
     emu.addTrunk(T1, { api: 'trunk' })
     const requests: Array<[string, string, unknown]> = [
@@ -1259,7 +1278,19 @@ describe('cli', () => {
       })
     )
     const stderr: string[] = []
-    const flags = ['--compression', 'gzip', '--list-shape', 'envelope', '--trunk-add-status', '200', '--legacy-agent-id', 'absent', '--log']
+    const flags = [
+      '--compression',
+      'gzip',
+      '--list-shape',
+      'envelope',
+      '--trunk-add-status',
+      '200',
+      '--legacy-agent-id',
+      'absent',
+      '--legacy-trunk-numbers',
+      'omitted',
+      '--log'
+    ]
     const numbersFlags = ['--number', 'tr-9=+15550001111', '--number', `${T2}=+15550002222`]
     const { child, base } = await startCli(['--new-trunk', T2, '--seed', seedFile, ...numbersFlags, ...flags], stderr)
     try {
@@ -1272,6 +1303,7 @@ describe('cli', () => {
         ['919876543210', 'Mumbai', false],
         ['+15550001111', null, false]
       ])
+      expect(Object.hasOwn((await (await call('GET', '/sip-trunks/trunks/tr-9')).json()) as Json, 'phone_numbers')).toBe(false)
       expect(((await (await call('GET', `/trunk/trunks/${T1}`)).json()) as Json).numbers).toEqual([
         expect.objectContaining({ e164: '+12025550143', destination_key: '12025550143', agent_id: 'ag-2' })
       ])
@@ -1283,6 +1315,7 @@ describe('cli', () => {
       expect(await stopCli(child)).toBe(0)
       expect(stderr.filter(line => / -> /.test(line))).toEqual([
         'GET /sip-trunks/trunks/tr-9/numbers -> 200',
+        'GET /sip-trunks/trunks/tr-9 -> 200',
         `GET /trunk/trunks/${T1} -> 200`,
         `GET /trunk/trunks/${T2} -> 200`,
         'GET /v2/agent/ag-2 -> 200',
@@ -1300,6 +1333,7 @@ describe('cli', () => {
       ['--compression', 'zstd'],
       ['--number', 'no-equals-sign'],
       ['--trunk-add-status', '204'],
+      ['--legacy-trunk-numbers', 'absent'],
       ['--seed', '/nonexistent.json']
     ]) {
       const child = spawn(NODE, ['test/emulator/cli.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })

@@ -16,6 +16,7 @@ export type {
   EmulatorOptions,
   ForbiddenMode,
   LegacyAgentIdMode,
+  LegacyTrunkNumbersMode,
   ListShape,
   NotFoundBodies,
   OtherTrunkConflict,

@@ -25,6 +25,7 @@ const USAGE = `usage: node test/emulator/cli.ts [options]
   --soft-deleted included|omitted
   --list-shape bare|envelope
   --legacy-agent-id present|absent
+  --legacy-trunk-numbers included|omitted|null
   --not-found-bodies legacy|generic
   --forbidden bad-key|not-authorised
   --forbidden-trunk ID           answer 403 "Not authorised" for this trunk (repeatable)
@@ -74,6 +75,7 @@ function parseFlags(argv: string[]) {
         'soft-deleted': { type: 'string' },
         'list-shape': { type: 'string' },
         'legacy-agent-id': { type: 'string' },
+        'legacy-trunk-numbers': { type: 'string' },
         'not-found-bodies': { type: 'string' },
         forbidden: { type: 'string' },
         'forbidden-trunk': { type: 'string', multiple: true },
@@ -109,6 +111,7 @@ function parseOptions(values: Flags): EmulatorOptions {
     softDeleted: choice('soft-deleted', values['soft-deleted'], ['included', 'omitted']),
     listShape: choice('list-shape', values['list-shape'], ['bare', 'envelope']),
     legacyAgentId: choice('legacy-agent-id', values['legacy-agent-id'], ['present', 'absent']),
+    legacyTrunkNumbers: choice('legacy-trunk-numbers', values['legacy-trunk-numbers'], ['included', 'omitted', 'null']),
     notFoundBodies: choice('not-found-bodies', values['not-found-bodies'], ['legacy', 'generic']),
     forbidden: choice('forbidden', values.forbidden, ['bad-key', 'not-authorised']),
     forbiddenTrunks: values['forbidden-trunk'],

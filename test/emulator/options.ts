@@ -9,6 +9,7 @@ export type TrunkAddStatus = 201 | 200
 export type SoftDeletedMode = 'included' | 'omitted'
 export type ListShape = 'bare' | 'envelope'
 export type LegacyAgentIdMode = 'present' | 'absent'
+export type LegacyTrunkNumbersMode = 'included' | 'omitted' | 'null'
 export type NotFoundBodies = 'legacy' | 'generic'
 export type ForbiddenMode = 'bad-key' | 'not-authorised'
 export type Compression = 'none' | 'gzip' | 'deflate' | 'br'
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   listShape?: ListShape
   /** Whether legacy number records on the wire carry `agent_id`; default 'present'. */
   legacyAgentId?: LegacyAgentIdMode
+  /** `phone_numbers` of legacy trunk objects: the list, no such key ('omitted'), or `null`; default 'included'. */
+  legacyTrunkNumbers?: LegacyTrunkNumbersMode
   /** 404 bodies: Bolna's texts or FastAPI's `{"detail":"Not Found"}`; default 'legacy'. */
   notFoundBodies?: NotFoundBodies
   /** 'not-authorised': every request with the right key is a 403 `{"detail":"Not authorised"}`; default 'bad-key'. */
@@ -68,6 +71,7 @@ export interface Config {
   softDeleted: SoftDeletedMode
   listShape: ListShape
   legacyAgentId: LegacyAgentIdMode
+  legacyTrunkNumbers: LegacyTrunkNumbersMode
   notFoundBodies: NotFoundBodies
   forbidden: ForbiddenMode
   forbiddenTrunks: Set<string>
@@ -91,6 +95,7 @@ export function defaultConfig(): Config {
     softDeleted: 'included',
     listShape: 'bare',
     legacyAgentId: 'present',
+    legacyTrunkNumbers: 'included',
     notFoundBodies: 'legacy',
     forbidden: 'bad-key',
     forbiddenTrunks: new Set(),
@@ -116,6 +121,9 @@ export function applyOptions(config: Config, p: Partial<EmulatorOptions>): void 
   if (p.softDeleted !== undefined) next.softDeleted = oneOf('softDeleted', p.softDeleted, ['included', 'omitted'])
   if (p.listShape !== undefined) next.listShape = oneOf('listShape', p.listShape, ['bare', 'envelope'])
   if (p.legacyAgentId !== undefined) next.legacyAgentId = oneOf('legacyAgentId', p.legacyAgentId, ['present', 'absent'])
+  if (p.legacyTrunkNumbers !== undefined) {
+    next.legacyTrunkNumbers = oneOf('legacyTrunkNumbers', p.legacyTrunkNumbers, ['included', 'omitted', 'null'])
+  }
   if (p.notFoundBodies !== undefined) next.notFoundBodies = oneOf('notFoundBodies', p.notFoundBodies, ['legacy', 'generic'])
   if (p.forbidden !== undefined) next.forbidden = oneOf('forbidden', p.forbidden, ['bad-key', 'not-authorised'])
   if (p.forbiddenTrunks !== undefined) next.forbiddenTrunks = new Set(p.forbiddenTrunks)

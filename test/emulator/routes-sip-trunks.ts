@@ -21,7 +21,7 @@ export function sipTrunkRoutes(ctx: RouteContext): Route[] {
     return store.visible(trunkId, Date.now(), config.softDeleted === 'included').map(wire)
   }
 
-  /** `SIPTrunkResponse` (§2.2). */
+  /** `SIPTrunkResponse` (§2.2), whose fields are all optional: `phone_numbers` follows legacyTrunkNumbers. */
   function trunkObject(t: TrunkState): JsonObject {
     return {
       id: t.id,
@@ -30,7 +30,8 @@ export function sipTrunkRoutes(ctx: RouteContext): Route[] {
       auth_type: 'ip-based',
       gateways: [],
       ip_identifiers: [],
-      phone_numbers: phoneNumbers(t.id),
+      ...(config.legacyTrunkNumbers === 'included' && { phone_numbers: phoneNumbers(t.id) }),
+      ...(config.legacyTrunkNumbers === 'null' && { phone_numbers: null }),
       transport: 'transport-udp',
       inbound_enabled: t.inbound_enabled,
       is_active: t.is_active,
