@@ -130,9 +130,14 @@ describe.concurrent('soft-deleted rows', () => {
   )
 })
 
-describe.concurrent('list shape', () => {
-  it.for(['bare', 'envelope'] as const)('listShape %s: the legacy list is read either way', async (shape, t) => {
-    const { emulator, runFile } = await step(t, { listShape: shape })
+describe.concurrent('legacy trunk object without its numbers, and list shape', () => {
+  const LIST = `/sip-trunks/trunks/${LEGACY}/numbers`
+  const cases = (['omitted', 'null', 'included'] as const).flatMap(numbers =>
+    (['bare', 'envelope'] as const).map(shape => ({ numbers, shape, toString: () => `legacyTrunkNumbers ${numbers}, listShape ${shape}` }))
+  )
+
+  it.for(cases)('%s: the numbers are read from the trunk object, or else from the legacy list', async ({ numbers, shape }, t) => {
+    const { emulator, runFile } = await step(t, { listShape: shape, legacyTrunkNumbers: numbers })
     const seeded = emulator.seed(LEGACY, { phone_number: '919876543210' })
     const file = fileOf(LEGACY_FAMILY, ['919876543210', NUMBER])
     const applied = await runFile(file)
@@ -140,9 +145,15 @@ describe.concurrent('list shape', () => {
     expect(applied.outputs).toMatchObject({ to_add: '1', unchanged: '1' })
     expect(emulator.writes().map(w => w.body)).toEqual([{ phone_number: NUMBER, e164_check_enabled: false }])
     expect(results(applied.outputs)[0]).toMatchObject({ status: 'exists', number_id: seeded.id })
+    // Without `phone_numbers` (absent or null) every read of the trunk object is followed by one of the list.
+    const trunkReads = calls(emulator, 'GET', LEGACY_FAMILY.listPath)
+    const listReads = calls(emulator, 'GET', LIST)
+    expect(trunkReads.length).toBeGreaterThan(0)
+    expect(listReads.map(r => r.status)).toEqual(numbers === 'included' ? [] : trunkReads.map(() => 200))
     emulator.clearLog()
     expect((await runFile(file)).outputs).toMatchObject({ to_add: '0', unchanged: '2' })
     expect(emulator.writes()).toHaveLength(0)
+    expect(calls(emulator, 'GET', LIST)).toHaveLength(numbers === 'included' ? 0 : 1)
   })
 })
 
