@@ -51,12 +51,13 @@ const TRUNK_APIS = {
     'sip-trunks': {
         labels: true,
         destinationKey: false,
+        agentInAdd: false,
         provider: 'sip-trunk',
         title: 'legacy /sip-trunks API',
         spelling: (e164, withPlus) => (withPlus ? e164 : e164.slice(1))
     },
     // `e164` must match ^\+[1-9]\d{6,14}$.
-    trunk: { labels: false, destinationKey: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
+    trunk: { labels: false, destinationKey: true, agentInAdd: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
 };
 /** "+" and the digits: the identity of whatever Bolna stores (separators and all). */
 function e164Of(stored) {
@@ -1215,6 +1216,11 @@ class BolnaClient {
             catch (error) {
                 if (!(error instanceof BolnaApiError))
                     throw error;
+                if (error.kind === 'trunk-not-found') {
+                    // An add that carries an agent may be refused for the agent: the agent endpoint says.
+                    await this.checkAgentOfAdd(trunk, number);
+                    throw error;
+                }
                 if (error.kind === 'conflict')
                     return { status: 'exists', number: await this.settleConflict(trunk, number, error) };
                 if (!error.details.ambiguous)
@@ -1241,13 +1247,18 @@ class BolnaClient {
      */
     async settleConflict(trunk, number, refusal) {
         // A 422 of an add that names an agent may be about the agent: the agent endpoint says.
-        if (refusal.status === 422 && number.agentId !== undefined)
-            await this.agents.check(number.agentId);
+        if (refusal.status === 422)
+            await this.checkAgentOfAdd(trunk, number);
         const settleMs = refusal.status === 409 ? this.options.settleMs : 0;
         const here = await this.poll(settleMs, 1_000, async () => findNumber(await this.listNumbers(trunk), number.e164));
         if (here)
             return here;
         throw refusal.as('conflict', `${refusal.message}. The number is not on trunk ${(0,src_text/* quote */.hD)(trunk.id)}: if it is on another trunk, remove it from the other trunk first`);
+    }
+    /** Throws `agent-not-found` when the add carried an agent Bolna does not have. */
+    async checkAgentOfAdd(trunk, number) {
+        if (port/* TRUNK_APIS */.R1[trunk.api].agentInAdd && number.agentId !== undefined)
+            await this.agents.check(number.agentId);
     }
     /** After an add whose answer was lost: the stored record, if the trunk shows one within settleMs. */
     async lookForLostAdd(trunk, number, addError) {

@@ -57,6 +57,11 @@ export class BolnaClient implements Bolna {
         return { status: 'created', number: await family.create(trunk.id, number) }
       } catch (error) {
         if (!(error instanceof BolnaApiError)) throw error
+        if (error.kind === 'trunk-not-found') {
+          // An add that carries an agent may be refused for the agent: the agent endpoint says.
+          await this.checkAgentOfAdd(trunk, number)
+          throw error
+        }
         if (error.kind === 'conflict') return { status: 'exists', number: await this.settleConflict(trunk, number, error) }
         if (!error.details.ambiguous) throw error
         const stored = await this.lookForLostAdd(trunk, number, error)
@@ -87,7 +92,7 @@ export class BolnaClient implements Bolna {
    */
   private async settleConflict(trunk: TrunkRef, number: NumberToAdd, refusal: BolnaApiError): Promise<TrunkNumber> {
     // A 422 of an add that names an agent may be about the agent: the agent endpoint says.
-    if (refusal.status === 422 && number.agentId !== undefined) await this.agents.check(number.agentId)
+    if (refusal.status === 422) await this.checkAgentOfAdd(trunk, number)
     const settleMs = refusal.status === 409 ? this.options.settleMs : 0
     const here = await this.poll(settleMs, 1_000, async () => findNumber(await this.listNumbers(trunk), number.e164))
     if (here) return here
@@ -95,6 +100,11 @@ export class BolnaClient implements Bolna {
       'conflict',
       `${refusal.message}. The number is not on trunk ${quote(trunk.id)}: if it is on another trunk, remove it from the other trunk first`
     )
+  }
+
+  /** Throws `agent-not-found` when the add carried an agent Bolna does not have. */
+  private async checkAgentOfAdd(trunk: TrunkRef, number: NumberToAdd): Promise<void> {
+    if (TRUNK_APIS[trunk.api].agentInAdd && number.agentId !== undefined) await this.agents.check(number.agentId)
   }
 
   /** After an add whose answer was lost: the stored record, if the trunk shows one within settleMs. */

@@ -21,6 +21,8 @@ export interface TrunkApiTraits {
   labels: boolean
   /** Numbers carry the key the carrier sends in the Request-URI. */
   destinationKey: boolean
+  /** The add itself carries the number's agent (no separate mapping call). */
+  agentInAdd: boolean
   /** The telephony provider an agent needs to call out through a trunk of this family. */
   provider: 'sip-trunk' | 'trunk'
   /** How the dashboard and the docs name it. */
@@ -34,12 +36,13 @@ export const TRUNK_APIS: Readonly<Record<TrunkApi, TrunkApiTraits>> = {
   'sip-trunks': {
     labels: true,
     destinationKey: false,
+    agentInAdd: false,
     provider: 'sip-trunk',
     title: 'legacy /sip-trunks API',
     spelling: (e164, withPlus) => (withPlus ? e164 : e164.slice(1))
   },
   // `e164` must match ^\+[1-9]\d{6,14}$.
-  trunk: { labels: false, destinationKey: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
+  trunk: { labels: false, destinationKey: true, agentInAdd: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
 }
 
 /**

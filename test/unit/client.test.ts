@@ -216,6 +216,23 @@ describe('addNumber: exactly once', () => {
     }
   })
 
+  it('a 404 on an add: the agent endpoint says whether the agent it carried (/trunk only) is the cause', async () => {
+    await emulator.stop()
+    const n1 = '5e6f7a8b-9c0d-4e1f-a2b3-000000000001'
+    emulator = new BolnaEmulator({ trunks: ['t1'], newTrunks: [n1], agents: ['ag1'] })
+    await emulator.start()
+    const add = (at: typeof t1, agentId: string) => {
+      emulator.injectFault({ kind: 'status', status: 404, method: 'POST', body: '{"detail": "Not Found"}' })
+      return client().addNumber(at, { e164: '+14155550100', withPlus: true, e164CheckEnabled: false, agentId }, [])
+    }
+    await expect(add(trunk(n1, 'trunk'), 'ghost')).rejects.toMatchObject({ kind: 'agent-not-found' })
+    await expect(add(trunk(n1, 'trunk'), 'ag1')).rejects.toMatchObject({ kind: 'trunk-not-found' })
+    // A legacy add carries no agent: its 404 is the trunk's, and the agent is not asked.
+    emulator.clearLog()
+    await expect(add(t1, 'ghost')).rejects.toMatchObject({ kind: 'trunk-not-found' })
+    expect(emulator.requests.map(r => r.method)).toEqual(['POST'])
+  })
+
   it('when the check after a lost add fails too, says that an add may have happened', async () => {
     emulator.injectFault({ kind: 'stored-then-reset', method: 'POST' })
     emulator.injectFault({ kind: 'status', status: 503, method: 'GET', times: 10 })
