@@ -344,7 +344,9 @@ async function applyPlan(bolna, plan, actual, options) {
 }
 async function applyChange(bolna, change, actual, options) {
     const { trunk } = change;
-    if (change.action === 'remove' || change.action === 'leave') {
+    if (change.action === 'leave')
+        throw new Error('a number the plan leaves alone is never written');
+    if (change.action === 'remove') {
         const { number } = change;
         const entry = { ...where(trunk), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number };
         try {

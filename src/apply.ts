@@ -59,7 +59,8 @@ export async function applyPlan(bolna: Bolna, plan: Plan, actual: ActualState, o
 
 async function applyChange(bolna: Bolna, change: Change, actual: ActualState, options: ApplyOptions): Promise<ApplyResult> {
   const { trunk } = change
-  if (change.action === 'remove' || change.action === 'leave') {
+  if (change.action === 'leave') throw new Error('a number the plan leaves alone is never written')
+  if (change.action === 'remove') {
     const { number } = change
     const entry: ApplyResult = { ...where(trunk), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number }
     try {
