@@ -36,7 +36,8 @@ function isUuid(id) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   R1: () => (/* binding */ TRUNK_APIS),
 /* harmony export */   R2: () => (/* binding */ TRUNK_API_NAMES),
-/* harmony export */   Si: () => (/* binding */ e164Of)
+/* harmony export */   Si: () => (/* binding */ e164Of),
+/* harmony export */   jk: () => (/* binding */ agentOf)
 /* harmony export */ });
 /**
  * What the action needs from Bolna, in the action's own types. Planning and applying speak
@@ -59,6 +60,16 @@ const TRUNK_APIS = {
     // `e164` must match ^\+[1-9]\d{6,14}$.
     trunk: { labels: false, destinationKey: true, agentInAdd: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
 };
+/**
+ * A record's agent, for both families: its `agent_id` when the field is there (null: none), and
+ * unknown when it is not (the legacy field is undocumented; the shape of a /trunk trunk's numbers
+ * is unverified).
+ */
+function agentOf(record) {
+    if (!('agent_id' in record))
+        return { kind: 'unknown' };
+    return record.agent_id ? { kind: 'agent', id: record.agent_id } : { kind: 'none' };
+}
 /** "+" and the digits: the identity of whatever Bolna stores (separators and all). */
 function e164Of(stored) {
     return `+${stored.replace(/\D/g, '')}`;
@@ -1448,8 +1459,15 @@ class SipTrunksFamily {
     }
 }
 function toNumber(r) {
-    const agent = !('agent_id' in r) ? { kind: 'unknown' } : r.agent_id ? { kind: 'agent', id: r.agent_id } : { kind: 'none' };
-    return { id: r.id, e164: (0,port/* e164Of */.Si)(r.phone_number), stored: r.phone_number, name: r.name ?? null, agent, destinationKey: null, createdAt: r.created_at ?? null };
+    return {
+        id: r.id,
+        e164: (0,port/* e164Of */.Si)(r.phone_number),
+        stored: r.phone_number,
+        name: r.name ?? null,
+        agent: (0,port/* agentOf */.jk)(r),
+        destinationKey: null,
+        createdAt: r.created_at ?? null
+    };
 }
 function trunkNotFound(error, trunkId) {
     const otherFamily = (0,paths/* isUuid */.O1)(trunkId)
@@ -1537,7 +1555,7 @@ function trunk_toNumber(n) {
         e164: (0,port/* e164Of */.Si)(n.e164),
         stored: n.e164,
         name: null,
-        agent: n.agent_id ? { kind: 'agent', id: n.agent_id } : { kind: 'none' },
+        agent: (0,port/* agentOf */.jk)(n),
         destinationKey: n.destination_key ?? null,
         createdAt: n.created_at ?? null
     };

@@ -51,6 +51,16 @@ export const TRUNK_APIS: Readonly<Record<TrunkApi, TrunkApiTraits>> = {
  */
 export type AgentOnNumber = { kind: 'none' } | { kind: 'agent'; id: string } | { kind: 'unknown' }
 
+/**
+ * A record's agent, for both families: its `agent_id` when the field is there (null: none), and
+ * unknown when it is not (the legacy field is undocumented; the shape of a /trunk trunk's numbers
+ * is unverified).
+ */
+export function agentOf(record: { agent_id?: string | null | undefined }): AgentOnNumber {
+  if (!('agent_id' in record)) return { kind: 'unknown' }
+  return record.agent_id ? { kind: 'agent', id: record.agent_id } : { kind: 'none' }
+}
+
 /** A number on a trunk. */
 export interface TrunkNumber {
   id: string

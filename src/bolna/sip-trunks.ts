@@ -4,8 +4,8 @@ import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
-import { e164Of, TRUNK_APIS } from './port.js'
-import type { AgentOnNumber, NumberToAdd, TrunkNumber, TrunkState } from './port.js'
+import { agentOf, e164Of, TRUNK_APIS } from './port.js'
+import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
 /** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
@@ -87,8 +87,15 @@ export class SipTrunksFamily implements TrunkFamily {
 }
 
 function toNumber(r: SipTrunkNumber): TrunkNumber {
-  const agent: AgentOnNumber = !('agent_id' in r) ? { kind: 'unknown' } : r.agent_id ? { kind: 'agent', id: r.agent_id } : { kind: 'none' }
-  return { id: r.id, e164: e164Of(r.phone_number), stored: r.phone_number, name: r.name ?? null, agent, destinationKey: null, createdAt: r.created_at ?? null }
+  return {
+    id: r.id,
+    e164: e164Of(r.phone_number),
+    stored: r.phone_number,
+    name: r.name ?? null,
+    agent: agentOf(r),
+    destinationKey: null,
+    createdAt: r.created_at ?? null
+  }
 }
 
 function trunkNotFound(error: unknown, trunkId: string): unknown {

@@ -4,7 +4,7 @@ import { notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
-import { e164Of, TRUNK_APIS } from './port.js'
+import { agentOf, e164Of, TRUNK_APIS } from './port.js'
 import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
@@ -84,7 +84,7 @@ function toNumber(n: NumberRecord): TrunkNumber {
     e164: e164Of(n.e164),
     stored: n.e164,
     name: null,
-    agent: n.agent_id ? { kind: 'agent', id: n.agent_id } : { kind: 'none' },
+    agent: agentOf(n),
     destinationKey: n.destination_key ?? null,
     createdAt: n.created_at ?? null
   }

@@ -232,8 +232,9 @@ describe('/trunk family', () => {
     stub.answer(
       trunkAnswer([
         { id: 'a', e164: '+14155550100', destination_key: '4155550100', agent_id: 'ag1', is_deleted: false, created_at: '2026-01-01T00:00:00Z' },
-        { id: 'b', e164: '+14155550101', is_deleted: null },
-        { id: 'c', e164: '+14155550102', is_deleted: true }
+        { id: 'b', e164: '+14155550101', agent_id: null, is_deleted: null },
+        { id: 'c', e164: '+14155550102', is_deleted: true },
+        { id: 'd', e164: '+14155550103' }
       ])
     )
     expect(await numbersOf(family, UUID)).toEqual([
@@ -246,7 +247,9 @@ describe('/trunk family', () => {
         destinationKey: '4155550100',
         createdAt: '2026-01-01T00:00:00Z'
       },
-      { id: 'b', e164: '+14155550101', stored: '+14155550101', name: null, agent: { kind: 'none' }, destinationKey: null, createdAt: null }
+      { id: 'b', e164: '+14155550101', stored: '+14155550101', name: null, agent: { kind: 'none' }, destinationKey: null, createdAt: null },
+      // A number shown without agent_id (the shape of a trunk's numbers is unverified): its agent is unknown, never "none".
+      { id: 'd', e164: '+14155550103', stored: '+14155550103', name: null, agent: { kind: 'unknown' }, destinationKey: null, createdAt: null }
     ])
     expect(stub.sent).toEqual([{ method: 'GET', path: `/trunk/trunks/${UUID}`, body: undefined, policy: 'idempotent', answer: 'json' }])
   })
