@@ -2,11 +2,12 @@
 // is back. (The sixth, "a timed-out add that had been stored", is in api-answers.test.ts, with the
 // emulator's stored-then-hang fault; the weak digitsOf property became the E.164 properties in
 // test/properties/phone.property.test.ts.)
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
-import { FakeGitHubApi } from '../fakes/github-api.ts'
+import { FakeGitHubApi, pullRequestEnv } from '../fakes/github-api.ts'
 import { runAction } from '../helpers/run-action.ts'
 import type { RunOptions } from '../helpers/run-action.ts'
 
@@ -64,16 +65,9 @@ describe('gaps a review found', () => {
   it('two numbers files on one pull request keep a comment each: the marker names the file', async () => {
     const github = new FakeGitHubApi(GH_TOKEN)
     try {
-      const dir = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'event-'))
-      await writeFile(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 9 } }))
-      const env = {
-        GITHUB_API_URL: await github.start(),
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: join(dir, 'event.json'),
-        GITHUB_REPOSITORY: 'acme/numbers'
-      }
+      const env = await pullRequestEnv(await github.start(), { number: 9 })
       const files = { 'a.yml': `version: 1\ntrunks:\n${numbersOn('trunk-a', 1)}\n`, 'b.yml': `version: 1\ntrunks:\n${numbersOn('trunk-b', 2, 10)}\n` }
-      const workspace = await mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'ws-'))
+      const workspace = await mkdtemp(join(tmpdir(), 'ws-'))
       for (const round of [1, 2]) {
         for (const file of ['a.yml', 'b.yml']) {
           const run = await act({ numbers_file: file, dry_run: 'true', github_token: GH_TOKEN }, { env, files, workspace })

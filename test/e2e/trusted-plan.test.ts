@@ -1,10 +1,10 @@
 // "A plan you can trust": the end state is verified, drift is honest, renames are opt-in, the
 // PR comment is always this run's, every run leaves a record, and a misspelled input is refused.
 import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
-import { FakeGitHubApi } from '../fakes/github-api.ts'
+import { FakeGitHubApi, pullRequestEnv } from '../fakes/github-api.ts'
 import { annotations, runAction } from '../helpers/run-action.ts'
 import type { ActionRun } from '../helpers/run-action.ts'
 
@@ -199,16 +199,10 @@ describe('the PR comment is always this run', () => {
 
   beforeEach(async () => {
     github = new FakeGitHubApi(GH_TOKEN)
-    const eventPath = join(await import('node:fs/promises').then(fs => fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'event-'))), 'event.json')
-    await writeFile(eventPath, JSON.stringify({ pull_request: { number: 7, head: { sha: 'abcdef1234567890abcdef' } } }))
-    env = {
-      GITHUB_API_URL: await github.start(),
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: 'acme/numbers',
+    env = await pullRequestEnv(await github.start(), { number: 7, head: { sha: 'abcdef1234567890abcdef' } }, 'acme/numbers', {
       GITHUB_SERVER_URL: 'https://github.example',
       GITHUB_RUN_ID: '4242'
-    }
+    })
   })
   afterEach(() => github.stop())
 
@@ -260,12 +254,11 @@ describe('apply what was reviewed (require_reviewed_plan)', () => {
 
   beforeEach(async () => {
     github = new FakeGitHubApi(GH_TOKEN)
-    const dir = await import('node:fs/promises').then(fs => fs.mkdtemp(join(process.env.TMPDIR ?? '/tmp', 'event-')))
-    await writeFile(join(dir, 'pr.json'), JSON.stringify({ pull_request: { number: 7, head: { sha: 'abcdef1234567890abcdef' } } }))
-    await writeFile(join(dir, 'push.json'), JSON.stringify({ after: MERGE }))
-    const common = { GITHUB_API_URL: await github.start(), GITHUB_REPOSITORY: 'acme/numbers', GITHUB_RUN_ID: '1' }
-    pr = { ...common, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'pr.json') }
-    push = { ...common, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: join(dir, 'push.json'), GITHUB_SHA: MERGE }
+    pr = await pullRequestEnv(await github.start(), { number: 7, head: { sha: 'abcdef1234567890abcdef' } }, 'acme/numbers', { GITHUB_RUN_ID: '1' })
+    // The push that merged it: the same repository and API, another event.
+    const pushPath = join(dirname(pr.GITHUB_EVENT_PATH!), 'push.json')
+    await writeFile(pushPath, JSON.stringify({ after: MERGE }))
+    push = { ...pr, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: pushPath, GITHUB_SHA: MERGE }
     github.pullsByCommit.set(MERGE, [{ number: 7, merged_at: '2026-11-27T00:00:00Z', merge_commit_sha: MERGE }])
   })
   afterEach(() => github.stop())

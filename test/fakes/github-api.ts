@@ -1,7 +1,10 @@
-// A fake of the three GitHub REST calls the PR comment uses, on loopback.
+// A fake of the three GitHub REST calls the PR comment uses, on loopback, and the environment of a run on a pull request.
+import { mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export interface FakeComment {
   id: number
@@ -80,4 +83,20 @@ export class FakeGitHubApi {
     }
     send(404, { message: 'Not Found' })
   }
+}
+
+/**
+ * The environment of a run on a `pull_request` event, as the runner sets it: the event (with
+ * `pull_request`) written to a JSON file of its own in the OS's temp folder, and the GitHub API at
+ * `apiUrl` (a started FakeGitHubApi's). `extra` is added to, or overrides, the variables.
+ */
+export async function pullRequestEnv(
+  apiUrl: string,
+  pullRequest: { number: number; head?: { sha: string } },
+  repository = 'acme/numbers',
+  extra: Record<string, string> = {}
+): Promise<Record<string, string>> {
+  const eventPath = join(await mkdtemp(join(tmpdir(), 'event-')), 'event.json')
+  await writeFile(eventPath, JSON.stringify({ pull_request: pullRequest }))
+  return { GITHUB_API_URL: apiUrl, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository, ...extra }
 }

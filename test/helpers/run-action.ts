@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { EOL, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 
@@ -97,8 +97,13 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   child.stdout.on('data', chunk => (stdout += chunk))
   child.stderr.on('data', chunk => (stderr += chunk))
   const code = await new Promise<number | null>(done => child.on('close', done))
-  const outputText = await readFile(outputFile, 'utf8')
-  const summary = await readFile(summaryFile, 'utf8')
+  // @actions/core ends commands, log lines, outputs and summary lines with os.EOL, "\r\n" on
+  // Windows: read back with "\n", as the tests compare them (a no-op where os.EOL is "\n").
+  const lf = (text: string) => (EOL === '\n' ? text : text.replaceAll(EOL, '\n'))
+  stdout = lf(stdout)
+  stderr = lf(stderr)
+  const outputText = lf(await readFile(outputFile, 'utf8'))
+  const summary = lf(await readFile(summaryFile, 'utf8'))
   return {
     code,
     stdout,

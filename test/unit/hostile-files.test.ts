@@ -57,14 +57,17 @@ describe('size: a numbers file is read only up to MAX_FILE_BYTES, checked before
 })
 
 describe('kind: only a regular file is read', () => {
-  it('refuses a named pipe at once, where reading would wait for a writer forever', async () => {
+  // Windows has no FIFOs, Unix sockets on a file path (net listens on named pipes there) or /dev.
+  const unixOnly = it.skipIf(process.platform === 'win32')
+
+  unixOnly('refuses a named pipe at once, where reading would wait for a writer forever', async () => {
     const fifo = join(dir, 'pipe.yml')
     execFileSync('mkfifo', [fifo])
     const result = await Promise.race([read('pipe.yml'), new Promise(resolve => setTimeout(() => resolve('hung'), 3_000))])
     expect(result).toEqual({ ok: false, problems: [{ message: 'cannot read the numbers file: it is a named pipe (FIFO), not a regular file' }] })
   })
 
-  it('refuses a socket, a device and a folder, and names a missing file', async () => {
+  unixOnly('refuses a socket and a device', async () => {
     const socketPath = join(dir, 'socket.yml')
     const server = createServer()
     await new Promise<void>(resolve => server.listen(socketPath, resolve))
@@ -76,6 +79,9 @@ describe('kind: only a regular file is read', () => {
     expect(problemsOf(await readNumbersFile('/dev/zero', secrets, 'sip-trunks'))).toEqual([
       { message: 'cannot read the numbers file: it is a character device, not a regular file' }
     ])
+  })
+
+  it('refuses a folder, and names a missing file', async () => {
     await mkdir(join(dir, 'folder.yml'))
     expect(problemsOf(await read('folder.yml'))).toEqual([{ message: 'cannot read the numbers file: it is a folder, not a regular file' }])
     expect(problemsOf(await read('missing.yml'))).toEqual([{ message: 'cannot read the numbers file: no such file' }])
@@ -223,7 +229,8 @@ describe('annotateProblems: a bounded number of annotations', () => {
     } finally {
       spy.mockRestore()
     }
-    const lines = out.join('').split('\n').filter(Boolean)
+    // @actions/core ends each command with os.EOL: "\r\n" on Windows.
+    const lines = out.join('').split(/\r?\n/).filter(Boolean)
     const of = (file: string) => lines.filter(line => line.includes(`file=${file}`))
     expect(of('n.yml')).toHaveLength(51)
     expect(of('n.yml')[0]).toBe('::error title=Bolna numbers file,file=n.yml,line=5::problem 0')

@@ -30,7 +30,7 @@ describe('run()', () => {
     }
     const errors = out
       .join('')
-      .split('\n')
+      .split(/\r?\n/) // @actions/core ends each command with os.EOL
       .filter(line => line.startsWith('::error::'))
     expect(errors).toEqual(['::error::boom', '::error::a plain string', '::error::unexpected failure: {"weird":true}'])
     expect(out.join('')).not.toMatch(/\n\s+at /)
