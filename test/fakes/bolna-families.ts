@@ -133,7 +133,7 @@ export interface FakeBolnaSetup {
 const PATHS: Record<TrunkApi, { title: string; list: (t: string) => string; numbers: (t: string) => string }> = {
   'sip-trunks': {
     title: "Bolna's legacy /sip-trunks API",
-    list: t => `/sip-trunks/trunks/${t}/numbers`,
+    list: t => `/sip-trunks/trunks/${t}`,
     numbers: t => `/sip-trunks/trunks/${t}/numbers`
   },
   trunk: { title: "Bolna's /trunk API", list: t => `/trunk/trunks/${t}`, numbers: t => `/trunk/trunks/${t}/numbers` }

@@ -156,7 +156,7 @@ describe('addNumber: exactly once', () => {
     fake.inject({ on: 'list', fault: { kind: 'fail', error: 'server', status: 503, retryable: true } })
     const error = await failure(bolna.addNumber(t1, want, []))
     expect(error.message).toBe(
-      'POST /sip-trunks/trunks/t1/numbers failed: network error (ECONNRESET); checking whether it was stored failed too (GET /sip-trunks/trunks/t1/numbers failed with 503: injected server): re-run to reconcile'
+      'POST /sip-trunks/trunks/t1/numbers failed: network error (ECONNRESET); checking whether it was stored failed too (GET /sip-trunks/trunks/t1 failed with 503: injected server): re-run to reconcile'
     )
     expect(error.details).toMatchObject({ kind: 'network', ambiguous: true })
     expect(fake.calls.map(c => c.method)).toEqual(['create', 'list'])
