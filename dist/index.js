@@ -506,8 +506,14 @@ async function convergeTelephony(bolna, results, options) {
             if (provider === target)
                 return void outcomes.set(agentId, { status: 'unchanged' });
             if (!options.setAgentTelephony) {
-                const now = provider === undefined ? 'a provider Bolna does not show' : `the ${(0,src_text/* quote */.hD)(provider)} provider`;
-                options.warn?.(first.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} calls out through ${now}, not ${(0,src_text/* quote */.hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                // Where the provider shows is unverified (reference 3.2): an agent Bolna shows none for is
+                // not known to be wrong, so it is a note, not a warning that would repeat on every run.
+                if (provider === undefined) {
+                    options.log(`Agent ${(0,src_text/* quote */.hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,src_text/* quote */.hD)(target)}.`);
+                }
+                else {
+                    options.warn?.(first.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} calls out through the ${(0,src_text/* quote */.hD)(provider)} provider, not ${(0,src_text/* quote */.hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                }
                 return;
             }
             await bolna.useTrunkTelephony(agentId, first.trunk_api);

@@ -203,11 +203,16 @@ async function convergeTelephony(bolna: Bolna, results: ApplyResult[], options: 
       const provider = await bolna.agentProvider(agentId)
       if (provider === target) return void outcomes.set(agentId, { status: 'unchanged' })
       if (!options.setAgentTelephony) {
-        const now = provider === undefined ? 'a provider Bolna does not show' : `the ${quote(provider)} provider`
-        options.warn?.(
-          first.trunk_id,
-          `Agent ${quote(agentId)} calls out through ${now}, not ${quote(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`
-        )
+        // Where the provider shows is unverified (reference 3.2): an agent Bolna shows none for is
+        // not known to be wrong, so it is a note, not a warning that would repeat on every run.
+        if (provider === undefined) {
+          options.log(`Agent ${quote(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${quote(target)}.`)
+        } else {
+          options.warn?.(
+            first.trunk_id,
+            `Agent ${quote(agentId)} calls out through the ${quote(provider)} provider, not ${quote(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`
+          )
+        }
         return
       }
       await bolna.useTrunkTelephony(agentId, first.trunk_api)

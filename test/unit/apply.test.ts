@@ -249,7 +249,11 @@ describe('applyPlan: results and log lines', () => {
       `Added "919800000006" to trunk "t1" (id "${added}").`,
       'Mapped "919800000006" to agent "ag2".',
       `Added "919800000007" to trunk "t1" (id "${addedPlain}").`,
-      `Added "+14155550100" to trunk "n1" (id "${onTrunk.id}").`
+      `Added "+14155550100" to trunk "n1" (id "${onTrunk.id}").`,
+      // The fake's agents show no provider: one note for each agent mapped in this run.
+      'Agent "ag2": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "sip-trunk".',
+      'Agent "ag1": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "sip-trunk".',
+      'Agent "ag3": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "trunk".'
     ])
     expect(switches(w)).toEqual([])
     expect(w.fake.live('t1').map(r => [r.stored, r.agent])).toEqual([
@@ -354,7 +358,10 @@ describe('applyPlan: results and log lines', () => {
       ['exists', 'unchanged'],
       ['exists', 'mapped']
     ])
-    expect(lines).toEqual(['Moved "+14155550101" from agent "ag2" to "ag1".'])
+    expect(lines).toEqual([
+      'Moved "+14155550101" from agent "ag2" to "ag1".',
+      'Agent "ag1": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "trunk".'
+    ])
   })
 
   it('agent_id null on a new number: added unmapped, unchanged; no agent_id: no agent_status', async () => {
@@ -533,7 +540,7 @@ describe('telephony: the provider of the agents the plan names', () => {
     ])
   })
 
-  it('without set_agent_telephony: only agents mapped in this run are read, and one on another provider is a warning', async () => {
+  it('without set_agent_telephony: only agents mapped in this run are read; one on another provider is a warning, one Bolna shows none for a note', async () => {
     const w = world()
     w.fake.addAgent('ag4')
     w.fake.agentsById.get('ag1')!.provider = 'plivo'
@@ -545,18 +552,19 @@ describe('telephony: the provider of the agents the plan names', () => {
       [t1, [wanted('919800000001', { agentId: 'ag1' }), wanted('919800000002', { agentId: 'ag2' }), wanted('919800000004', { agentId: 'ag4' })]],
       [n1, [wanted('+14155550100', { agentId: 'ag3' })]]
     )
-    const { results } = await run(w, desired, { setAgentTelephony: false, concurrency: 1, warn: (trunkId, message) => warnings.push([trunkId, message]) })
+    const { results, lines } = await run(w, desired, {
+      setAgentTelephony: false,
+      concurrency: 1,
+      warn: (trunkId, message) => warnings.push([trunkId, message])
+    })
     expect(w.fake.calls.filter(c => c.method === 'provider').map(c => c.agentId)).toEqual(['ag2', 'ag4', 'ag3'])
     expect(warnings).toEqual([
       [
         't1',
         'Agent "ag2" calls out through the "plivo" provider, not "sip-trunk": its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.'
-      ],
-      [
-        'n1',
-        'Agent "ag3" calls out through a provider Bolna does not show, not "trunk": its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.'
       ]
     ])
+    expect(lines).toContain('Agent "ag3": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "trunk".')
     expect(results.map(r => r.telephony_status)).toEqual([undefined, undefined, 'unchanged', undefined])
     expect(switches(w)).toEqual([])
   })
@@ -597,7 +605,8 @@ describe('on_name_change: replace', () => {
     ])
     expect(lines).toEqual([
       `Renamed "919876543210" on trunk "t1": removed (id "${old.id}") and added back as "New" (id "${now[0]!.id}").`,
-      'Mapped "919876543210" to agent "ag1".'
+      'Mapped "919876543210" to agent "ag1".',
+      'Agent "ag1": Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is "sip-trunk".'
     ])
   })
 
