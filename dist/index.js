@@ -2761,7 +2761,8 @@ async function inWorkspace(file, input = 'numbers_file') {
     if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
         throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
     }
-    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path) };
+    // As GitHub names files (annotations, the PR comment's marker): with "/" on Windows too.
+    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path).split(external_node_path_namespaceObject.sep).join('/') };
 }
 
 

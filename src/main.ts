@@ -297,5 +297,6 @@ async function inWorkspace(file: string, input = 'numbers_file'): Promise<{ path
   if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
     throw new Error(`Input "${input}" must be a path inside the workspace (got ${quote(file)}).`)
   }
-  return { path, shownAs: relative(workspace, path) }
+  // As GitHub names files (annotations, the PR comment's marker): with "/" on Windows too.
+  return { path, shownAs: relative(workspace, path).split(sep).join('/') }
 }
