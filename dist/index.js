@@ -1945,7 +1945,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
 ;// CONCATENATED MODULE: ./src/export.ts
 /**
  * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
- * it right away plans no change.
+ * it right away plans no change, except the removal of duplicate records of one number.
  */
 
 
@@ -1962,7 +1962,7 @@ const scalar = (value) => JSON.stringify(value);
 function exportedFile(trunks, source, at) {
     const lines = [
         `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
-        '# The numbers as Bolna holds them: applying this file right away changes nothing.',
+        '# The numbers as Bolna holds them: applying this file right away changes nothing, except that duplicate records of one number are removed.',
         'version: 1',
         'trunks:'
     ];

@@ -1,6 +1,6 @@
 /**
  * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
- * it right away plans no change.
+ * it right away plans no change, except the removal of duplicate records of one number.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -25,7 +25,7 @@ const scalar = (value: string) => JSON.stringify(value)
 export function exportedFile(trunks: readonly ExportedTrunk[], source: string, at: Date): { text: string; count: number } {
   const lines = [
     `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
-    '# The numbers as Bolna holds them: applying this file right away changes nothing.',
+    '# The numbers as Bolna holds them: applying this file right away changes nothing, except that duplicate records of one number are removed.',
     'version: 1',
     'trunks:'
   ]
