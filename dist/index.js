@@ -577,8 +577,13 @@ async function verifyApplied(bolna, plan, results, options) {
 }
 function whatIsMissing(numbers, present, absent) {
     const missing = [];
+    // The first record of each number, as findNumber reads it: one pass, not one search a number.
+    const byE164 = new Map();
+    for (const n of numbers)
+        if (!byE164.has(n.e164))
+            byE164.set(n.e164, n);
     for (const [e164, agent] of present) {
-        const found = numbers.find(n => n.e164 === e164);
+        const found = byE164.get(e164);
         if (!found)
             missing.push(`${(0,src_text/* quote */.hD)(e164)} is not listed`);
         else if (agent !== undefined && found.agent.kind !== 'unknown' && (found.agent.kind === 'agent' ? found.agent.id : null) !== agent) {
@@ -831,11 +836,11 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 
 
 
+
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 60_000;
 const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024;
-const realSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** Full-jitter exponential backoff: a random wait in [0, min(cap, base·2^attempt)). */
 function backoffMs(attempt, random = Math.random) {
     return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
@@ -862,16 +867,9 @@ class HttpClient {
     httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true, timeout: 4_000 });
     constructor(settings) {
         this.settings = settings;
-        this.sleep = settings.sleep ?? realSleep;
+        this.sleep = settings.sleep ?? realClock.sleep;
         this.random = settings.random ?? Math.random;
         this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    }
-    get maxRetries() {
-        return this.settings.maxRetries;
-    }
-    /** Waits out one backoff step, as the client's own retries do. */
-    async backoff(attempt) {
-        await this.sleep(backoffMs(attempt, this.random));
     }
     /**
      * One call, retried as `policy` allows. `answer: 'ignore'` is for calls whose answer is

@@ -287,8 +287,11 @@ export async function verifyApplied(bolna: Bolna, plan: Plan, results: readonly 
 
 function whatIsMissing(numbers: readonly TrunkNumber[], present: ReadonlyMap<string, string | null | undefined>, absent: ReadonlySet<string>): string[] {
   const missing: string[] = []
+  // The first record of each number, as findNumber reads it: one pass, not one search a number.
+  const byE164 = new Map<string, TrunkNumber>()
+  for (const n of numbers) if (!byE164.has(n.e164)) byE164.set(n.e164, n)
   for (const [e164, agent] of present) {
-    const found = numbers.find(n => n.e164 === e164)
+    const found = byE164.get(e164)
     if (!found) missing.push(`${quote(e164)} is not listed`)
     else if (agent !== undefined && found.agent.kind !== 'unknown' && (found.agent.kind === 'agent' ? found.agent.id : null) !== agent) {
       missing.push(`${quote(e164)} does not show agent ${agent === null ? 'none' : quote(agent)} yet`)

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { ZlibOptions } from 'node:zlib'
+import { realClock } from '../clock.js'
 import { BolnaApiError, errorForStatus } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -39,8 +40,6 @@ const BACKOFF_CAP_MS = 8_000
 const RETRY_AFTER_CAP_MS = 60_000
 const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024
 
-export const realSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
 /** Full-jitter exponential backoff: a random wait in [0, min(cap, base·2^attempt)). */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt))
@@ -66,18 +65,9 @@ export class HttpClient {
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 4_000 })
 
   constructor(private readonly settings: HttpSettings) {
-    this.sleep = settings.sleep ?? realSleep
+    this.sleep = settings.sleep ?? realClock.sleep
     this.random = settings.random ?? Math.random
     this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES
-  }
-
-  get maxRetries(): number {
-    return this.settings.maxRetries
-  }
-
-  /** Waits out one backoff step, as the client's own retries do. */
-  async backoff(attempt: number): Promise<void> {
-    await this.sleep(backoffMs(attempt, this.random))
   }
 
   /**

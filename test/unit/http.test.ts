@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaApiError } from '../../src/bolna/errors.js'
-import { HttpClient, parseRetryAfter, realSleep } from '../../src/bolna/http.js'
+import { HttpClient, parseRetryAfter } from '../../src/bolna/http.js'
 import type { HttpSettings } from '../../src/bolna/http.js'
 import { RateLimiter } from '../../src/bolna/rate-limiter.js'
 
@@ -344,19 +344,6 @@ describe('retries', () => {
     await http.request('GET', '/sip-trunks/v2/agent/', undefined, 'idempotent')
     await http.request('GET', '/v2/agents', undefined, 'idempotent')
     expect(taken).toBe(1)
-  })
-
-  it('maxRetries and one backoff step are exposed for the callers that wait the same way', async () => {
-    const http = client({ maxRetries: 4 })
-    expect(http.maxRetries).toBe(4)
-    await http.backoff(2)
-    expect(sleeps).toEqual([500])
-  })
-
-  it('realSleep waits on a timer', async () => {
-    const started = Date.now()
-    await expect(realSleep(20)).resolves.toBeUndefined()
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15)
   })
 })
 
