@@ -665,8 +665,13 @@ function errorForStatus(method, path, status, body, retryAfterMs) {
         });
     }
     if (status === 403) {
-        // Bolna answers 403 both for a bad key and for a good key without access: name both.
-        return new BolnaApiError(`Bolna refused ${call} with 403${because || ' and no reason'}. Either the API key is wrong or expired (check the token input or the BOLNA_API_KEY secret), or it has no access to this trunk: SIP trunking not enabled for the account, or a trunk of another (sub)account.`, { ...common, kind: 'forbidden' });
+        // Bolna answers 403 both for a bad key and for a good key without access: name both, and what was called.
+        const [what, one] = path.startsWith('/v2/agent/')
+            ? ['this agent', 'an agent']
+            : path.startsWith('/inbound/')
+                ? ['this number or agent', 'one']
+                : ['this trunk', 'a trunk'];
+        return new BolnaApiError(`Bolna refused ${call} with 403${because || ' and no reason'}. Either the API key is wrong or expired (check the token input or the BOLNA_API_KEY secret), or it has no access to ${what}: SIP trunking not enabled for the account, or ${one} of another (sub)account.`, { ...common, kind: 'forbidden' });
     }
     if (status === 404)
         return new BolnaApiError(`${call} answered 404 Not Found${because}`, { ...common, kind: 'not-found' });

@@ -82,9 +82,14 @@ export function errorForStatus(method: string, path: string, status: number, bod
     )
   }
   if (status === 403) {
-    // Bolna answers 403 both for a bad key and for a good key without access: name both.
+    // Bolna answers 403 both for a bad key and for a good key without access: name both, and what was called.
+    const [what, one] = path.startsWith('/v2/agent/')
+      ? ['this agent', 'an agent']
+      : path.startsWith('/inbound/')
+        ? ['this number or agent', 'one']
+        : ['this trunk', 'a trunk']
     return new BolnaApiError(
-      `Bolna refused ${call} with 403${because || ' and no reason'}. Either the API key is wrong or expired (check the token input or the BOLNA_API_KEY secret), or it has no access to this trunk: SIP trunking not enabled for the account, or a trunk of another (sub)account.`,
+      `Bolna refused ${call} with 403${because || ' and no reason'}. Either the API key is wrong or expired (check the token input or the BOLNA_API_KEY secret), or it has no access to ${what}: SIP trunking not enabled for the account, or ${one} of another (sub)account.`,
       { ...common, kind: 'forbidden' }
     )
   }

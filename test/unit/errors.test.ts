@@ -28,6 +28,9 @@ describe('errors say what to do', () => {
       )
       expect(error.details).toMatchObject({ kind: 'forbidden', retryable: false })
     }
+    // The access it may lack is to what the call names.
+    expect(errorForStatus('GET', '/v2/agent/ag1', 403, '').message).toMatch(/no access to this agent: .*, or an agent of another \(sub\)account\.$/)
+    expect(errorForStatus('POST', '/inbound/setup', 403, '').message).toMatch(/no access to this number or agent: .*, or one of another \(sub\)account\.$/)
   })
   it('401 means a missing or malformed key', () => {
     const error = errorForStatus('GET', '/p', 401, '{"error":401,"message":"Access denied"}')
