@@ -2536,12 +2536,22 @@ class FileProblems extends Error {
 }
 /** Single mode: a one-entry plan, applied like a file's. */
 async function addOneNumber(bolna, settings) {
+    const states = await readTrunks(bolna, settings.desired, 1);
+    const warnings = healthWarnings(settings.desired, states);
+    try {
+        await addToTrunk(bolna, settings, states, warnings);
+    }
+    finally {
+        // Said on a failed run too: they may be why calls would not arrive.
+        await sayWarnings(warnings);
+    }
+}
+/** The number added (or found) and reported, on the trunk as read. */
+async function addToTrunk(bolna, settings, states, warnings) {
     const { desired } = settings;
     const [{ trunk, numbers: [want] }] = desired.trunks;
-    const states = await readTrunks(bolna, desired, 1);
     const actual = numbersOf(states);
     const plan = planChanges(desired, actual, false, settings.onNameChange);
-    const warnings = healthWarnings(desired, states);
     const entries = plan.changes.filter(c => c.action !== 'leave');
     const change = entries.find((c) => c.action !== 'remove');
     if (!change)
@@ -2562,7 +2572,7 @@ async function addOneNumber(bolna, settings) {
     if (settings.dryRun) {
         const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned';
         await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus });
-        return finishWithWarnings(warnings, settings);
+        return failOnWarnings(warnings, settings);
     }
     const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
     const result = results[entries.indexOf(change)];
@@ -2572,7 +2582,7 @@ async function addOneNumber(bolna, settings) {
     if (failures.length > 0)
         throw new Error(failures.map(r => failureLine(r)).join('\n'));
     await verifyOrFail(bolna, plan, results, settings);
-    await finishWithWarnings(warnings, settings);
+    failOnWarnings(warnings, settings);
 }
 /** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
 async function exportNumbers(bolna, settings) {
@@ -2588,10 +2598,13 @@ async function exportNumbers(bolna, settings) {
     await writeExport(path, text);
     await reportExport(count, trunks.length, shownAs);
 }
-/** Reports the warnings; with fail_on_warnings, they fail the step (after the work is done). */
-async function finishWithWarnings(warnings, settings, file) {
-    const lineOf = file ? await trunkLines(file.path) : undefined;
+/** Reports the warnings: in the log, as annotations on the trunks' lines, in the summary and the `warnings` output. */
+async function sayWarnings(warnings, file) {
+    const lineOf = file && warnings.length > 0 ? await trunkLines(file.path) : undefined;
     await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf });
+}
+/** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
+function failOnWarnings(warnings, settings) {
     if (settings.failOnWarnings && warnings.length > 0) {
         throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`);
     }
@@ -2621,11 +2634,12 @@ async function syncNumbersFile(bolna, settings, secrets) {
         await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint);
     };
     let plan;
+    const warnings = [];
     try {
         const desired = await readNumbersFileOrFail(path, shownAs, settings, secrets);
         const states = await readTrunks(bolna, desired, settings.concurrency);
         const actual = numbersOf(states);
-        const warnings = healthWarnings(desired, states);
+        warnings.push(...healthWarnings(desired, states));
         plan = planChanges(desired, actual, settings.prune, settings.onNameChange);
         await reportPlan(plan, shownAs, settings.dryRun);
         refuseTooManyDeletes(plan, settings.maxDeletes);
@@ -2636,7 +2650,7 @@ async function syncNumbersFile(bolna, settings, secrets) {
         if (settings.dryRun) {
             if (settings.failOnDrift && hasChanges(plan))
                 throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
-            return await finishWithWarnings(warnings, settings, { shownAs, path });
+            return failOnWarnings(warnings, settings);
         }
         const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
         const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock });
@@ -2648,7 +2662,7 @@ async function syncNumbersFile(bolna, settings, secrets) {
         }
         if (unverified.length > 0)
             throw new Error(unverifiedMessage(unverified));
-        await finishWithWarnings(warnings, settings, { shownAs, path });
+        failOnWarnings(warnings, settings);
     }
     catch (error) {
         // A run that stopped before its plan was posted rewrites the comment with the reason
@@ -2657,6 +2671,10 @@ async function syncNumbersFile(bolna, settings, secrets) {
             await comment(failedPlanMarkdown(shownAs, secrets.redact((0,src_text/* messageOf */.bD)(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)));
         }
         throw error;
+    }
+    finally {
+        // Said on a failed run too: they may be why calls would not arrive.
+        await sayWarnings(warnings, { shownAs, path });
     }
 }
 /** require_reviewed_plan: applies only the plan shown on the pull request merged as this commit. */

@@ -54,6 +54,18 @@ class FileProblems extends Error {
 
 /** Single mode: a one-entry plan, applied like a file's. */
 async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promise<void> {
+  const states = await readTrunks(bolna, settings.desired, 1)
+  const warnings = healthWarnings(settings.desired, states)
+  try {
+    await addToTrunk(bolna, settings, states, warnings)
+  } finally {
+    // Said on a failed run too: they may be why calls would not arrive.
+    await sayWarnings(warnings)
+  }
+}
+
+/** The number added (or found) and reported, on the trunk as read. */
+async function addToTrunk(bolna: Bolna, settings: SingleNumberSettings, states: ReadonlyMap<string, TrunkState>, warnings: Warning[]): Promise<void> {
   const { desired } = settings
   const [
     {
@@ -61,10 +73,8 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
       numbers: [want]
     }
   ] = desired.trunks
-  const states = await readTrunks(bolna, desired, 1)
   const actual = numbersOf(states)
   const plan = planChanges(desired, actual, false, settings.onNameChange)
-  const warnings = healthWarnings(desired, states)
   const entries = plan.changes.filter(c => c.action !== 'leave')
   const change = entries.find((c): c is Exclude<Change, { action: 'remove' | 'leave' }> => c.action !== 'remove')
   if (!change) throw new Error('a one-number plan always adds or keeps its number')
@@ -85,7 +95,7 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
   if (settings.dryRun) {
     const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned'
     await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus })
-    return finishWithWarnings(warnings, settings)
+    return failOnWarnings(warnings, settings)
   }
 
   const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
@@ -95,7 +105,7 @@ async function addOneNumber(bolna: Bolna, settings: SingleNumberSettings): Promi
   const failures = results.filter(failed)
   if (failures.length > 0) throw new Error(failures.map(r => failureLine(r)).join('\n'))
   await verifyOrFail(bolna, plan, results, settings)
-  await finishWithWarnings(warnings, settings)
+  failOnWarnings(warnings, settings)
 }
 
 /** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
@@ -113,10 +123,14 @@ async function exportNumbers(bolna: Bolna, settings: ExportSettings): Promise<vo
   await reportExport(count, trunks.length, shownAs)
 }
 
-/** Reports the warnings; with fail_on_warnings, they fail the step (after the work is done). */
-async function finishWithWarnings(warnings: readonly Warning[], settings: Settings, file?: { shownAs: string; path: string }): Promise<void> {
-  const lineOf = file ? await trunkLines(file.path) : undefined
+/** Reports the warnings: in the log, as annotations on the trunks' lines, in the summary and the `warnings` output. */
+async function sayWarnings(warnings: readonly Warning[], file?: { shownAs: string; path: string }): Promise<void> {
+  const lineOf = file && warnings.length > 0 ? await trunkLines(file.path) : undefined
   await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf })
+}
+
+/** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
+function failOnWarnings(warnings: readonly Warning[], settings: Settings): void {
   if (settings.failOnWarnings && warnings.length > 0) {
     throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`)
   }
@@ -146,11 +160,12 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
     await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint)
   }
   let plan: Plan | undefined
+  const warnings: Warning[] = []
   try {
     const desired = await readNumbersFileOrFail(path, shownAs, settings, secrets)
     const states = await readTrunks(bolna, desired, settings.concurrency)
     const actual = numbersOf(states)
-    const warnings = healthWarnings(desired, states)
+    warnings.push(...healthWarnings(desired, states))
     plan = planChanges(desired, actual, settings.prune, settings.onNameChange)
     await reportPlan(plan, shownAs, settings.dryRun)
     refuseTooManyDeletes(plan, settings.maxDeletes)
@@ -159,7 +174,7 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
     if (settings.requireReviewedPlan && !settings.dryRun) await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken)
     if (settings.dryRun) {
       if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
-      return await finishWithWarnings(warnings, settings, { shownAs, path })
+      return failOnWarnings(warnings, settings)
     }
     const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
     const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
@@ -170,7 +185,7 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
       throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`)
     }
     if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
-    await finishWithWarnings(warnings, settings, { shownAs, path })
+    failOnWarnings(warnings, settings)
   } catch (error) {
     // A run that stopped before its plan was posted rewrites the comment with the reason
     // (redacted, as the step's own failure line is: a comment is more public than a log).
@@ -178,6 +193,9 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
       await comment(failedPlanMarkdown(shownAs, secrets.redact(messageOf(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)))
     }
     throw error
+  } finally {
+    // Said on a failed run too: they may be why calls would not arrive.
+    await sayWarnings(warnings, { shownAs, path })
   }
 }
 

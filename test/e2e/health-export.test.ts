@@ -111,6 +111,21 @@ ${numbers}`
     expect(annotations(strict).join('\n')).toContain('2 warning(s), and fail_on_warnings is true')
   })
 
+  it('a run that fails still says its warnings: they may be why calls would not arrive', async () => {
+    emulator.addTrunk('01HQINACTIVE', { is_active: false })
+    emulator.injectFault({ kind: 'status', status: 422, method: 'POST', times: Infinity })
+    const single = await act({ trunk_id: '01HQINACTIVE', phone_number: '919876543210', agent_id: AGENT })
+    const text = file('sip-trunks', '01HQINACTIVE', `      - phone_number: "919876543211"\n        agent_id: ${AGENT}\n`)
+    const files = await act({ numbers_file: 'n.yml' }, { files: { 'n.yml': text } })
+    for (const run of [single, files]) {
+      expect(run.code).toBe(1)
+      expect(annotations(run).join('\n')).toMatch(/422/)
+      expect(warnings(run)).toMatch(/Trunk "01HQINACTIVE" is inactive: it takes no inbound calls/)
+      expect(run.outputs.warnings).toBe('1')
+    }
+    expect(warnings(files)).toMatch(/file=n\.yml,line=3::/)
+  })
+
   it('a number nobody answers: on /trunk only when the trunk has no default agent; on legacy trunks always', async () => {
     const run = await act({ trunk_api: 'trunk', trunk_id: NEW, phone_number: '+14155550111' })
     expect(run.code).toBe(0)
