@@ -383,8 +383,7 @@ async function applyChange(bolna, change, actual, options) {
     else {
         try {
             const outcome = await bolna.addNumber(trunk, numberToAdd(want), actual.get(trunk.id));
-            // A number this run added has no agent but the one the add carried, whether or not Bolna shows it.
-            number = outcome.status === 'created' && outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number;
+            number = outcome.number;
             Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number });
             if (outcome.status === 'created')
                 options.log(`Added ${(0,src_text/* quote */.hD)(number.stored)} to trunk ${(0,src_text/* quote */.hD)(trunk.id)} (id ${(0,src_text/* quote */.hD)(number.id)}).`);
@@ -431,8 +430,7 @@ async function replaceNumber(bolna, change, actual, options) {
     try {
         // Every record of the number is gone by now (duplicates are removed first): do not look for it.
         const others = (actual.get(trunk.id) ?? []).filter(n => n.e164 !== want.e164);
-        const outcome = await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others);
-        number = outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number;
+        number = (await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)).number;
     }
     catch (error) {
         return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,src_text/* messageOf */.bD)(error)}` };
@@ -1233,7 +1231,7 @@ class BolnaClient {
             return { status: 'exists', number: existing };
         for (let attempt = 0;; attempt++) {
             try {
-                return { status: 'created', number: await family.create(trunk.id, number) };
+                return { status: 'created', number: asCreated(trunk, number, await family.create(trunk.id, number)) };
             }
             catch (error) {
                 if (!(error instanceof BolnaApiError))
@@ -1249,7 +1247,7 @@ class BolnaClient {
                     throw error;
                 const stored = await this.lookForLostAdd(trunk, number, error);
                 if (stored)
-                    return { status: 'created', number: stored };
+                    return { status: 'created', number: asCreated(trunk, number, stored) };
                 if (error.details.accepted) {
                     // A 2xx answer: Bolna stored it. Sending it again would add it twice.
                     throw error.as(error.kind, `${error.message}; Bolna accepted the add (HTTP 2xx), but the number did not show on the trunk within ${this.options.settleMs / 1000} s (settle_seconds), so it was not sent again: re-run to adopt it`);
@@ -1341,6 +1339,13 @@ class BolnaClient {
     }
 }
 /** The first live record of the number, if any (identity is the E.164 form). */
+/** A number this add created has no agent but the one the add carried (`/trunk`), whether or not Bolna shows it. */
+function asCreated(trunk, number, created) {
+    if (created.agent.kind !== 'unknown')
+        return created;
+    const carried = port/* TRUNK_APIS */.R1[trunk.api].agentInAdd ? number.agentId : undefined;
+    return { ...created, agent: carried === undefined ? { kind: 'none' } : { kind: 'agent', id: carried } };
+}
 function findNumber(numbers, e164) {
     return numbers.find(n => n.e164 === e164);
 }

@@ -84,8 +84,7 @@ async function applyChange(bolna: Bolna, change: Change, actual: ActualState, op
   } else {
     try {
       const outcome = await bolna.addNumber(trunk, numberToAdd(want), actual.get(trunk.id))
-      // A number this run added has no agent but the one the add carried, whether or not Bolna shows it.
-      number = outcome.status === 'created' && outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number
+      number = outcome.number
       Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number })
       if (outcome.status === 'created') options.log(`Added ${quote(number.stored)} to trunk ${quote(trunk.id)} (id ${quote(number.id)}).`)
     } catch (error) {
@@ -128,8 +127,7 @@ async function replaceNumber(bolna: Bolna, change: Extract<Change, { action: 're
   try {
     // Every record of the number is gone by now (duplicates are removed first): do not look for it.
     const others = (actual.get(trunk.id) ?? []).filter(n => n.e164 !== want.e164)
-    const outcome = await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)
-    number = outcome.number.agent.kind === 'unknown' ? { ...outcome.number, agent: { kind: 'none' } } : outcome.number
+    number = (await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)).number
   } catch (error) {
     return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${messageOf(error)}` }
   }

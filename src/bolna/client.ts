@@ -54,7 +54,7 @@ export class BolnaClient implements Bolna {
     if (existing) return { status: 'exists', number: existing }
     for (let attempt = 0; ; attempt++) {
       try {
-        return { status: 'created', number: await family.create(trunk.id, number) }
+        return { status: 'created', number: asCreated(trunk, number, await family.create(trunk.id, number)) }
       } catch (error) {
         if (!(error instanceof BolnaApiError)) throw error
         if (error.kind === 'trunk-not-found') {
@@ -65,7 +65,7 @@ export class BolnaClient implements Bolna {
         if (error.kind === 'conflict') return { status: 'exists', number: await this.settleConflict(trunk, number, error) }
         if (!error.details.ambiguous) throw error
         const stored = await this.lookForLostAdd(trunk, number, error)
-        if (stored) return { status: 'created', number: stored }
+        if (stored) return { status: 'created', number: asCreated(trunk, number, stored) }
         if (error.details.accepted) {
           // A 2xx answer: Bolna stored it. Sending it again would add it twice.
           throw error.as(
@@ -163,6 +163,13 @@ export class BolnaClient implements Bolna {
 }
 
 /** The first live record of the number, if any (identity is the E.164 form). */
+/** A number this add created has no agent but the one the add carried (`/trunk`), whether or not Bolna shows it. */
+function asCreated(trunk: TrunkRef, number: NumberToAdd, created: TrunkNumber): TrunkNumber {
+  if (created.agent.kind !== 'unknown') return created
+  const carried = TRUNK_APIS[trunk.api].agentInAdd ? number.agentId : undefined
+  return { ...created, agent: carried === undefined ? { kind: 'none' } : { kind: 'agent', id: carried } }
+}
+
 export function findNumber(numbers: readonly TrunkNumber[], e164: string): TrunkNumber | undefined {
   return numbers.find(n => n.e164 === e164)
 }
