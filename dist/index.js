@@ -261,14 +261,12 @@ function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
     }
     return { changes, notes, counts: countChanges(changes) };
 }
-/** Of several records of one number, the one to keep: on the wanted agent, else the oldest. */
+/** Of several records of one number, the one to keep: the oldest on the wanted agent, else the oldest (as export writes it). */
 function keeper(records, want) {
     if (records.length <= 1)
         return records[0];
-    const onAgent = records.find(r => r.agent.kind === 'agent' && r.agent.id === want.agentId);
-    if (onAgent)
-        return onAgent;
-    return records.reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest));
+    const onAgent = records.filter(r => r.agent.kind === 'agent' && r.agent.id === want.agentId);
+    return (onAgent.length > 0 ? onAgent : records).reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest));
 }
 function pruneOff(pruneInput, trunkPrune) {
     if (!pruneInput && !trunkPrune)
@@ -1977,10 +1975,11 @@ function exportedFile(trunks, source, at) {
     const seen = new Map();
     let count = 0;
     for (const { trunk, numbers } of trunks) {
-        lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, numbers.length ? '    numbers:' : '    numbers: []');
+        const entries = [];
+        let listed = 0;
         const oldestFirst = [...numbers].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
         for (const number of oldestFirst) {
-            const skip = (why) => lines.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
+            const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
             const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
             if ('problem' in parsed) {
                 skip(`as stored, it ${parsed.problem.split(':')[0]}`);
@@ -1992,15 +1991,18 @@ function exportedFile(trunks, source, at) {
                 continue;
             }
             seen.set(number.e164, trunk.id);
-            count++;
-            lines.push(`      - phone_number: ${scalar(number.stored.trim())}`);
+            listed++;
+            entries.push(`      - phone_number: ${scalar(number.stored.trim())}`);
             if (port/* TRUNK_APIS */.R1[trunk.api].labels && number.name)
-                lines.push(`        name: ${scalar(number.name)}`);
+                entries.push(`        name: ${scalar(number.name)}`);
             if (number.agent.kind === 'agent')
-                lines.push(`        agent_id: ${scalar(number.agent.id)}`);
+                entries.push(`        agent_id: ${scalar(number.agent.id)}`);
             if (port/* TRUNK_APIS */.R1[trunk.api].destinationKey && number.destinationKey !== null)
-                lines.push(`        destination_key: ${scalar(number.destinationKey)}`);
+                entries.push(`        destination_key: ${scalar(number.destinationKey)}`);
         }
+        // A trunk whose numbers are all left out still lists none ("numbers:" alone would read as null).
+        lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, listed > 0 ? '    numbers:' : '    numbers: []', ...entries);
+        count += listed;
     }
     return { text: `${lines.join('\n')}\n`, count };
 }

@@ -32,10 +32,11 @@ export function exportedFile(trunks: readonly ExportedTrunk[], source: string, a
   const seen = new Map<string, string>()
   let count = 0
   for (const { trunk, numbers } of trunks) {
-    lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, numbers.length ? '    numbers:' : '    numbers: []')
+    const entries: string[] = []
+    let listed = 0
     const oldestFirst = [...numbers].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))
     for (const number of oldestFirst) {
-      const skip = (why: string) => lines.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`)
+      const skip = (why: string) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`)
       const parsed = parsePhoneNumber(number.stored.trim())
       if ('problem' in parsed) {
         skip(`as stored, it ${parsed.problem.split(':')[0]}`)
@@ -47,12 +48,15 @@ export function exportedFile(trunks: readonly ExportedTrunk[], source: string, a
         continue
       }
       seen.set(number.e164, trunk.id)
-      count++
-      lines.push(`      - phone_number: ${scalar(number.stored.trim())}`)
-      if (TRUNK_APIS[trunk.api].labels && number.name) lines.push(`        name: ${scalar(number.name)}`)
-      if (number.agent.kind === 'agent') lines.push(`        agent_id: ${scalar(number.agent.id)}`)
-      if (TRUNK_APIS[trunk.api].destinationKey && number.destinationKey !== null) lines.push(`        destination_key: ${scalar(number.destinationKey)}`)
+      listed++
+      entries.push(`      - phone_number: ${scalar(number.stored.trim())}`)
+      if (TRUNK_APIS[trunk.api].labels && number.name) entries.push(`        name: ${scalar(number.name)}`)
+      if (number.agent.kind === 'agent') entries.push(`        agent_id: ${scalar(number.agent.id)}`)
+      if (TRUNK_APIS[trunk.api].destinationKey && number.destinationKey !== null) entries.push(`        destination_key: ${scalar(number.destinationKey)}`)
     }
+    // A trunk whose numbers are all left out still lists none ("numbers:" alone would read as null).
+    lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, listed > 0 ? '    numbers:' : '    numbers: []', ...entries)
+    count += listed
   }
   return { text: `${lines.join('\n')}\n`, count }
 }

@@ -183,12 +183,11 @@ export function planChanges(desired: DesiredState, actual: ActualState, pruneInp
   return { changes, notes, counts: countChanges(changes) }
 }
 
-/** Of several records of one number, the one to keep: on the wanted agent, else the oldest. */
+/** Of several records of one number, the one to keep: the oldest on the wanted agent, else the oldest (as export writes it). */
 function keeper(records: readonly TrunkNumber[], want: DesiredNumber): TrunkNumber | undefined {
   if (records.length <= 1) return records[0]
-  const onAgent = records.find(r => r.agent.kind === 'agent' && r.agent.id === want.agentId)
-  if (onAgent) return onAgent
-  return records.reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest))
+  const onAgent = records.filter(r => r.agent.kind === 'agent' && r.agent.id === want.agentId)
+  return (onAgent.length > 0 ? onAgent : records).reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest))
 }
 
 function pruneOff(pruneInput: boolean, trunkPrune: boolean): string {

@@ -52,6 +52,19 @@ describe('duplicates: the record kept', () => {
     expect(keptOf(stored('first', '919876543210'), stored('second', '+919876543210'))).toBe('first')
   })
 
+  it('of several records on the wanted agent, the oldest (the one an export writes)', () => {
+    const change = planChanges(
+      legacy([wanted('919876543210', { agentId: 'ag1' })]),
+      holding(
+        stored('young', '919876543210', { createdAt: '2026-01-03', agent: 'ag1' }),
+        stored('old-unmapped', '919876543210', { createdAt: '2026-01-01' }),
+        stored('old', '919876543210', { createdAt: '2026-01-02', agent: 'ag1' })
+      ),
+      false
+    ).changes[0]
+    expect(change).toMatchObject({ action: 'keep', number: { id: 'old' } })
+  })
+
   it('a record without a creation time counts as the oldest', () => {
     expect(keptOf(stored('dated', '919876543210', { createdAt: '2026-01-02' }), stored('undated', '+919876543210'))).toBe('undated')
     expect(keptOf(stored('undated', '919876543210'), stored('dated', '+919876543210', { createdAt: '2026-01-02' }))).toBe('undated')
