@@ -128,7 +128,7 @@ function differences(want: DesiredNumber, number: TrunkNumber, trunk: TrunkRef):
 
 /**
  * Compares what the file wants with what each trunk holds (live records only).
- * - A wanted number with several records keeps one (the one already on the wanted agent, else
+ * - A wanted number with several records keeps one (the oldest already on the wanted agent, else
  *   the oldest) and loses the others, prune or not: they are duplicates, counted as removals.
  * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
  *   allow it; trunks the file does not list are never read or touched.
