@@ -1336,7 +1336,6 @@ class BolnaClient {
         return pollUntil(this.options.clock, withinMs, maxPauseMs, attempt);
     }
 }
-/** The first live record of the number, if any (identity is the E.164 form). */
 /** A number this add created has no agent but the one the add carried (`/trunk`), whether or not Bolna shows it. */
 function asCreated(trunk, number, created) {
     if (created.agent.kind !== 'unknown')
@@ -1344,6 +1343,7 @@ function asCreated(trunk, number, created) {
     const carried = port/* TRUNK_APIS */.R1[trunk.api].agentInAdd ? number.agentId : undefined;
     return { ...created, agent: carried === undefined ? { kind: 'none' } : { kind: 'agent', id: carried } };
 }
+/** The first live record of the number, if any (identity is the E.164 form). */
 function findNumber(numbers, e164) {
     return numbers.find(n => n.e164 === e164);
 }
@@ -2591,7 +2591,7 @@ async function addToTrunk(bolna, settings, states, warnings) {
     await verifyOrFail(bolna, plan, results, settings);
     failOnWarnings(warnings, settings);
 }
-/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
+/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing but duplicate records. */
 async function exportNumbers(bolna, settings) {
     const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file');
     const api = settings.trunkApi;

@@ -108,7 +108,7 @@ async function addToTrunk(bolna: Bolna, settings: SingleNumberSettings, states: 
   failOnWarnings(warnings, settings)
 }
 
-/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing. */
+/** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing but duplicate records. */
 async function exportNumbers(bolna: Bolna, settings: ExportSettings): Promise<void> {
   const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file')
   const api = settings.trunkApi

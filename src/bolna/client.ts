@@ -162,7 +162,6 @@ export class BolnaClient implements Bolna {
   }
 }
 
-/** The first live record of the number, if any (identity is the E.164 form). */
 /** A number this add created has no agent but the one the add carried (`/trunk`), whether or not Bolna shows it. */
 function asCreated(trunk: TrunkRef, number: NumberToAdd, created: TrunkNumber): TrunkNumber {
   if (created.agent.kind !== 'unknown') return created
@@ -170,6 +169,7 @@ function asCreated(trunk: TrunkRef, number: NumberToAdd, created: TrunkNumber): 
   return { ...created, agent: carried === undefined ? { kind: 'none' } : { kind: 'agent', id: carried } }
 }
 
+/** The first live record of the number, if any (identity is the E.164 form). */
 export function findNumber(numbers: readonly TrunkNumber[], e164: string): TrunkNumber | undefined {
   return numbers.find(n => n.e164 === e164)
 }
