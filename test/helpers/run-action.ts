@@ -67,6 +67,7 @@ export async function prepareRun(options: RunOptions = {}, scratchDir: string = 
     inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value === '${{ github.token }}' ? 'ghs_fake_default_github_token' : value
   }
   const env: Record<string, string> = {
+    ...windowsBasics(),
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     GITHUB_OUTPUT: outputFile,
@@ -81,6 +82,13 @@ export async function prepareRun(options: RunOptions = {}, scratchDir: string = 
 }
 
 let defaults: (readonly [string, string])[] | undefined
+
+/** What a process on Windows needs from the environment (its system folder, temp folders, profile); nothing elsewhere. */
+function windowsBasics(): Record<string, string> {
+  if (process.platform !== 'win32') return {}
+  const names = ['SystemRoot', 'SystemDrive', 'TEMP', 'TMP', 'USERPROFILE', 'ComSpec', 'PATHEXT']
+  return Object.fromEntries(names.flatMap(name => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])))
+}
 
 /**
  * The action to run: under `npm test`, a fresh build of src/ (test/setup/build.ts); elsewhere
