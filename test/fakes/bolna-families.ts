@@ -51,6 +51,8 @@ export interface FakeBehaviour {
   otherTrunk: 409 | 422
   /** Whether legacy records carry `agent_id` (default); when absent the mapping shows as unknown. */
   legacyAgentIds: 'present' | 'absent'
+  /** The same for `/trunk` records (documented on a Number, unverified in a trunk's numbers). */
+  trunkAgentIds: 'present' | 'absent'
 }
 
 /**
@@ -140,7 +142,7 @@ const PATHS: Record<TrunkApi, { title: string; list: (t: string) => string; numb
 }
 
 export class FakeBolna {
-  readonly behaviour: FakeBehaviour = { listLagMs: 0, duplicates: 'accept', otherTrunk: 409, legacyAgentIds: 'present' }
+  readonly behaviour: FakeBehaviour = { listLagMs: 0, duplicates: 'accept', otherTrunk: 409, legacyAgentIds: 'present', trunkAgentIds: 'present' }
   readonly trunks = new Map<string, TrunkApi>()
   readonly records: FakeRecord[] = []
   readonly agentsById = new Map<string, FakeAgent>()
@@ -359,7 +361,7 @@ export class FakeBolna {
   }
 
   private view(r: FakeRecord): TrunkNumber {
-    const shown = r.api === 'trunk' || (r.agentShown && this.behaviour.legacyAgentIds === 'present')
+    const shown = r.api === 'trunk' ? this.behaviour.trunkAgentIds === 'present' : r.agentShown && this.behaviour.legacyAgentIds === 'present'
     const agent: AgentOnNumber = !shown ? { kind: 'unknown' } : r.agent ? { kind: 'agent', id: r.agent } : { kind: 'none' }
     return { id: r.id, e164: r.e164, stored: r.stored, name: r.name, agent, destinationKey: r.destinationKey, createdAt: r.createdAt }
   }

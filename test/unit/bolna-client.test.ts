@@ -196,6 +196,18 @@ describe('addNumber: exactly once', () => {
     expect(outcome.number).toMatchObject({ stored: '+14155550100', destinationKey: '4155550100', agent: { kind: 'agent', id: 'ag1' } })
     expect(fake.trace()).toEqual(['create n1 +14155550100 ag1'])
   })
+
+  it('a number it created has the agent its add carried (/trunk) or none, even where Bolna does not show agents', async () => {
+    const { fake, bolna } = setup({ behaviour: { trunkAgentIds: 'absent', legacyAgentIds: 'absent' } })
+    const add = { e164: '+14155550100', withPlus: true, e164CheckEnabled: false, agentId: 'ag1' }
+    expect((await bolna.addNumber(n1, add, [])).number.agent).toEqual({ kind: 'agent', id: 'ag1' })
+    expect((await bolna.addNumber(n1, { ...add, e164: '+14155550101', agentId: undefined }, [])).number.agent).toEqual({ kind: 'none' })
+    // A legacy add carries no agent: the number has none until it is mapped.
+    expect((await bolna.addNumber(t1, { ...add, e164: '+14155550102' }, [])).number.agent).toEqual({ kind: 'none' })
+    // What Bolna lists is not rewritten: there, the agent stays unknown.
+    expect((await bolna.listNumbers(n1)).map(n => n.agent.kind)).toEqual(['unknown', 'unknown'])
+    expect(fake.trace()).toHaveLength(4)
+  })
 })
 
 describe('addNumber: a conflict is settled by what the trunk shows', () => {

@@ -209,8 +209,8 @@ describe('addNumber: exactly once', () => {
     ] as const) {
       emulator.clearLog()
       emulator.injectFault({ kind: 'stored-then-status', status: 201, body, method: 'POST' })
-      await expect(client({ maxRetries: 3 }).addNumber(t1, { ...want, e164 })).rejects.toThrow(
-        /answered with (malformed JSON|an unexpected body at id: .+); Bolna accepted the add \(HTTP 2xx\), but the number did not show on the trunk within 0 s \(settle_seconds\), so it was not sent again: re-run to adopt it/
+      await expect(client({ maxRetries: 3 }, { settleMs: 2000 }).addNumber(t1, { ...want, e164 })).rejects.toThrow(
+        /answered with (malformed JSON|an unexpected body at id: .+); Bolna accepted the add \(HTTP 2xx\), but the number did not show on the trunk within 2 s \(settle_seconds\), so it was not sent again: re-run to adopt it/
       )
       expect(emulator.writes()).toHaveLength(1)
     }
@@ -221,12 +221,16 @@ describe('addNumber: exactly once', () => {
     const n1 = '5e6f7a8b-9c0d-4e1f-a2b3-000000000001'
     emulator = new BolnaEmulator({ trunks: ['t1'], newTrunks: [n1], agents: ['ag1'] })
     await emulator.start()
-    const add = (at: typeof t1, agentId: string) => {
+    const add = (at: typeof t1, agentId: string | undefined) => {
       emulator.injectFault({ kind: 'status', status: 404, method: 'POST', body: '{"detail": "Not Found"}' })
-      return client().addNumber(at, { e164: '+14155550100', withPlus: true, e164CheckEnabled: false, agentId }, [])
+      return client().addNumber(at, { e164: '+14155550100', withPlus: true, e164CheckEnabled: false, ...(agentId !== undefined && { agentId }) }, [])
     }
     await expect(add(trunk(n1, 'trunk'), 'ghost')).rejects.toMatchObject({ kind: 'agent-not-found' })
     await expect(add(trunk(n1, 'trunk'), 'ag1')).rejects.toMatchObject({ kind: 'trunk-not-found' })
+    // An add without an agent: nothing to ask.
+    emulator.clearLog()
+    await expect(add(trunk(n1, 'trunk'), undefined)).rejects.toMatchObject({ kind: 'trunk-not-found' })
+    expect(emulator.requests.map(r => r.method)).toEqual(['POST'])
     // A legacy add carries no agent: its 404 is the trunk's, and the agent is not asked.
     emulator.clearLog()
     await expect(add(t1, 'ghost')).rejects.toMatchObject({ kind: 'trunk-not-found' })

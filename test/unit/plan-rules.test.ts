@@ -65,6 +65,21 @@ describe('duplicates: the record kept', () => {
     expect(change).toMatchObject({ action: 'keep', number: { id: 'old' } })
   })
 
+  it('with none on the wanted agent (or no agent wanted), the oldest, whatever agent it has', () => {
+    const records = [
+      stored('young-ag2', '919876543210', { createdAt: '2026-01-02', agent: 'ag2' }),
+      stored('old-none', '919876543210', { createdAt: '2026-01-01' })
+    ]
+    expect(keptOf(...records)).toBe('old-none')
+    const kept = planChanges(legacy([wanted('919876543210', { agentId: 'ag1' })]), holding(...records), false).changes[0]
+    expect(kept).toMatchObject({ action: 'keep', number: { id: 'old-none' } })
+    const mapped = [
+      stored('old-ag2', '919876543210', { createdAt: '2026-01-01', agent: 'ag2' }),
+      stored('young-none', '919876543210', { createdAt: '2026-01-02' })
+    ]
+    expect(keptOf(...mapped)).toBe('old-ag2')
+  })
+
   it('a record without a creation time counts as the oldest', () => {
     expect(keptOf(stored('dated', '919876543210', { createdAt: '2026-01-02' }), stored('undated', '+919876543210'))).toBe('undated')
     expect(keptOf(stored('undated', '919876543210'), stored('dated', '+919876543210', { createdAt: '2026-01-02' }))).toBe('undated')
