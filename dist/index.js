@@ -562,8 +562,15 @@ async function verifyApplied(bolna, plan, results, options) {
     const unverified = [];
     await eachConcurrently([...checks.values()].filter(check => check.wrote), 4, async (check) => {
         let missing = [];
+        // A read that fails is one more reason to look again, not the end of the run: what was
+        // written is reported either way, and the reason is said when the trunk never shows it.
         const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
-            missing = whatIsMissing(await bolna.listNumbers(check.trunk), check.present, check.absent);
+            try {
+                missing = whatIsMissing(await bolna.listNumbers(check.trunk), check.present, check.absent);
+            }
+            catch (error) {
+                missing = [`it could not be read again: ${(0,src_text/* messageOf */.bD)(error)}`];
+            }
             return missing.length === 0 ? true : undefined;
         });
         if (!shown)

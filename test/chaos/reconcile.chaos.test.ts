@@ -91,7 +91,8 @@ describe.concurrent('chaos reconcile', () => {
       } else if (first.outputs.results) {
         const results = JSON.parse(first.outputs.results) as { trunk_id: string; phone_number: string; status: string }[]
         const failed = results.filter(r => r.status === 'failed')
-        expect(failed.length).toBeGreaterThan(0)
+        // The run failed for a reason it names: entries that failed, or a trunk it could not verify.
+        if (failed.length === 0) expect(failure).toContain('Applied, but not verified')
         for (const m of missing) {
           expect(
             failed.some(r => r.trunk_id === m.trunk && digitsOf(r.phone_number) === m.digits),

@@ -23,6 +23,8 @@ export interface Fault {
   path?: string | RegExp
   /** How many matching requests it hits; default 1 (Infinity allowed). */
   times?: number
+  /** How many matching requests pass untouched before it starts hitting; default 0. */
+  skip?: number
   status?: number
   retryAfter?: string
   body?: string
@@ -55,6 +57,7 @@ export type Outcome =
 interface QueuedFault {
   fault: Fault
   remaining: number
+  skip: number
 }
 
 interface Chaos {
@@ -78,7 +81,7 @@ export class FaultInjector {
   inject(f: Fault): void {
     const times = f.times ?? 1
     if (!(times > 0)) throw new RangeError('Fault.times must be > 0')
-    this.#queue.push({ fault: { ...f }, remaining: times })
+    this.#queue.push({ fault: { ...f }, remaining: times, skip: f.skip ?? 0 })
   }
 
   clear(): void {
@@ -99,7 +102,7 @@ export class FaultInjector {
 
   /** The first matching queued fault, else a chaos draw (chaos only draws when none matched). */
   take(method: string, path: string): Fault | undefined {
-    const index = this.#queue.findIndex(q => faultMatches(q.fault, method, path))
+    const index = this.#queue.findIndex(q => faultMatches(q.fault, method, path) && (q.skip-- <= 0))
     const queued = this.#queue[index]
     if (queued) {
       queued.remaining--
