@@ -102,7 +102,7 @@ export class FaultInjector {
 
   /** The first matching queued fault, else a chaos draw (chaos only draws when none matched). */
   take(method: string, path: string): Fault | undefined {
-    const index = this.#queue.findIndex(q => faultMatches(q.fault, method, path) && (q.skip-- <= 0))
+    const index = this.#queue.findIndex(q => faultMatches(q.fault, method, path) && q.skip-- <= 0)
     const queued = this.#queue[index]
     if (queued) {
       queued.remaining--
