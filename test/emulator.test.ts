@@ -1008,6 +1008,49 @@ describe('options', () => {
     expect(() => emu.setOptions({ legacyTrunkNumbers: 'absent' as never })).toThrow(RangeError)
   })
 
+  it('trunkNumbersKey: a /trunk trunk object lists its numbers under numbers, or under phone_numbers', async () => {
+    emu.addTrunk(T1, { api: 'trunk' })
+    const seeded = emu.seed<TrunkNumberRecord>(T1, { e164: '+15550001111' })
+    const objects = async (): Promise<Json[]> => [(await callJson('GET', `/trunk/trunks/${T1}`)).json, (await callJson('GET', '/trunk/trunks')).json[0]]
+    for (const t of await objects()) expect([t.numbers, Object.hasOwn(t, 'phone_numbers')]).toEqual([[seeded], false])
+    emu.setOptions({ trunkNumbersKey: 'phone_numbers' })
+    for (const t of await objects()) expect([t.phone_numbers, Object.hasOwn(t, 'numbers')]).toEqual([[seeded], false])
+    expect(() => emu.setOptions({ trunkNumbersKey: 'data' as never })).toThrow(RangeError)
+  })
+
+  it("legacyName: legacy records carry name, or have no such key (the request's name is still stored)", async () => {
+    emu.setOptions({ legacyName: 'absent' })
+    const created = await create('+15550001111', 'trunk-1', { name: 'Front desk' })
+    const listed = (await callJson('GET', numbers())).json
+    const inTrunk = (await callJson('GET', '/sip-trunks/trunks/trunk-1')).json.phone_numbers
+    for (const r of [created, ...listed, ...inTrunk]) expect([Object.hasOwn(r, 'name'), r.phone_number]).toEqual([false, '+15550001111'])
+    expect(emu.records()[0]?.name).toBe('Front desk')
+    emu.setOptions({ legacyName: 'present' })
+    expect((await callJson('GET', numbers())).json[0].name).toBe('Front desk')
+  })
+
+  it('legacyAddIdKey: the legacy add answers its id under id, or under phone_number_id; lists keep id', async () => {
+    const first = await create('+15550001111')
+    expect(first.id).toBe(emu.records()[0]?.id)
+    emu.setOptions({ legacyAddIdKey: 'phone_number_id' })
+    const second = (await create('+15550002222')) as unknown as Json
+    expect([Object.hasOwn(second, 'id'), second.phone_number_id]).toEqual([false, emu.records()[1]?.id])
+    expect((await callJson('GET', numbers())).json.map((r: Json) => r.id)).toEqual(emu.records().map(r => r.id))
+  })
+
+  it('trunkProvider: PATCH /v2/agent accepts "trunk", or refuses it with a 422 and changes nothing', async () => {
+    const patch = (provider: string) => callJson('PATCH', '/v2/agent/agent-1', { body: { agent_config: { telephony_provider: provider } } })
+    expect((await patch('trunk')).status).toBe(200)
+    expect(emu.agent('agent-1')?.provider).toBe('trunk')
+    await patch('plivo')
+    emu.setOptions({ trunkProvider: 'refused' })
+    const refused = await patch('trunk')
+    expect(refused.status).toBe(422)
+    expect(refused.json.detail[0].loc).toEqual(['body', 'agent_config', 'telephony_provider'])
+    expect([emu.agent('agent-1')?.provider, emu.agent('agent-1')?.agent_config.telephony_provider]).toEqual(['plivo', 'plivo'])
+    expect((await patch('sip-trunk')).status).toBe(200)
+  })
+
   it('notFoundBodies: Bolna\'s texts (legacy), or {"detail":"Not Found"} for every 404 (generic)', async () => {
     emu.addTrunk(T1, { api: 'trunk' })
     const requests: Array<[string, string, unknown]> = [
@@ -1292,6 +1335,8 @@ describe('cli', () => {
       'absent',
       '--legacy-trunk-numbers',
       'omitted',
+      '--legacy-name',
+      'absent',
       '--log'
     ]
     const numbersFlags = ['--number', 'tr-9=+15550001111', '--number', `${T2}=+15550002222`]
@@ -1303,8 +1348,8 @@ describe('cli', () => {
       expect(list.headers.get('content-encoding')).toBe('gzip')
       const { data } = (await list.json()) as Json
       expect(data.map((r: Json) => [r.phone_number, r.name, Object.hasOwn(r, 'agent_id')])).toEqual([
-        ['919876543210', 'Mumbai', false],
-        ['+15550001111', null, false]
+        ['919876543210', undefined, false],
+        ['+15550001111', undefined, false]
       ])
       expect(Object.hasOwn((await (await call('GET', '/sip-trunks/trunks/tr-9')).json()) as Json, 'phone_numbers')).toBe(false)
       expect(((await (await call('GET', `/trunk/trunks/${T1}`)).json()) as Json).numbers).toEqual([
@@ -1337,6 +1382,10 @@ describe('cli', () => {
       ['--number', 'no-equals-sign'],
       ['--trunk-add-status', '204'],
       ['--legacy-trunk-numbers', 'absent'],
+      ['--trunk-numbers-key', 'data'],
+      ['--legacy-name', 'none'],
+      ['--legacy-add-id-key', 'uuid'],
+      ['--trunk-provider', 'maybe'],
       ['--seed', '/nonexistent.json']
     ]) {
       const child = spawn(NODE, ['test/emulator/cli.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })

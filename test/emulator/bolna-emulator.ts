@@ -15,13 +15,17 @@ export type {
   DuplicatesMode,
   EmulatorOptions,
   ForbiddenMode,
+  LegacyAddIdKey,
   LegacyAgentIdMode,
+  LegacyNameMode,
   LegacyTrunkNumbersMode,
   ListShape,
   NotFoundBodies,
   OtherTrunkConflict,
   SoftDeletedMode,
-  TrunkAddStatus
+  TrunkAddStatus,
+  TrunkNumbersKey,
+  TrunkProviderMode
 } from './options.ts'
 export type {
   AgentSettings,

@@ -26,6 +26,10 @@ const USAGE = `usage: node test/emulator/cli.ts [options]
   --list-shape bare|envelope
   --legacy-agent-id present|absent
   --legacy-trunk-numbers included|omitted|null
+  --trunk-numbers-key numbers|phone_numbers
+  --legacy-name present|absent
+  --legacy-add-id-key id|phone_number_id
+  --trunk-provider accepted|refused
   --not-found-bodies legacy|generic
   --forbidden bad-key|not-authorised
   --forbidden-trunk ID           answer 403 "Not authorised" for this trunk (repeatable)
@@ -76,6 +80,10 @@ function parseFlags(argv: string[]) {
         'list-shape': { type: 'string' },
         'legacy-agent-id': { type: 'string' },
         'legacy-trunk-numbers': { type: 'string' },
+        'trunk-numbers-key': { type: 'string' },
+        'legacy-name': { type: 'string' },
+        'legacy-add-id-key': { type: 'string' },
+        'trunk-provider': { type: 'string' },
         'not-found-bodies': { type: 'string' },
         forbidden: { type: 'string' },
         'forbidden-trunk': { type: 'string', multiple: true },
@@ -112,6 +120,10 @@ function parseOptions(values: Flags): EmulatorOptions {
     listShape: choice('list-shape', values['list-shape'], ['bare', 'envelope']),
     legacyAgentId: choice('legacy-agent-id', values['legacy-agent-id'], ['present', 'absent']),
     legacyTrunkNumbers: choice('legacy-trunk-numbers', values['legacy-trunk-numbers'], ['included', 'omitted', 'null']),
+    trunkNumbersKey: choice('trunk-numbers-key', values['trunk-numbers-key'], ['numbers', 'phone_numbers']),
+    legacyName: choice('legacy-name', values['legacy-name'], ['present', 'absent']),
+    legacyAddIdKey: choice('legacy-add-id-key', values['legacy-add-id-key'], ['id', 'phone_number_id']),
+    trunkProvider: choice('trunk-provider', values['trunk-provider'], ['accepted', 'refused']),
     notFoundBodies: choice('not-found-bodies', values['not-found-bodies'], ['legacy', 'generic']),
     forbidden: choice('forbidden', values.forbidden, ['bad-key', 'not-authorised']),
     forbiddenTrunks: values['forbidden-trunk'],

@@ -13,6 +13,10 @@ export type LegacyTrunkNumbersMode = 'included' | 'omitted' | 'null'
 export type NotFoundBodies = 'legacy' | 'generic'
 export type ForbiddenMode = 'bad-key' | 'not-authorised'
 export type Compression = 'none' | 'gzip' | 'deflate' | 'br'
+export type TrunkNumbersKey = 'numbers' | 'phone_numbers'
+export type LegacyNameMode = 'present' | 'absent'
+export type LegacyAddIdKey = 'id' | 'phone_number_id'
+export type TrunkProviderMode = 'accepted' | 'refused'
 
 export interface EmulatorOptions {
   /** Every request must carry `Authorization: Bearer <apiKey>`; default 'test-key'. */
@@ -39,6 +43,14 @@ export interface EmulatorOptions {
   legacyAgentId?: LegacyAgentIdMode
   /** `phone_numbers` of legacy trunk objects: the list, no such key ('omitted'), or `null`; default 'included'. */
   legacyTrunkNumbers?: LegacyTrunkNumbersMode
+  /** §5 "/trunk trunk object: key of the numbers array": `numbers` or `phone_numbers`; default 'numbers'. */
+  trunkNumbersKey?: TrunkNumbersKey
+  /** §5 "Legacy records carrying name": whether legacy number records on the wire carry `name`; default 'present'. */
+  legacyName?: LegacyNameMode
+  /** §5 "Legacy add response id key": the id key of the legacy add's answer; default 'id'. */
+  legacyAddIdKey?: LegacyAddIdKey
+  /** §5 "Telephony provider \"trunk\"": whether `PATCH /v2/agent/{id}` accepts it; default 'accepted'. */
+  trunkProvider?: TrunkProviderMode
   /** 404 bodies: Bolna's texts or FastAPI's `{"detail":"Not Found"}`; default 'legacy'. */
   notFoundBodies?: NotFoundBodies
   /** 'not-authorised': every request with the right key is a 403 `{"detail":"Not authorised"}`; default 'bad-key'. */
@@ -72,6 +84,10 @@ export interface Config {
   listShape: ListShape
   legacyAgentId: LegacyAgentIdMode
   legacyTrunkNumbers: LegacyTrunkNumbersMode
+  trunkNumbersKey: TrunkNumbersKey
+  legacyName: LegacyNameMode
+  legacyAddIdKey: LegacyAddIdKey
+  trunkProvider: TrunkProviderMode
   notFoundBodies: NotFoundBodies
   forbidden: ForbiddenMode
   forbiddenTrunks: Set<string>
@@ -96,6 +112,10 @@ export function defaultConfig(): Config {
     listShape: 'bare',
     legacyAgentId: 'present',
     legacyTrunkNumbers: 'included',
+    trunkNumbersKey: 'numbers',
+    legacyName: 'present',
+    legacyAddIdKey: 'id',
+    trunkProvider: 'accepted',
     notFoundBodies: 'legacy',
     forbidden: 'bad-key',
     forbiddenTrunks: new Set(),
@@ -124,6 +144,10 @@ export function applyOptions(config: Config, p: Partial<EmulatorOptions>): void 
   if (p.legacyTrunkNumbers !== undefined) {
     next.legacyTrunkNumbers = oneOf('legacyTrunkNumbers', p.legacyTrunkNumbers, ['included', 'omitted', 'null'])
   }
+  if (p.trunkNumbersKey !== undefined) next.trunkNumbersKey = oneOf('trunkNumbersKey', p.trunkNumbersKey, ['numbers', 'phone_numbers'])
+  if (p.legacyName !== undefined) next.legacyName = oneOf('legacyName', p.legacyName, ['present', 'absent'])
+  if (p.legacyAddIdKey !== undefined) next.legacyAddIdKey = oneOf('legacyAddIdKey', p.legacyAddIdKey, ['id', 'phone_number_id'])
+  if (p.trunkProvider !== undefined) next.trunkProvider = oneOf('trunkProvider', p.trunkProvider, ['accepted', 'refused'])
   if (p.notFoundBodies !== undefined) next.notFoundBodies = oneOf('notFoundBodies', p.notFoundBodies, ['legacy', 'generic'])
   if (p.forbidden !== undefined) next.forbidden = oneOf('forbidden', p.forbidden, ['bad-key', 'not-authorised'])
   if (p.forbiddenTrunks !== undefined) next.forbiddenTrunks = new Set(p.forbiddenTrunks)

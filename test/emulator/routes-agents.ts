@@ -37,12 +37,19 @@ export function agentRoutes(ctx: RouteContext): Route[] {
     if (!isObject(config)) return fieldError('agent_config', 'Input should be a valid dictionary', 'dict_type')
     const agent = store.agents.get(agentId)
     if (!agent) return agentNotFound()
+    if (ctx.config.trunkProvider === 'refused' && config.telephony_provider === 'trunk') return providerRefused()
     Object.assign(agent.config, structuredClone(config))
     // "the agent's audio input/output format is automatically updated to match the provider" (§3.1)
     if (typeof config.telephony_provider === 'string') setProvider(agent, config.telephony_provider)
     if (typeof config.agent_name === 'string') agent.name = config.agent_name
     agent.updatedAt = nowIso()
     return json(200, { message: 'success', state: 'updated' })
+  }
+
+  /** trunkProvider 'refused': the OpenAPI enum (OA:2915-2921), which has no "trunk", enforced as FastAPI would. */
+  function providerRefused(): Reply {
+    const msg = "Input should be 'twilio', 'plivo', 'exotel', 'vobiz', 'sip-trunk' or 'default'"
+    return json(422, { detail: [{ loc: ['body', 'agent_config', 'telephony_provider'], msg, type: 'enum' }] })
   }
 
   return [

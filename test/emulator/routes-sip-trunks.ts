@@ -10,11 +10,18 @@ export function sipTrunkRoutes(ctx: RouteContext): Route[] {
   const trunkNotFound = (): Reply => notFound(config.notFoundBodies, 'sip-trunk')
   const numberNotFound = (): Reply => notFound(config.notFoundBodies, 'sip-number')
 
-  /** A number as the wire shows it: without `agent_id` when legacyAgentId is 'absent'. */
+  /** A number as the wire shows it: without `agent_id` when legacyAgentId is 'absent', without `name` when legacyName is. */
   function wire(n: StoredNumber): Partial<PhoneNumberRecord> {
     const record: Partial<PhoneNumberRecord> = legacyRecord(n)
     if (config.legacyAgentId === 'absent') delete record.agent_id
+    if (config.legacyName === 'absent') delete record.name
     return record
+  }
+
+  /** The add's answer: its id under `phone_number_id` when legacyAddIdKey says so. */
+  function added(n: StoredNumber): JsonObject {
+    const { id, ...rest } = wire(n)
+    return config.legacyAddIdKey === 'id' ? { id, ...rest } : { phone_number_id: id, ...rest }
   }
 
   function phoneNumbers(trunkId: string): Array<Partial<PhoneNumberRecord>> {
@@ -79,7 +86,7 @@ export function sipTrunkRoutes(ctx: RouteContext): Route[] {
     if (refused) return refused
     const name = (body.value.name as string | null | undefined) ?? null
     const stored = store.add(trunk, { number: phone, name, destinationKey: null, agentId: null }, Date.now() + config.listLagMs)
-    return json(201, wire(stored))
+    return json(201, added(stored))
   }
 
   function deleteNumber(trunkId: string, id: string): Reply {

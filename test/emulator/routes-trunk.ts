@@ -16,7 +16,7 @@ export function trunkRoutes(ctx: RouteContext): Route[] {
   const trunkNotFound = (): Reply => notFound(config.notFoundBodies, 'trunk')
   const numberNotFound = (): Reply => notFound(config.notFoundBodies, 'trunk-number')
 
-  /** The `Trunk` object (§1.2), its numbers under `numbers`. */
+  /** The `Trunk` object (§1.2), its numbers under `numbers` (or `phone_numbers`: trunkNumbersKey). */
   function trunkObject(t: TrunkState): JsonObject {
     return {
       id: t.id,
@@ -34,7 +34,7 @@ export function trunkRoutes(ctx: RouteContext): Route[] {
       gateways: [],
       health: 'healthy',
       active_calls: 0,
-      numbers: store.visible(t.id, Date.now(), config.softDeleted === 'included').map(trunkNumberRecord)
+      [config.trunkNumbersKey]: store.visible(t.id, Date.now(), config.softDeleted === 'included').map(trunkNumberRecord)
     }
   }
 
