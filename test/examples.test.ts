@@ -41,12 +41,23 @@ interface Step {
   with?: Record<string, unknown> | null
 }
 
+interface Concurrency {
+  group?: string
+  'cancel-in-progress'?: boolean | string
+}
+
+interface Job {
+  if?: string
+  concurrency?: Concurrency | string
+  steps?: Step[]
+}
+
 interface Workflow {
   name?: string
   on?: Record<string, unknown>
   permissions?: Record<string, string>
-  concurrency?: { group?: string; 'cancel-in-progress'?: boolean }
-  jobs?: Record<string, { steps?: Step[] }>
+  concurrency?: Concurrency | string
+  jobs?: Record<string, Job>
 }
 
 interface ActionStep {
@@ -73,6 +84,7 @@ function unknownInputs(file: string, workflow: Workflow, declared: ReadonlySet<s
   )
 }
 
+const readme = await readFile(join(root, 'README.md'), 'utf8')
 const action = parse(await readFile(join(root, 'action.yml'), 'utf8')) as { inputs?: Record<string, unknown> }
 const declared = new Set(Object.keys(action.inputs ?? {}))
 const names = (await readdir(join(root, 'examples'))).sort()
@@ -80,6 +92,54 @@ const examples = new Map<string, { text: string; workflow: Workflow }>()
 for (const name of names) {
   const text = await readFile(join(root, 'examples', name), 'utf8')
   examples.set(name, { text, workflow: parse(text) as Workflow })
+}
+
+/** A job's concurrency: its own, else the workflow's (a bare string is the group). */
+function concurrencyOf(workflow: Workflow, job: Job): Concurrency | undefined {
+  const spec = job.concurrency ?? workflow.concurrency
+  return typeof spec === 'string' ? { group: spec } : spec
+}
+
+/** Whether a job writes to Bolna: it has a step of this action that is neither a literal dry run nor an export. */
+function writesToBolna(job: Job): boolean {
+  return (job.steps ?? []).some(step => typeof step.uses === 'string' && ACTION.test(step.uses) && step.with?.dry_run !== true && !step.with?.export_file)
+}
+
+/** A group as a pattern: each `${{ … }}` may become anything. */
+function groupPattern(group: string): RegExp {
+  const parts = group.split(/\$\{\{.*?\}\}/)
+  return new RegExp(`^${parts.map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+}
+
+/**
+ * The README's concurrency story, as problems: every job that writes to Bolna has a group and is never
+ * cancelled half-way, and no two purposes (a job of a workflow, or a whole workflow with one group) can
+ * ever land in the same group.
+ */
+function concurrencyProblems(workflows: ReadonlyMap<string, Workflow>): string[] {
+  const problems: string[] = []
+  const groups: { purpose: string; group: string }[] = []
+  for (const [file, workflow] of workflows) {
+    for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+      const spec = concurrencyOf(workflow, job)
+      if (writesToBolna(job)) {
+        if (!spec?.group) problems.push(`${file} › ${name} writes to Bolna without a concurrency group`)
+        else if (spec['cancel-in-progress'] !== false) problems.push(`${file} › ${name} writes to Bolna in a group that may cancel it half-way`)
+      }
+      if (job.concurrency !== undefined && spec?.group) groups.push({ purpose: `${file} › ${name}`, group: spec.group })
+    }
+    const shared = typeof workflow.concurrency === 'string' ? workflow.concurrency : workflow.concurrency?.group
+    if (shared) groups.push({ purpose: file, group: shared })
+  }
+  for (const [i, a] of groups.entries()) {
+    for (const b of groups.slice(i + 1)) {
+      const sample = (group: string) => group.replace(/\$\{\{.*?\}\}/g, 'x')
+      if (groupPattern(a.group).test(sample(b.group)) || groupPattern(b.group).test(sample(a.group))) {
+        problems.push(`${a.purpose} and ${b.purpose} share the group ${JSON.stringify(a.group)} / ${JSON.stringify(b.group)}`)
+      }
+    }
+  }
+  return problems
 }
 
 function example(name: string): { text: string; workflow: Workflow; steps: ActionStep[] } {
@@ -117,12 +177,17 @@ describe('examples/', () => {
     expect(used.filter(reference => !header.includes(reference))).toEqual([])
   })
 
-  it('every use of the action is pinned to the major tag the README shows', () => {
-    const uses = [...examples.values()].flatMap(({ workflow }) =>
-      Object.values(workflow.jobs ?? {}).flatMap(job => (job.steps ?? []).map(step => step.uses ?? '').filter(ref => ACTION.test(ref)))
+  it('every use of the action is pinned the way the README recommends: a full commit SHA, with the version as a comment', () => {
+    const recommended = /^- uses: (acme\/bolna-sip-trunk-number@[0-9a-f]{40} # v\d+\.\d+\.\d+)$/m.exec(readme)?.[1]
+    expect(recommended, 'the README shows no pinned `uses:` line').toBeDefined()
+    const uses = [...examples.values()].flatMap(({ text }) =>
+      [...text.matchAll(/^\s*(?:- )?uses: (acme\/bolna-sip-trunk-number\S*.*)$/gm)].map(match => match[1])
     )
     expect(uses.length).toBeGreaterThan(0)
-    expect(uses.filter(ref => ref !== 'acme/bolna-sip-trunk-number@v1')).toEqual([])
+    expect(uses.filter(ref => ref !== recommended)).toEqual([])
+    // The README's own snippets pin the same way.
+    const inReadme = [...readme.matchAll(/uses: (acme\/bolna-sip-trunk-number\S*.*)$/gm)].map(match => match[1])
+    expect(inReadme.filter(ref => ref !== recommended)).toEqual([])
   })
 })
 
@@ -184,12 +249,18 @@ describe('what each example promises', () => {
     const { workflow, steps } = example('gitops-plan-apply.yml')
     expect(Object.keys(workflow.on ?? {}).sort()).toEqual(['pull_request', 'push'])
     expect(workflow.on?.push).toMatchObject({ branches: ['main'] })
-    expect(workflow.concurrency?.group).toBeTruthy()
-    expect(workflow.concurrency?.['cancel-in-progress']).toBe(false)
     expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
-    expect(steps).toHaveLength(1)
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
-    expect(steps[0]!.with).toMatchObject({ numbers_file: expect.any(String), dry_run: "${{ github.event_name == 'pull_request' }}" })
+    const { plan, apply } = workflow.jobs ?? {}
+    expect(plan?.if).toBe("github.event_name == 'pull_request'")
+    expect(apply?.if).toBe("github.event_name == 'push'")
+    expect(concurrencyOf(workflow, apply!)?.['cancel-in-progress']).toBe(false)
+    expect(steps).toHaveLength(2)
+    const [planStep, applyStep] = steps
+    expect(planStep!.where).toContain('› plan ›')
+    expect(planStep!.with).toMatchObject({ numbers_file: expect.any(String), dry_run: true })
+    expect(applyStep!.where).toContain('› apply ›')
+    expect(applyStep!.with).toMatchObject({ numbers_file: planStep!.with.numbers_file })
+    expect(applyStep!.with).not.toHaveProperty('dry_run')
   })
 
   it('release-provisioning: on a published release, maps the agent and switches its telephony', () => {
@@ -202,5 +273,51 @@ describe('what each example promises', () => {
     const { workflow, steps } = example('drift-check.yml')
     expect(workflow.on).toHaveProperty('schedule')
     expect(steps[0]!.with).toMatchObject({ numbers_file: expect.any(String), dry_run: true, fail_on_drift: true })
+  })
+})
+
+describe('one concurrency story (README › Concurrency)', () => {
+  const workflows = new Map([...examples].map(([name, { workflow }]) => [name, workflow]))
+
+  it('every example that writes to Bolna has a group, never cancelled half-way, and no two purposes share one', () => {
+    expect(concurrencyProblems(workflows)).toEqual([])
+    // The examples do write: the check is not vacuous.
+    const writers = [...workflows].flatMap(([file, workflow]) =>
+      Object.entries(workflow.jobs ?? {})
+        .filter(([, job]) => writesToBolna(job))
+        .map(([job]) => `${file} › ${job}`)
+    )
+    expect(writers).toEqual(
+      expect.arrayContaining(['gitops-plan-apply.yml › apply', 'one-number.yml › add', 'matrix.yml › number', 'release-provisioning.yml › provision'])
+    )
+  })
+
+  it('plans get a group per pull request, applies one per file, one-number runs their own', () => {
+    const { workflow } = example('gitops-plan-apply.yml')
+    const { plan, apply } = workflow.jobs ?? {}
+    expect(concurrencyOf(workflow, plan!)?.group).toContain('github.event.pull_request.number')
+    expect(concurrencyOf(workflow, apply!)?.group).toContain('.github/bolna-numbers.yml')
+    expect(concurrencyOf(workflow, apply!)?.group).not.toContain('${{')
+  })
+
+  it('fails when two purposes share a group, or a writer has none', () => {
+    const doctor = (file: string, change: (workflow: Workflow) => void) => {
+      const copy = new Map([...workflows].map(([name, workflow]) => [name, structuredClone(workflow)]))
+      change(copy.get(file)!)
+      return concurrencyProblems(copy)
+    }
+    expect(doctor('one-number.yml', w => (w.concurrency = { group: 'bolna-apply-.github/bolna-numbers.yml', 'cancel-in-progress': false }))).toEqual([
+      'gitops-plan-apply.yml › apply and one-number.yml share the group "bolna-apply-.github/bolna-numbers.yml" / "bolna-apply-.github/bolna-numbers.yml"'
+    ])
+    expect(doctor('release-provisioning.yml', w => (w.concurrency = { group: 'bolna-one-number-+14155550123', 'cancel-in-progress': false }))).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template literal
+      'one-number.yml and release-provisioning.yml share the group "bolna-one-number-${{ inputs.phone_number }}" / "bolna-one-number-+14155550123"'
+    ])
+    expect(doctor('release-provisioning.yml', w => delete w.concurrency)).toEqual([
+      'release-provisioning.yml › provision writes to Bolna without a concurrency group'
+    ])
+    expect(doctor('gitops-plan-apply.yml', w => (w.jobs!.apply!.concurrency = { group: 'bolna-apply-x', 'cancel-in-progress': true }))).toEqual([
+      'gitops-plan-apply.yml › apply writes to Bolna in a group that may cancel it half-way'
+    ])
   })
 })

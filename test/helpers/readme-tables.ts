@@ -1,4 +1,8 @@
-// Reads README.md's "## Inputs" and "## Outputs" tables and compares them with action.yml.
+// Reads the "## Inputs" and "## Outputs" tables of docs/reference.md (the input and output reference)
+// and compares them with action.yml.
+
+/** Where the reference lives, as messages name it. */
+export const DOC = 'docs/reference.md'
 
 export interface ReadmeRow {
   name: string
@@ -15,7 +19,7 @@ export interface ActionMetadata {
 export function section(markdown: string, heading: string): string[] {
   const lines = markdown.split(/\r?\n/)
   const start = lines.findIndex(line => line.trim() === `## ${heading}`)
-  if (start < 0) throw new Error(`README has no "## ${heading}" section`)
+  if (start < 0) throw new Error(`${DOC} has no "## ${heading}" section`)
   const rest = lines.slice(start + 1)
   const end = rest.findIndex(line => /^#{1,2} /.test(line))
   return end < 0 ? rest : rest.slice(0, end)
@@ -43,24 +47,24 @@ function code(cell: string, what: string): string {
 export function readmeTable(markdown: string, heading: string, options: { withDefault?: boolean } = {}): ReadmeRow[] {
   const lines = section(markdown, heading)
   const first = lines.findIndex(line => line.trim().startsWith('|'))
-  if (first < 0) throw new Error(`README's "## ${heading}" section has no table`)
+  if (first < 0) throw new Error(`${DOC}'s "## ${heading}" section has no table`)
   const table: string[] = []
   for (const line of lines.slice(first)) {
     if (!line.trim().startsWith('|')) break
     table.push(line)
   }
   const [, separator, ...rows] = table
-  if (!separator || !cells(separator).every(cell => /^:?-+:?$/.test(cell))) throw new Error(`README's "## ${heading}" table has no header separator`)
+  if (!separator || !cells(separator).every(cell => /^:?-+:?$/.test(cell))) throw new Error(`${DOC}'s "## ${heading}" table has no header separator`)
   return rows.map((row, i) => {
     const [name = '', second = ''] = cells(row)
-    const where = `README "## ${heading}" row ${i + 1}`
+    const where = `${DOC} "## ${heading}" row ${i + 1}`
     const parsed: ReadmeRow = { name: code(name, `${where}, first column`) }
     if (options.withDefault) parsed.default = code(second, `${where} (${parsed.name}), default column`)
     return parsed
   })
 }
 
-/** Every disagreement between the README's tables and action.yml, as sentences; empty when they agree. */
+/** Every disagreement between the reference's tables and action.yml, as sentences; empty when they agree. */
 export function compareReadmeWithAction(markdown: string, action: ActionMetadata): string[] {
   const problems: string[] = []
   const inputs = readmeTable(markdown, 'Inputs', { withDefault: true })
@@ -68,9 +72,9 @@ export function compareReadmeWithAction(markdown: string, action: ActionMetadata
 
   const compareNames = (kind: string, documented: ReadmeRow[], declared: string[]) => {
     const names = documented.map(row => row.name)
-    for (const name of names.filter((name, i) => names.indexOf(name) !== i)) problems.push(`${kind} "${name}" is listed twice in README`)
-    for (const name of declared.filter(name => !names.includes(name))) problems.push(`${kind} "${name}" is in action.yml but not in README`)
-    for (const name of names.filter(name => !declared.includes(name))) problems.push(`${kind} "${name}" is in README but not in action.yml`)
+    for (const name of names.filter((name, i) => names.indexOf(name) !== i)) problems.push(`${kind} "${name}" is listed twice in ${DOC}`)
+    for (const name of declared.filter(name => !names.includes(name))) problems.push(`${kind} "${name}" is in action.yml but not in ${DOC}`)
+    for (const name of names.filter(name => !declared.includes(name))) problems.push(`${kind} "${name}" is in ${DOC} but not in action.yml`)
   }
   compareNames('input', inputs, Object.keys(action.inputs ?? {}))
   compareNames('output', outputs, Object.keys(action.outputs ?? {}))
@@ -80,7 +84,7 @@ export function compareReadmeWithAction(markdown: string, action: ActionMetadata
     if (spec === undefined) continue
     const declared = spec?.default === undefined || spec.default === null ? '' : String(spec.default)
     if (row.default !== declared) {
-      problems.push(`input "${row.name}": README says the default is ${JSON.stringify(row.default)}, action.yml says ${JSON.stringify(declared)}`)
+      problems.push(`input "${row.name}": ${DOC} says the default is ${JSON.stringify(row.default)}, action.yml says ${JSON.stringify(declared)}`)
     }
   }
   return problems
