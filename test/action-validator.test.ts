@@ -60,6 +60,31 @@ function onlyNode24Gap(errors: ValidationError[]): boolean {
   )
 }
 
+/**
+ * The same snapshot's workflow schema predates the `attestations` permission (GitHub's artifact
+ * attestations, which actions/attest-build-provenance needs to store an attestation). That error is
+ * this: each job's oneOf fails, in its normal-job branch, on nothing but `permissions` (a oneOf whose
+ * mapping branch fails on nothing but the additional property `attestations`).
+ */
+function onlyAttestationsGap(errors: ValidationError[]): boolean {
+  const isGap = (error: ValidationError, path: string) =>
+    error.code === 'one_of' &&
+    error.path === path &&
+    (error.states ?? []).some(state => state.errors.length === 1 && state.errors[0]?.detail === "Additional property 'attestations' is not allowed")
+  return (
+    errors.length > 0 &&
+    errors.every(
+      job =>
+        job.code === 'one_of' &&
+        /^\/jobs\/[^/]+$/.test(job.path) &&
+        (job.states ?? []).some(state => state.errors.length > 0 && state.errors.every(error => isGap(error, `${job.path}/permissions`)))
+    )
+  )
+}
+
+/** A workflow without its `attestations:` permission lines: what the snapshot can check strictly. */
+const withoutAttestations = (text: string) => text.replace(/^\s+attestations:\s*\S+.*\r?\n/gm, '')
+
 const actionText = await readFile(join(root, 'action.yml'), 'utf8')
 const action = parse(actionText) as {
   name?: string
@@ -107,15 +132,37 @@ describe('@action-validator/cli', () => {
     expect(onlyNode24Gap(result.errors)).toBe(false)
   })
 
-  it('every workflow in .github/workflows is valid', async () => {
+  it('every workflow in .github/workflows is valid, but for the attestations permission its schema does not know yet', async () => {
     const dir = join(root, '.github/workflows')
     const workflows = (await readdir(dir)).filter(name => /\.ya?ml$/.test(name)).sort()
-    expect(workflows).toEqual(expect.arrayContaining(['check-dist.yml', 'ci.yml', 'self-test.yml']))
+    expect(workflows).toEqual(expect.arrayContaining(['check-dist.yml', 'ci.yml', 'release.yml', 'self-test.yml']))
     for (const name of workflows) {
+      const text = await readFile(join(dir, name), 'utf8')
       const result = await validate(join('.github/workflows', name))
-      expect(result.stderr, `${name}:\n${result.stderr}`).toBe('')
-      expect(result.code, name).toBe(0)
+      if (withoutAttestations(text) === text) {
+        expect(result.stderr, `${name}:\n${result.stderr}`).toBe('')
+        expect(result.code, name).toBe(0)
+        continue
+      }
+      // When a newer validator learns the permission, the file passes outright and this stays green.
+      expect(result.code === 0 || onlyAttestationsGap(result.errors), `${name}:\n${result.stderr}`).toBe(true)
+      // Everything else is checked strictly: the same file without that permission must pass.
+      const strict = await validate(await scratch(name, withoutAttestations(text)))
+      expect(strict.stderr, `${name}:\n${strict.stderr}`).toBe('')
+      expect(strict.code, name).toBe(0)
     }
+  })
+
+  it('the attestations exception covers only that permission: any other error in the release workflow fails', async () => {
+    const text = await readFile(join(root, '.github/workflows/release.yml'), 'utf8')
+    expect(text).toContain('attestations: write')
+    const broken = text.replace(/^(\s+)id-token: write/m, '$1id-tokens: write')
+    expect(broken).not.toBe(text)
+    const result = await validate(await scratch('release.yml', broken))
+    expect(result.code).toBe(1)
+    expect(onlyAttestationsGap(result.errors)).toBe(false)
+    const stepless = await validate(await scratch('release.yml', text.replace(/^(\s+)steps:/m, '$1stepz:')))
+    expect(onlyAttestationsGap(stepless.errors)).toBe(false)
   })
 })
 
