@@ -6,7 +6,7 @@ import { segment } from './paths.js'
 import { quote } from '../text.js'
 
 /** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
-const agentRecord = z.looseObject({
+export const agentRecord = z.looseObject({
   tasks: z.nullish(
     z.array(
       z.looseObject({

@@ -1,5 +1,10 @@
 import * as z from 'zod/mini'
+import { noteDrift } from './drift.js'
 import { BolnaApiError } from './errors.js'
+import { checkShape, drifted } from './shape.js'
+
+/** Records of a list looked at for drift: the answer is parsed in full anyway, this only tells. */
+const DRIFT_SAMPLE = 20
 
 /**
  * The answer read through its schema, or a `bad-answer` error naming the call and the field.
@@ -8,9 +13,13 @@ import { BolnaApiError } from './errors.js'
  */
 export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: string, path: string): T {
   const parsed = schema.safeParse(body)
+  const drift = drifted(checkShape(schema, body, {}, DRIFT_SAMPLE))
+  for (const field of drift) noteDrift({ call: `${method} ${path}`, field: field.field, state: field.state })
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : ''
+  // A record past the sample: the parser's own path names the field.
+  if (drift.length === 0 && issue) noteDrift({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' })
   throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
     kind: 'bad-answer',
     method,
@@ -19,6 +28,16 @@ export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: 
     ambiguous: method === 'POST',
     accepted: true
   })
+}
+
+/** `numbers.3.e164` as `numbers[].e164`. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  return (
+    path
+      .map(part => (typeof part === 'number' ? '[]' : String(part)))
+      .join('.')
+      .replace(/\.\[\]/g, '[]') || '(the answer)'
+  )
 }
 
 /** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */

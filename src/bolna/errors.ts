@@ -30,6 +30,8 @@ export class BolnaApiError extends Error {
       path: string
       status?: number
       reason?: string
+      /** The start of the error answer's text (without the key), for the contract check to show its shape. */
+      body?: string
       retryable: boolean
       ambiguous: boolean
       accepted?: boolean
@@ -71,7 +73,7 @@ export function errorForStatus(method: string, path: string, status: number, bod
   const because = reason ? `: ${reason}` : ''
   const retryable = RETRYABLE_STATUSES.has(status)
   // A 429 was refused before any work; other retryable statuses may hide a stored write.
-  const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs }
+  const common = { method, path, status, reason, body: body.slice(0, 1_000), retryable, ambiguous: retryable && status !== 429, retryAfterMs }
   if (status === 401) {
     return new BolnaApiError(
       `Bolna rejected the API key (401 on ${call}${because}): it is missing or malformed. Check the token input or the BOLNA_API_KEY secret.`,

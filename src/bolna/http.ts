@@ -33,6 +33,8 @@ export type RetryPolicy = 'idempotent' | 'unsafe'
 export interface HttpAnswer {
   status: number
   body: unknown
+  /** The answer's Content-Encoding, when it had one (the body is decoded already). */
+  encoding?: string
 }
 
 const BACKOFF_BASE_MS = 250
@@ -106,7 +108,8 @@ export class HttpClient {
       if (!isSuccess(answer.status)) {
         throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter))
       }
-      return { status: answer.status, body: answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined }
+      const parsed = answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined
+      return { status: answer.status, body: parsed, ...(answer.encoding && { encoding: answer.encoding }) }
     } finally {
       this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
     }
@@ -163,7 +166,8 @@ export class HttpClient {
               settle(badEncoding(method, path, status, response.headers['content-encoding']))
               return
             }
-            settle({ status, text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null })
+            const encoding = response.headers['content-encoding']
+            settle({ status, text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, encoding })
           })
           response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
         })
@@ -190,6 +194,7 @@ interface RawAnswer {
   status: number
   text: string
   retryAfter: string | null
+  encoding?: string | undefined
 }
 
 /**

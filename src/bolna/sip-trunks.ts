@@ -9,7 +9,7 @@ import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
 /** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
-const record = z.looseObject({
+export const record = z.looseObject({
   id: z.string().check(z.minLength(1)),
   phone_number: z.string(),
   name: z.nullish(z.string()),
@@ -19,10 +19,10 @@ const record = z.looseObject({
   created_at: z.nullish(z.string())
 })
 type SipTrunkNumber = z.infer<typeof record>
-const records = listAnswer(record)
+export const records = listAnswer(record)
 
 /** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
-const trunkRecord = z.looseObject({
+export const trunkRecord = z.looseObject({
   phone_numbers: z.nullish(z.array(record)),
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean())

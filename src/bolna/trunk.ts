@@ -9,7 +9,7 @@ import type { NumberToAdd, TrunkNumber, TrunkState } from './port.js'
 import { quote } from '../text.js'
 
 /** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
-const numberRecord = z.looseObject({
+export const numberRecord = z.looseObject({
   id: z.string().check(z.minLength(1)),
   e164: z.string(),
   destination_key: z.nullish(z.string()),
@@ -20,7 +20,7 @@ const numberRecord = z.looseObject({
 type NumberRecord = z.infer<typeof numberRecord>
 
 /** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
-const trunkRecord = z.looseObject({
+export const trunkRecord = z.looseObject({
   numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean()),
