@@ -73,7 +73,7 @@ export function errorForStatus(method: string, path: string, status: number, bod
   const because = reason ? `: ${reason}` : ''
   const retryable = RETRYABLE_STATUSES.has(status)
   // A 429 was refused before any work; other retryable statuses may hide a stored write.
-  const common = { method, path, status, reason, body: body.slice(0, 1_000), retryable, ambiguous: retryable && status !== 429, retryAfterMs }
+  const common = { method, path, status, reason, retryable, ambiguous: retryable && status !== 429, retryAfterMs, ...(body && { body: body.slice(0, 1_000) }) }
   if (status === 401) {
     return new BolnaApiError(
       `Bolna rejected the API key (401 on ${call}${because}): it is missing or malformed. Check the token input or the BOLNA_API_KEY secret.`,
