@@ -7,6 +7,7 @@ import { dirname } from 'node:path'
 import type { TrunkNumber, TrunkRef } from './bolna/port.js'
 import { TRUNK_APIS } from './bolna/port.js'
 import { parsePhoneNumber } from './phone.js'
+import { olderFirst } from './plan.js'
 
 export interface ExportedTrunk {
   trunk: TrunkRef
@@ -34,8 +35,10 @@ export function exportedFile(trunks: readonly ExportedTrunk[], source: string, a
   for (const { trunk, numbers } of trunks) {
     const entries: string[] = []
     let listed = 0
-    const oldestFirst = [...numbers].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))
-    for (const number of oldestFirst) {
+    // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
+    const answered = (n: TrunkNumber) => (n.agent.kind === 'agent' ? 0 : 1)
+    const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || olderFirst(a, b))
+    for (const number of keptFirst) {
       const skip = (why: string) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`)
       const parsed = parsePhoneNumber(number.stored.trim())
       if ('problem' in parsed) {

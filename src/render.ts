@@ -67,7 +67,10 @@ export function changeLines(change: Change): string[] {
     case 'replace': {
       const { number, want } = change
       const agent = change.agentAfter ? `, agent ${quote(change.agentAfter)}` : ''
-      return [`-/+ ${quote(number.stored)} (id ${quote(number.id)}) renamed ${quote(number.name)} -> ${quote(want.name)}: removed and added back${agent}`]
+      return [
+        `-/+ ${quote(number.stored)} (id ${quote(number.id)}) renamed ${quote(number.name)} -> ${quote(want.name)}: removed and added back${agent}`,
+        ...healingLines(change)
+      ]
     }
     case 'remove':
       return [
@@ -77,11 +80,19 @@ export function changeLines(change: Change): string[] {
       return [`${change.drift ? '!' : '='} ${quote(change.number.stored)} (id ${quote(change.number.id)}, ${change.why})`]
     case 'keep': {
       const n = quote(change.number.stored)
-      const lines = change.agent ? [`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : quote(change.agent.to)}`] : []
+      const lines = healingLines(change)
+      if (change.agent) lines.push(`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : quote(change.agent.to)}`)
       for (const d of change.differences) lines.push(`! ${n} ${differenceText(d)}`)
       return lines
     }
   }
+}
+
+/** For a number held by several records: which record stays, and why. */
+function healingLines(change: Extract<Change, { action: 'keep' | 'replace' }>): string[] {
+  if (!change.healed) return []
+  const { number, healed } = change
+  return [`~ ${quote(number.stored)} keeps the record with id ${quote(number.id)} (${healed.why}); ${healed.duplicates} duplicate record(s) removed`]
 }
 
 /** The plan for the log: a heading per trunk, its notes, one line per change. */
@@ -108,6 +119,7 @@ function trunkHeading(trunk: TrunkRef): string {
 export function planTotals(plan: Plan): string {
   const c = plan.counts
   const extras = [
+    c.duplicates && `${c.duplicates} duplicate record(s) of ${c.duplicateNumbers} number(s) to remove, each number keeping one`,
     c.replace && `${c.replace} to remove and add back with a new name`,
     c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
     c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
@@ -150,6 +162,8 @@ export function planJson(plan: Plan): object {
     counts: {
       add: c.add,
       remove: c.remove,
+      duplicates: c.duplicates,
+      duplicate_numbers: c.duplicateNumbers,
       replace: c.replace,
       unchanged: c.unchanged,
       differ: c.differ,
@@ -173,7 +187,8 @@ export function planJson(plan: Plan): object {
           number_id: number.id,
           name_in_bolna: number.name,
           name: want.name ?? null,
-          agent_after: change.agentAfter
+          agent_after: change.agentAfter,
+          ...(change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates })
         }
       }
       const number = change.action === 'keep' ? change.number : undefined
@@ -184,6 +199,7 @@ export function planJson(plan: Plan): object {
         number_id: number?.id ?? null,
         name: change.want.name ?? null,
         ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
+        ...(change.action === 'keep' && change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates }),
         ...(number && { agent_in_bolna: agentJson(number.agent) }),
         ...(change.want.agentId !== undefined && {
           agent_id: change.want.agentId,

@@ -103,8 +103,36 @@ describe('the planner (properties)', () => {
       fc.property(desiredState, actualState, fc.nat({ max: 12 }), (desired, actual, maxDeletes) => {
         const plan = planChanges(desired, actual, true)
         const problem = deleteLimitProblem(plan, maxDeletes)
-        expect(problem === undefined).toBe(plan.changes.filter(c => c.action === 'remove').length <= maxDeletes)
+        // Only removals of numbers count: a duplicate record's removal leaves its number on the trunk.
+        expect(problem === undefined).toBe(plan.changes.filter(c => c.action === 'remove' && c.why === 'not in the file').length <= maxDeletes)
       })
+    )
+  })
+
+  it('healing never reduces the set of distinct numbers, never removes the last record of a number, and keeps the record calls reach', () => {
+    fc.assert(
+      fc.property(desiredState, actualState, fc.boolean(), (desired, actual, pruneInput) => {
+        const plan = planChanges(desired, actual, pruneInput)
+        const healing = plan.changes.filter(c => c.action === 'remove' && c.why === 'duplicate record')
+        const healed = new Map([...actual].map(([id, numbers]) => [id, numbers.filter(n => !healing.some(c => c.action === 'remove' && c.number === n))]))
+        for (const [id, numbers] of actual) {
+          const distinct = (list: TrunkNumber[]) => [...new Set(list.map(n => n.e164))].sort()
+          expect(distinct(healed.get(id)!)).toEqual(distinct(numbers))
+        }
+        expect(plan.counts.duplicates).toBe(healing.length)
+        expect(deleteLimitProblem(plan, plan.counts.remove + plan.counts.replace)).toBeUndefined()
+        for (const change of plan.changes) {
+          if (change.action !== 'keep' && change.action !== 'replace') continue
+          const records = actual.get(change.trunk.id)!.filter(n => n.e164 === change.want.e164)
+          expect(change.healed?.duplicates ?? 0).toBe(records.length - 1)
+          const want = change.want.agentId
+          const agentOf = (n: TrunkNumber) => (n.agent.kind === 'agent' ? n.agent.id : n.agent.kind)
+          if (typeof want === 'string' && records.some(n => agentOf(n) === want)) expect(agentOf(change.number)).toBe(want)
+          if (want === undefined && records.some(n => n.agent.kind === 'agent')) expect(change.number.agent.kind).toBe('agent')
+          if (want === null && records.some(n => n.agent.kind === 'none')) expect(change.number.agent.kind).toBe('none')
+        }
+      }),
+      { numRuns: 300 }
     )
   })
 

@@ -12,13 +12,20 @@ const onTrunkApi = (numbers: DesiredNumber[]): DesiredState => ({ trunks: [{ tru
 const holding = (...records: TrunkNumber[]) => new Map([['t1', records]])
 
 describe('differences', () => {
-  it('a name is compared only when the file gives one; no name in Bolna is the empty name', () => {
+  it('a name is compared only when the file gives one and Bolna shows one: a record without a name has an unknown name', () => {
     const plan = (name: string | undefined, bolna: string | null) =>
       planChanges(legacy([wanted('919876543210', name === undefined ? {} : { name })]), holding(stored('a', '919876543210', { name: bolna })), false).changes[0]
     expect(plan(undefined, 'Old')).toMatchObject({ action: 'keep', differences: [] })
     expect(plan('Same', 'Same')).toMatchObject({ differences: [] })
     expect(plan('', null)).toMatchObject({ differences: [] })
-    expect(plan('New', null)).toMatchObject({ differences: [{ field: 'name', bolna: null, file: 'New' }] })
+    expect(plan('New', null)).toMatchObject({ differences: [] })
+    expect(plan('New', '')).toMatchObject({ differences: [{ field: 'name', bolna: '', file: 'New' }] })
+    expect(
+      planChanges(legacy([wanted('919876543210', { name: 'New' })]), holding(stored('a', '919876543210', { name: null })), false, 'replace').changes[0]
+    ).toMatchObject({
+      action: 'keep',
+      differences: []
+    })
   })
 
   it('a destination key is compared on /trunk only, and only when Bolna shows one', () => {
@@ -65,19 +72,34 @@ describe('duplicates: the record kept', () => {
     expect(change).toMatchObject({ action: 'keep', number: { id: 'old' } })
   })
 
-  it('with none on the wanted agent (or no agent wanted), the oldest, whatever agent it has', () => {
+  it('with none on the wanted agent, the oldest, whatever agent it has; with no agent wanted, the one an agent answers', () => {
     const records = [
       stored('young-ag2', '919876543210', { createdAt: '2026-01-02', agent: 'ag2' }),
       stored('old-none', '919876543210', { createdAt: '2026-01-01' })
     ]
-    expect(keptOf(...records)).toBe('old-none')
+    expect(keptOf(...records)).toBe('young-ag2')
     const kept = planChanges(legacy([wanted('919876543210', { agentId: 'ag1' })]), holding(...records), false).changes[0]
-    expect(kept).toMatchObject({ action: 'keep', number: { id: 'old-none' } })
+    expect(kept).toMatchObject({ action: 'keep', number: { id: 'old-none' }, healed: { why: 'the oldest', duplicates: 1 } })
     const mapped = [
       stored('old-ag2', '919876543210', { createdAt: '2026-01-01', agent: 'ag2' }),
       stored('young-none', '919876543210', { createdAt: '2026-01-02' })
     ]
     expect(keptOf(...mapped)).toBe('old-ag2')
+  })
+
+  it('where Bolna shows no agents, the oldest, and the plan says the mapping is unknown', () => {
+    const change = planChanges(
+      legacy([wanted('919876543210')]),
+      holding(
+        stored('young', '919876543210', { createdAt: '2026-01-02', agent: 'unknown' }),
+        stored('old', '919876543210', { createdAt: '2026-01-01', agent: 'unknown' })
+      ),
+      false
+    ).changes[0]
+    expect(change).toMatchObject({ action: 'keep', number: { id: 'old' } })
+    expect(change?.action === 'keep' && change.healed?.why).toMatch(
+      /^the oldest: Bolna does not show which agent answers each record, so the mapping is unknown$/
+    )
   })
 
   it('a record without a creation time counts as the oldest', () => {
@@ -200,7 +222,9 @@ describe('counts and the delete limit', () => {
     ])
     expect(planChanges(file, actual, false).counts).toMatchObject({
       add: 1,
-      remove: 1,
+      remove: 0,
+      duplicates: 1,
+      duplicateNumbers: 1,
       unchanged: 4,
       differ: 0,
       agentChanges: 1,

@@ -48,7 +48,7 @@ describe('planChanges', () => {
     expect(same.notes).toEqual([])
   })
 
-  it('keeps one record of a listed number and removes the others, prune or not: the one on the wanted agent, else the oldest', () => {
+  it('keeps one record of a listed number and removes the others, prune or not: the one calls reach', () => {
     const actual = new Map([
       [
         't1',
@@ -59,15 +59,27 @@ describe('planChanges', () => {
         ]
       ]
     ])
-    const oldest = planChanges(desired(false, wanted('919876543210')), actual, false)
-    expect(oldest.changes).toMatchObject([
-      { action: 'keep', number: { id: 'old' } },
+    // The file names no agent: the record an agent answers stays, though it is the youngest.
+    const answered = planChanges(desired(false, wanted('919876543210')), actual, false)
+    expect(answered.changes).toMatchObject([
+      { action: 'keep', number: { id: 'mapped' }, healed: { why: 'the one agent "ag1" answers', duplicates: 2 } },
       { action: 'remove', number: { id: 'young' }, why: 'duplicate record' },
-      { action: 'remove', number: { id: 'mapped' }, why: 'duplicate record' }
+      { action: 'remove', number: { id: 'old' }, why: 'duplicate record' }
     ])
-    expect(oldest.counts.remove).toBe(2)
+    expect(answered.counts).toMatchObject({ remove: 0, duplicates: 2, duplicateNumbers: 1 })
+    expect(hasChanges(answered)).toBe(true)
+    expect(deleteLimitProblem(answered, 0)).toBeUndefined()
+    const unmapped = planChanges(desired(false, wanted('919876543210', { agentId: null })), actual, false)
+    expect(unmapped.changes[0]).toMatchObject({ action: 'keep', number: { id: 'old' }, healed: { why: 'the one without an agent, as the file says' } })
+    const elsewhere = planChanges(desired(false, wanted('919876543210', { agentId: 'ag9' })), actual, false)
+    expect(elsewhere.changes[0]).toMatchObject({ action: 'keep', number: { id: 'old' }, healed: { why: 'the oldest' } })
     const onAgent = planChanges(desired(false, wanted('919876543210', { agentId: 'ag1' })), actual, false)
-    expect(onAgent.changes[0]).toMatchObject({ action: 'keep', number: { id: 'mapped' }, agent: undefined })
+    expect(onAgent.changes[0]).toMatchObject({
+      action: 'keep',
+      number: { id: 'mapped' },
+      agent: undefined,
+      healed: { why: 'the one mapped to the file\'s agent "ag1"' }
+    })
   })
 
   it('plans an agent mapping only when the agent differs, and unmaps for agent_id: null', () => {
