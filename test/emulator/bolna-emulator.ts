@@ -18,6 +18,7 @@ export type {
   LegacyAddIdKey,
   LegacyAgentIdMode,
   LegacyNameMode,
+  FieldShown,
   LegacyTrunkNumbersMode,
   ListShape,
   NotFoundBodies,

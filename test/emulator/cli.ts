@@ -25,9 +25,11 @@ const USAGE = `usage: node test/emulator/cli.ts [options]
   --soft-deleted included|omitted
   --list-shape bare|envelope
   --legacy-agent-id present|absent
+  --trunk-number-agent-id present|absent
+  --trunk-number-destination-key present|absent
   --legacy-trunk-numbers included|omitted|null
   --trunk-numbers-key numbers|phone_numbers
-  --legacy-name present|absent
+  --legacy-name present|absent|null
   --legacy-add-id-key id|phone_number_id
   --trunk-provider accepted|refused
   --not-found-bodies legacy|generic
@@ -79,6 +81,8 @@ function parseFlags(argv: string[]) {
         'soft-deleted': { type: 'string' },
         'list-shape': { type: 'string' },
         'legacy-agent-id': { type: 'string' },
+        'trunk-number-agent-id': { type: 'string' },
+        'trunk-number-destination-key': { type: 'string' },
         'legacy-trunk-numbers': { type: 'string' },
         'trunk-numbers-key': { type: 'string' },
         'legacy-name': { type: 'string' },
@@ -119,9 +123,11 @@ function parseOptions(values: Flags): EmulatorOptions {
     softDeleted: choice('soft-deleted', values['soft-deleted'], ['included', 'omitted']),
     listShape: choice('list-shape', values['list-shape'], ['bare', 'envelope']),
     legacyAgentId: choice('legacy-agent-id', values['legacy-agent-id'], ['present', 'absent']),
+    trunkNumberAgentId: choice('trunk-number-agent-id', values['trunk-number-agent-id'], ['present', 'absent']),
+    trunkNumberDestinationKey: choice('trunk-number-destination-key', values['trunk-number-destination-key'], ['present', 'absent']),
     legacyTrunkNumbers: choice('legacy-trunk-numbers', values['legacy-trunk-numbers'], ['included', 'omitted', 'null']),
     trunkNumbersKey: choice('trunk-numbers-key', values['trunk-numbers-key'], ['numbers', 'phone_numbers']),
-    legacyName: choice('legacy-name', values['legacy-name'], ['present', 'absent']),
+    legacyName: choice('legacy-name', values['legacy-name'], ['present', 'absent', 'null']),
     legacyAddIdKey: choice('legacy-add-id-key', values['legacy-add-id-key'], ['id', 'phone_number_id']),
     trunkProvider: choice('trunk-provider', values['trunk-provider'], ['accepted', 'refused']),
     notFoundBodies: choice('not-found-bodies', values['not-found-bodies'], ['legacy', 'generic']),

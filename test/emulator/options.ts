@@ -9,12 +9,13 @@ export type TrunkAddStatus = 201 | 200
 export type SoftDeletedMode = 'included' | 'omitted'
 export type ListShape = 'bare' | 'envelope'
 export type LegacyAgentIdMode = 'present' | 'absent'
+export type FieldShown = 'present' | 'absent'
 export type LegacyTrunkNumbersMode = 'included' | 'omitted' | 'null'
 export type NotFoundBodies = 'legacy' | 'generic'
 export type ForbiddenMode = 'bad-key' | 'not-authorised'
 export type Compression = 'none' | 'gzip' | 'deflate' | 'br'
 export type TrunkNumbersKey = 'numbers' | 'phone_numbers'
-export type LegacyNameMode = 'present' | 'absent'
+export type LegacyNameMode = 'present' | 'absent' | 'null'
 export type LegacyAddIdKey = 'id' | 'phone_number_id'
 export type TrunkProviderMode = 'accepted' | 'refused'
 
@@ -41,11 +42,15 @@ export interface EmulatorOptions {
   listShape?: ListShape
   /** Whether legacy number records on the wire carry `agent_id`; default 'present'. */
   legacyAgentId?: LegacyAgentIdMode
+  /** Whether the numbers inside a `/trunk` trunk object carry `agent_id`; default 'present'. */
+  trunkNumberAgentId?: FieldShown
+  /** Whether the numbers inside a `/trunk` trunk object carry `destination_key`; default 'present'. */
+  trunkNumberDestinationKey?: FieldShown
   /** `phone_numbers` of legacy trunk objects: the list, no such key ('omitted'), or `null`; default 'included'. */
   legacyTrunkNumbers?: LegacyTrunkNumbersMode
   /** §5 "/trunk trunk object: key of the numbers array": `numbers` or `phone_numbers`; default 'numbers'. */
   trunkNumbersKey?: TrunkNumbersKey
-  /** §5 "Legacy records carrying name": whether legacy number records on the wire carry `name`; default 'present'. */
+  /** §5 "Legacy records carrying name": whether legacy number records on the wire carry `name`: as stored, no such key, or `null`; default 'present'. */
   legacyName?: LegacyNameMode
   /** §5 "Legacy add response id key": the id key of the legacy add's answer; default 'id'. */
   legacyAddIdKey?: LegacyAddIdKey
@@ -83,6 +88,8 @@ export interface Config {
   softDeleted: SoftDeletedMode
   listShape: ListShape
   legacyAgentId: LegacyAgentIdMode
+  trunkNumberAgentId: FieldShown
+  trunkNumberDestinationKey: FieldShown
   legacyTrunkNumbers: LegacyTrunkNumbersMode
   trunkNumbersKey: TrunkNumbersKey
   legacyName: LegacyNameMode
@@ -111,6 +118,8 @@ export function defaultConfig(): Config {
     softDeleted: 'included',
     listShape: 'bare',
     legacyAgentId: 'present',
+    trunkNumberAgentId: 'present',
+    trunkNumberDestinationKey: 'present',
     legacyTrunkNumbers: 'included',
     trunkNumbersKey: 'numbers',
     legacyName: 'present',
@@ -141,11 +150,15 @@ export function applyOptions(config: Config, p: Partial<EmulatorOptions>): void 
   if (p.softDeleted !== undefined) next.softDeleted = oneOf('softDeleted', p.softDeleted, ['included', 'omitted'])
   if (p.listShape !== undefined) next.listShape = oneOf('listShape', p.listShape, ['bare', 'envelope'])
   if (p.legacyAgentId !== undefined) next.legacyAgentId = oneOf('legacyAgentId', p.legacyAgentId, ['present', 'absent'])
+  if (p.trunkNumberAgentId !== undefined) next.trunkNumberAgentId = oneOf('trunkNumberAgentId', p.trunkNumberAgentId, ['present', 'absent'])
+  if (p.trunkNumberDestinationKey !== undefined) {
+    next.trunkNumberDestinationKey = oneOf('trunkNumberDestinationKey', p.trunkNumberDestinationKey, ['present', 'absent'])
+  }
   if (p.legacyTrunkNumbers !== undefined) {
     next.legacyTrunkNumbers = oneOf('legacyTrunkNumbers', p.legacyTrunkNumbers, ['included', 'omitted', 'null'])
   }
   if (p.trunkNumbersKey !== undefined) next.trunkNumbersKey = oneOf('trunkNumbersKey', p.trunkNumbersKey, ['numbers', 'phone_numbers'])
-  if (p.legacyName !== undefined) next.legacyName = oneOf('legacyName', p.legacyName, ['present', 'absent'])
+  if (p.legacyName !== undefined) next.legacyName = oneOf('legacyName', p.legacyName, ['present', 'absent', 'null'])
   if (p.legacyAddIdKey !== undefined) next.legacyAddIdKey = oneOf('legacyAddIdKey', p.legacyAddIdKey, ['id', 'phone_number_id'])
   if (p.trunkProvider !== undefined) next.trunkProvider = oneOf('trunkProvider', p.trunkProvider, ['accepted', 'refused'])
   if (p.notFoundBodies !== undefined) next.notFoundBodies = oneOf('notFoundBodies', p.notFoundBodies, ['legacy', 'generic'])

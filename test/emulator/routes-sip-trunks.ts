@@ -10,11 +10,12 @@ export function sipTrunkRoutes(ctx: RouteContext): Route[] {
   const trunkNotFound = (): Reply => notFound(config.notFoundBodies, 'sip-trunk')
   const numberNotFound = (): Reply => notFound(config.notFoundBodies, 'sip-number')
 
-  /** A number as the wire shows it: without `agent_id` when legacyAgentId is 'absent', without `name` when legacyName is. */
+  /** A number as the wire shows it: without `agent_id` when legacyAgentId is 'absent', its `name` as legacyName says. */
   function wire(n: StoredNumber): Partial<PhoneNumberRecord> {
     const record: Partial<PhoneNumberRecord> = legacyRecord(n)
     if (config.legacyAgentId === 'absent') delete record.agent_id
     if (config.legacyName === 'absent') delete record.name
+    if (config.legacyName === 'null') record.name = null
     return record
   }
 

@@ -3,7 +3,7 @@
 import { conflictReply, E164, forbiddenTrunk, json, notFound, parseObjectBody } from './http.ts'
 import type { JsonObject, Reply, RequestBody, Route, RouteContext } from './http.ts'
 import { trunkNumberRecord } from './store.ts'
-import type { TrunkState } from './store.ts'
+import type { StoredNumber, TrunkNumberRecord, TrunkState } from './store.ts'
 
 interface DetailItem {
   loc: Array<string | number>
@@ -15,6 +15,14 @@ export function trunkRoutes(ctx: RouteContext): Route[] {
   const { store, config } = ctx
   const trunkNotFound = (): Reply => notFound(config.notFoundBodies, 'trunk')
   const numberNotFound = (): Reply => notFound(config.notFoundBodies, 'trunk-number')
+
+  /** A number inside the trunk object, whose shape is unverified (§1.2): without `agent_id` or `destination_key` as the options say. */
+  function inTrunk(n: StoredNumber): Partial<TrunkNumberRecord> {
+    const record: Partial<TrunkNumberRecord> = trunkNumberRecord(n)
+    if (config.trunkNumberAgentId === 'absent') delete record.agent_id
+    if (config.trunkNumberDestinationKey === 'absent') delete record.destination_key
+    return record
+  }
 
   /** The `Trunk` object (§1.2), its numbers under `numbers` (or `phone_numbers`: trunkNumbersKey). */
   function trunkObject(t: TrunkState): JsonObject {
@@ -34,7 +42,7 @@ export function trunkRoutes(ctx: RouteContext): Route[] {
       gateways: [],
       health: 'healthy',
       active_calls: 0,
-      [config.trunkNumbersKey]: store.visible(t.id, Date.now(), config.softDeleted === 'included').map(trunkNumberRecord)
+      [config.trunkNumbersKey]: store.visible(t.id, Date.now(), config.softDeleted === 'included').map(inTrunk)
     }
   }
 
