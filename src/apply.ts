@@ -232,78 +232,9 @@ function where(trunk: TrunkRef): Pick<ApplyResult, 'trunk_id' | 'trunk_api'> {
   return { trunk_id: trunk.id, trunk_api: trunk.api }
 }
 
-export interface VerifyOptions {
-  /** How long the trunk may take to show what was written. */
-  settleMs: number
-  clock: Clock
-}
-
-/** What a trunk that was written did not show within settleMs. */
-export interface Unverified {
-  trunkId: string
-  missing: string[]
-}
-
-/**
- * Re-reads each trunk the apply wrote until it shows the result: every number that was added
- * or kept is there, every removed record is gone, and each mapping made shows (where Bolna shows
- * mappings). One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
- * green step means Bolna's list shows its numbers, and a run started right after never adds one
- * a second time. `results` are applyPlan's, in the plan's order.
- */
-export async function verifyApplied(bolna: Bolna, plan: Plan, results: readonly ApplyResult[], options: VerifyOptions): Promise<Unverified[]> {
-  const entries = plan.changes.filter(c => c.action !== 'leave')
-  const checks = new Map<string, { trunk: TrunkRef; present: Map<string, string | null | undefined>; absent: Set<string>; wrote: boolean }>()
-  entries.forEach((change, i) => {
-    const result = results[i]
-    if (!result || result.status === 'failed') return
-    const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set<string>(), wrote: false }
-    checks.set(change.trunk.id, check)
-    if (change.action === 'remove' || change.action === 'replace') check.absent.add(change.number.id)
-    if (change.action !== 'remove') {
-      const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped'
-      check.present.set(change.want.e164, mapped ? (result.agent_id ?? null) : undefined)
-      if (mapped) check.wrote = true
-    }
-    if (result.status !== 'exists') check.wrote = true
-  })
-  const unverified: Unverified[] = []
-  await eachConcurrently(
-    [...checks.values()].filter(check => check.wrote),
-    4,
-    async check => {
-      let missing: string[] = []
-      // A read that fails is one more reason to look again, not the end of the run: what was
-      // written is reported either way, and the reason is said when the trunk never shows it.
-      const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
-        try {
-          missing = whatIsMissing(await bolna.listNumbers(check.trunk), check.present, check.absent)
-        } catch (error) {
-          missing = [`it could not be read again: ${messageOf(error)}`]
-        }
-        return missing.length === 0 ? true : undefined
-      })
-      if (!shown) unverified.push({ trunkId: check.trunk.id, missing })
-    }
-  )
-  return unverified
-}
-
-function whatIsMissing(numbers: readonly TrunkNumber[], present: ReadonlyMap<string, string | null | undefined>, absent: ReadonlySet<string>): string[] {
-  const missing: string[] = []
-  // The first record of each number, as findNumber reads it: one pass, not one search a number.
-  const byE164 = new Map<string, TrunkNumber>()
-  for (const n of numbers) if (!byE164.has(n.e164)) byE164.set(n.e164, n)
-  for (const [e164, agent] of present) {
-    const found = byE164.get(e164)
-    if (!found) missing.push(`${quote(e164)} is not listed`)
-    else if (agent !== undefined && found.agent.kind !== 'unknown' && (found.agent.kind === 'agent' ? found.agent.id : null) !== agent) {
-      missing.push(`${quote(e164)} does not show agent ${agent === null ? 'none' : quote(agent)} yet`)
-    }
-  }
-  for (const number of numbers) if (absent.has(number.id)) missing.push(`${quote(number.stored)} (id ${quote(number.id)}) is still listed`)
-  return missing
-}
+// Verification (one record per planned number, read back) lives in verify.ts.
+export { verifyApplied } from './verify.js'
+export type { Unverified, VerifyOptions } from './verify.js'
 
 function unchangedResult(change: Change): ApplyResult {
   if (change.action !== 'keep') throw new Error(`no result for a planned ${change.action}`)

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import * as core from '@actions/core'
 import { applyPlan, failed, verifyApplied } from './apply.js'
 import type { ApplyOptions, ApplyResult, Unverified } from './apply.js'
+import { CONCURRENT_RUNS_HINT } from './verify.js'
 import { connectToBolna } from './bolna/connect.js'
 import type { Bolna, TrunkNumber, TrunkState } from './bolna/port.js'
 import { realClock } from './clock.js'
@@ -177,7 +178,7 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
       return failOnWarnings(warnings, settings)
     }
     const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
-    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
+    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
     await reportResults(results, unverified, writtenTrunks(plan, results))
     const failures = results.filter(failed)
     if (failures.length > 0) {
@@ -229,7 +230,7 @@ async function boundYoungGeneration(): Promise<void> {
 
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna: Bolna, plan: Plan, results: ApplyResult[], settings: SingleNumberSettings): Promise<void> {
-  const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock })
+  const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
   if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
   if (writtenTrunks(plan, results) > 0) core.info('Verified: the trunk was read again and shows the result.')
 }
@@ -238,7 +239,8 @@ function unverifiedMessage(unverified: readonly Unverified[]): string {
   const lines = unverified.map(
     u => `  trunk ${quote(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`
   )
-  return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}`
+  const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : ''
+  return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`
 }
 
 /** How many trunks the apply wrote to (those verifyApplied re-reads). */

@@ -113,3 +113,66 @@ describe.concurrent('healing is not deletion', () => {
     expect(emulator.numbers(LEGACY)).toHaveLength(5)
   })
 })
+
+describe.concurrent('verification means one record each', () => {
+  /** Another writer at once: each add this run makes is followed by a second record of the same number. */
+  const anotherRunAddsToo = (emulator: import('../emulator/bolna-emulator.ts').BolnaEmulator) => {
+    emulator.setOptions({
+      onRequest: entry => {
+        if (entry.method !== 'POST' || entry.status !== 201 || !entry.path.endsWith('/numbers')) return
+        const { phone_number } = entry.body as { phone_number: string }
+        emulator.seed(LEGACY, { phone_number, created_at: '2030-01-01T00:00:00.000Z' })
+      }
+    })
+  }
+
+  it('a duplicate that appears during the run is healed within it: one record, the one this run reports', async t => {
+    const { emulator, runFile } = await step(t)
+    anotherRunAddsToo(emulator)
+    const run = await runFile(fileOf('sip-trunks', LEGACY, [NUMBER, '+14155550123']))
+    expect(run.code).toBe(0)
+    const held = emulator.numbers(LEGACY)
+    expect(held.map(n => n.number).sort()).toEqual(['+14155550123', NUMBER])
+    expect(run.stdout).toContain('Removed a duplicate record of')
+    expect(run.stdout).toContain('Verified:')
+    const results = JSON.parse(run.outputs.results ?? '[]') as { number_id: string }[]
+    expect(results.map(r => r.number_id).sort()).toEqual(held.map(n => n.id).sort())
+  })
+
+  it('duplicates that cannot be healed fail the run with why, and it never says "Verified"', async t => {
+    const { emulator, runFile } = await step(t)
+    anotherRunAddsToo(emulator)
+    emulator.injectFault({ kind: 'status', status: 500, method: 'DELETE', times: Infinity })
+    const run = await runFile(fileOf('sip-trunks', LEGACY, [NUMBER]), { max_retries: '0', settle_seconds: '1' })
+    expect(run.code).toBe(1)
+    expect(emulator.numbers(LEGACY)).toHaveLength(2)
+    expect(run.stdout).not.toContain('Verified')
+    const why = failure(run)
+    expect(why).toContain(`"${NUMBER}" is held by 2 records, not one`)
+    expect(why).toContain('another run was likely writing the same trunks at once')
+    expect(why).toContain('concurrency group')
+  })
+
+  it('single mode too: a duplicate that appears during the run is healed', async t => {
+    const { emulator, run } = await step(t)
+    anotherRunAddsToo(emulator)
+    const added = await run({ trunk_id: LEGACY, phone_number: NUMBER })
+    expect(added.code).toBe(0)
+    expect(emulator.numbers(LEGACY)).toHaveLength(1)
+    expect(added.outputs.number_id).toBe(emulator.numbers(LEGACY)[0]!.id)
+  })
+
+  it.for(FAMILIES)('%s: two runs of one 100-number file at once end with one record per number, and neither says "Verified" over duplicates', async (f, t) => {
+    const { emulator, runFile } = await step(t, { latencyMs: 5 })
+    const numbers = Array.from({ length: 100 }, (_, i) => `+1415556${String(1000 + i)}`)
+    const file = fileOf(f.api, f.trunk, numbers)
+    const runs = await Promise.all([runFile(file, { concurrency: '8' }), runFile(file, { concurrency: '8' })])
+    const held = emulator.numbers(f.trunk)
+    for (const run of runs) {
+      if (run.code === 0) expect(run.stdout).toContain('Verified:')
+      else expect(failure(run)).toContain('concurrency group')
+    }
+    expect(runs.some(r => r.code === 0)).toBe(true)
+    expect(held.map(n => n.number).sort()).toEqual([...numbers].sort())
+  })
+})
