@@ -17,7 +17,7 @@ import type { Warning } from './health.js'
 import { deleteLimitProblem, hasChanges, planChanges, planFingerprint } from './plan.js'
 import type { Change, DesiredState, Plan } from './plan.js'
 import type { FileProblem } from './numbers-file.js'
-import { annotateProblems, reportExport, reportFailure, reportNumber, reportPlan, reportResults, reportWarnings } from './report.js'
+import { annotateProblems, reportExport, reportKeptRecord, reportFailure, reportNumber, reportPlan, reportResults, reportWarnings } from './report.js'
 import { cell, planMarkdown, planTotals } from './render.js'
 import { messageOf, quote } from './text.js'
 
@@ -230,7 +230,9 @@ async function boundYoungGeneration(): Promise<void> {
 
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna: Bolna, plan: Plan, results: ApplyResult[], settings: SingleNumberSettings): Promise<void> {
+  const reported = results.map(r => r.number_id)
   const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
+  results.forEach((r, i) => r.number && r.number_id !== reported[i] && reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api }))
   if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
   if (writtenTrunks(plan, results) > 0) core.info('Verified: the trunk was read again and shows the result.')
 }

@@ -39,6 +39,11 @@ export interface NumberReport {
   hasChanges: boolean
 }
 
+/** The number's outputs again, when the check after the apply kept another record of it than the one reported (a duplicate healed). */
+export function reportKeptRecord(number: TrunkNumber, trunk: TrunkRef): void {
+  setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify(numberJson(number, trunk)) })
+}
+
 export async function reportNumber(report: NumberReport): Promise<void> {
   const { number, trunk, want } = report
   setOutputs({
