@@ -232,7 +232,7 @@ async function boundYoungGeneration(): Promise<void> {
 async function verifyOrFail(bolna: Bolna, plan: Plan, results: ApplyResult[], settings: SingleNumberSettings): Promise<void> {
   const reported = results.map(r => r.number_id)
   const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
-  results.forEach((r, i) => r.number && r.number_id !== reported[i] && reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api }))
+  for (const [i, r] of results.entries()) if (r.number && r.number_id !== reported[i]) reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api })
   if (unverified.length > 0) throw new Error(unverifiedMessage(unverified))
   if (writtenTrunks(plan, results) > 0) core.info('Verified: the trunk was read again and shows the result.')
 }
