@@ -82,7 +82,7 @@ function e164Of(stored) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6412);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6469);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -91,7 +91,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6412:
+/***/ 6469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -157,10 +157,16 @@ async function eachConcurrently(items, limit, work) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/plan.ts
 
 
-/** Why the plan may not be applied (it removes more than maxDeletes), or undefined. */
+
+/**
+ * Why the plan may not be applied (it removes more than maxDeletes numbers), or undefined. Removing
+ * the extra records of a number that stays never removes the number, so those are not counted.
+ */
 function deleteLimitProblem(plan, maxDeletes) {
     const { remove, replace } = plan.counts;
     if (remove + replace <= maxDeletes)
@@ -175,7 +181,7 @@ function deleteLimitProblem(plan, maxDeletes) {
  */
 function hasChanges(plan) {
     const c = plan.counts;
-    return c.add + c.remove + c.replace + c.agentChanges + c.differ + c.pruneHeld > 0;
+    return c.add + c.remove + c.duplicates + c.replace + c.agentChanges + c.differ + c.pruneHeld > 0;
 }
 /** The change a mapping needs, or undefined when Bolna already shows what is wanted. */
 function agentChange(wantAgent, number) {
@@ -191,7 +197,8 @@ function agentChange(wantAgent, number) {
 function differences(want, number, trunk) {
     const found = [];
     const traits = port/* TRUNK_APIS */.R1[trunk.api];
-    if (traits.labels && want.name !== undefined && want.name !== (number.name ?? ''))
+    // A record without a name (or with null) has an unknown name: not a difference (reference §5).
+    if (traits.labels && want.name !== undefined && number.name !== null && want.name !== number.name)
         found.push({ field: 'name', bolna: number.name, file: want.name });
     if (traits.destinationKey) {
         const key = want.destinationKey ?? want.e164.slice(1);
@@ -202,8 +209,8 @@ function differences(want, number, trunk) {
 }
 /**
  * Compares what the file wants with what each trunk holds (live records only).
- * - A wanted number with several records keeps one (the oldest already on the wanted agent, else
- *   the oldest) and loses the others, prune or not: they are duplicates, counted as removals.
+ * - A wanted number with several records keeps the one calls reach (see `keeper`) and loses the
+ *   others, prune or not: they are duplicates, counted apart from the numbers removed.
  * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
  *   allow it; trunks the file does not list are never read or touched.
  */
@@ -216,8 +223,10 @@ function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
         const claimed = new Set();
         for (const want of wanted) {
             const same = byNumber.get(want.e164) ?? [];
-            const number = keeper(same, want);
-            if (number) {
+            const kept = keeper(same, want.agentId);
+            const number = kept?.number;
+            if (kept && number) {
+                const healed = same.length > 1 ? { why: kept.why, duplicates: same.length - 1 } : undefined;
                 claimed.add(number);
                 const differs = differences(want, number, trunk);
                 // Removing a legacy number drops its mapping: replace only when the agent to map again is known.
@@ -230,10 +239,10 @@ function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
                 if (onNameChange === 'replace' && agentKnown && differs.some(d => d.field === 'name')) {
                     // The new record is mapped to the file's agent, else to the one the old record had.
                     const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null;
-                    changes.push({ action: 'replace', trunk, want, number, agentAfter });
+                    changes.push({ action: 'replace', trunk, want, number, agentAfter, ...(healed && { healed }) });
                 }
                 else {
-                    changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs });
+                    changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs, ...(healed && { healed }) });
                 }
                 for (const copy of same) {
                     if (copy !== number) {
@@ -261,12 +270,34 @@ function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
     }
     return { changes, notes, counts: countChanges(changes) };
 }
-/** Of several records of one number, the one to keep: the oldest on the wanted agent, else the oldest (as export writes it). */
-function keeper(records, want) {
+/**
+ * Of several records of one number, the one to keep, so that calls keep reaching the agent they reach:
+ * the one mapped to the file's agent (or, for agent_id: null, one without an agent); when the file
+ * names no agent, the one an agent answers; then the oldest (ties by id, so every run picks the same).
+ * Where Bolna shows no agents, the oldest, and the reason says the mapping is unknown.
+ */
+function keeper(records, wantAgent) {
     if (records.length <= 1)
-        return records[0];
-    const onAgent = records.filter(r => r.agent.kind === 'agent' && r.agent.id === want.agentId);
-    return (onAgent.length > 0 ? onAgent : records).reduce((oldest, r) => ((r.createdAt ?? '') < (oldest.createdAt ?? '') ? r : oldest));
+        return records[0] && { number: records[0], why: 'the only record' };
+    const pick = (candidates, why) => candidates.length > 0 ? { number: candidates.reduce((a, b) => (olderFirst(a, b) <= 0 ? a : b)), why } : undefined;
+    const onAgent = (r) => r.agent.kind === 'agent' && (wantAgent === undefined || r.agent.id === wantAgent);
+    const preferred = typeof wantAgent === 'string'
+        ? pick(records.filter(onAgent), `the one mapped to the file's agent ${(0,src_text/* quote */.hD)(wantAgent)}`)
+        : wantAgent === null
+            ? pick(records.filter(r => r.agent.kind === 'none'), 'the one without an agent, as the file says')
+            : pick(records.filter(onAgent), 'the one an agent answers');
+    if (preferred) {
+        const agent = preferred.number.agent;
+        return wantAgent === undefined && agent.kind === 'agent' ? { ...preferred, why: `the one agent ${(0,src_text/* quote */.hD)(agent.id)} answers` } : preferred;
+    }
+    if (records.some(r => r.agent.kind === 'unknown'))
+        return pick(records, 'the oldest: Bolna does not show which agent answers each record, so the mapping is unknown');
+    return pick(records, 'the oldest');
+}
+/** Oldest first (a record without created_at first), then by id: a total order every run agrees on. */
+function olderFirst(a, b) {
+    const byAge = (a.createdAt ?? '').localeCompare(b.createdAt ?? '');
+    return byAge !== 0 ? byAge : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function pruneOff(pruneInput, trunkPrune) {
     if (!pruneInput && !trunkPrune)
@@ -274,12 +305,28 @@ function pruneOff(pruneInput, trunkPrune) {
     return !pruneInput ? 'the prune input is false' : 'the trunk has no prune: true';
 }
 function countChanges(changes) {
-    const counts = { add: 0, remove: 0, replace: 0, unchanged: 0, differ: 0, agentChanges: 0, agentUnknown: 0, leftAlone: 0, pruneHeld: 0 };
+    const counts = {
+        add: 0,
+        remove: 0,
+        duplicates: 0,
+        duplicateNumbers: 0,
+        replace: 0,
+        unchanged: 0,
+        differ: 0,
+        agentChanges: 0,
+        agentUnknown: 0,
+        leftAlone: 0,
+        pruneHeld: 0
+    };
     for (const change of changes) {
         if (change.action === 'add')
             counts.add++;
-        if (change.action === 'remove')
+        if (change.action === 'remove' && change.why === 'not in the file')
             counts.remove++;
+        if (change.action === 'remove' && change.why === 'duplicate record')
+            counts.duplicates++;
+        if ((change.action === 'keep' || change.action === 'replace') && change.healed)
+            counts.duplicateNumbers++;
         if (change.action === 'replace')
             counts.replace++;
         if (change.action === 'leave')
@@ -326,8 +373,131 @@ function planFingerprint(plan) {
     return (0,external_node_crypto_.createHash)('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16);
 }
 
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/verify.ts
+
+
+
+
+/** Said when duplicates could not be healed: why they appear, and how to stop it. */
+const CONCURRENT_RUNS_HINT = 'More than one record of a number appeared while this run wrote: another run was likely writing the same trunks at once. ' +
+    'Give every workflow that applies a numbers file one concurrency group (concurrency: { group: bolna-numbers, cancel-in-progress: false }), so runs wait for each other; a re-run removes the extra records.';
+/** At most this many rounds of removing duplicates in one verification of a trunk. */
+const HEALING_ROUNDS = 3;
+/**
+ * Re-reads each trunk the apply wrote until it shows the result: every number that was added or
+ * kept is there exactly once, every removed record is gone, and each mapping made shows (where
+ * Bolna shows mappings). Extra records of a planned number are removed (the record kept is the
+ * one the plan's rule picks, so two runs at once keep the same one), and the result then names the
+ * record kept. One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
+ * green step means Bolna's list shows its numbers once each. `results` are applyPlan's, in the plan's order.
+ */
+async function verifyApplied(bolna, plan, results, options) {
+    const entries = plan.changes.filter(c => c.action !== 'leave');
+    const checks = new Map();
+    entries.forEach((change, i) => {
+        const result = results[i];
+        if (!result || result.status === 'failed')
+            return;
+        const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set(), wrote: false };
+        checks.set(change.trunk.id, check);
+        if (change.action === 'remove' || change.action === 'replace')
+            check.absent.add(change.number.id);
+        if (change.action !== 'remove') {
+            const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped';
+            check.present.set(change.want.e164, { agent: mapped ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result });
+            if (mapped)
+                check.wrote = true;
+        }
+        if (result.status !== 'exists')
+            check.wrote = true;
+    });
+    const unverified = [];
+    await eachConcurrently([...checks.values()].filter(check => check.wrote), 4, async (check) => {
+        let missing = [];
+        let duplicates = 0;
+        let rounds = 0;
+        // A read that fails is one more reason to look again, not the end of the run: what was
+        // written is reported either way, and the reason is said when the trunk never shows it.
+        const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
+            try {
+                let numbers = await bolna.listNumbers(check.trunk);
+                const extra = extraRecords(numbers, check);
+                if (extra.length > 0 && rounds < HEALING_ROUNDS) {
+                    rounds++;
+                    await removeExtra(bolna, check.trunk, extra, options);
+                    numbers = await bolna.listNumbers(check.trunk);
+                }
+                ;
+                ({ missing, duplicates } = whatIsMissing(numbers, check));
+            }
+            catch (error) {
+                missing = [`it could not be read again: ${(0,src_text/* messageOf */.bD)(error)}`];
+            }
+            return missing.length === 0 ? true : undefined;
+        });
+        if (!shown)
+            unverified.push({ trunkId: check.trunk.id, missing, ...(duplicates > 0 && { duplicates }) });
+    });
+    return unverified;
+}
+/** The records of planned numbers beyond the one to keep, each with the record kept. */
+function extraRecords(numbers, check) {
+    // Records this run removed may still be listed (lag): they are checked apart, never kept.
+    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
+    const extra = [];
+    for (const [e164, wanted] of check.present) {
+        const records = byE164.get(e164) ?? [];
+        const kept = keeper(records, wanted.fileAgent)?.number;
+        if (records.length < 2 || !kept)
+            continue;
+        for (const record of records)
+            if (record !== kept)
+                extra.push({ record, kept, wanted });
+    }
+    return extra;
+}
+/** Removes duplicate records; the results then name the record kept. A removal that fails is left for the next read. */
+async function removeExtra(bolna, trunk, extra, options) {
+    await eachConcurrently(extra, 4, async ({ record, kept, wanted }) => {
+        try {
+            await bolna.removeNumber(trunk, record);
+        }
+        catch {
+            return;
+        }
+        options.log?.(`Removed a duplicate record of ${(0,src_text/* quote */.hD)(record.stored)} (id ${(0,src_text/* quote */.hD)(record.id)}) that appeared on trunk ${(0,src_text/* quote */.hD)(trunk.id)} while this run wrote (another run at once?); kept id ${(0,src_text/* quote */.hD)(kept.id)}.`);
+        const { result } = wanted;
+        if (result.number_id === record.id) {
+            Object.assign(result, { number_id: kept.id, phone_number: kept.stored, name: kept.name, number: kept });
+        }
+    });
+}
+function whatIsMissing(numbers, check) {
+    const missing = [];
+    let duplicates = 0;
+    // One pass, not one search a number; records this run removed are checked below.
+    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
+    for (const [e164, { agent }] of check.present) {
+        const records = byE164.get(e164) ?? [];
+        const found = records[0];
+        if (!found) {
+            missing.push(`${(0,src_text/* quote */.hD)(e164)} is not listed`);
+            continue;
+        }
+        if (records.length > 1) {
+            duplicates++;
+            missing.push(`${(0,src_text/* quote */.hD)(e164)} is held by ${records.length} records, not one`);
+        }
+        const shows = (n) => n.agent.kind === 'unknown' || (n.agent.kind === 'agent' ? n.agent.id : null) === agent;
+        if (agent !== undefined && !records.every(shows))
+            missing.push(`${(0,src_text/* quote */.hD)(e164)} does not show agent ${agent === null ? 'none' : (0,src_text/* quote */.hD)(agent)} yet`);
+    }
+    for (const number of numbers)
+        if (check.absent.has(number.id))
+            missing.push(`${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) is still listed`);
+    return { missing, duplicates };
+}
+
 ;// CONCATENATED MODULE: ./src/apply.ts
 
 
@@ -532,72 +702,8 @@ async function convergeTelephony(bolna, results, options) {
 function where(trunk) {
     return { trunk_id: trunk.id, trunk_api: trunk.api };
 }
-/**
- * Re-reads each trunk the apply wrote until it shows the result: every number that was added
- * or kept is there, every removed record is gone, and each mapping made shows (where Bolna shows
- * mappings). One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
- * green step means Bolna's list shows its numbers, and a run started right after never adds one
- * a second time. `results` are applyPlan's, in the plan's order.
- */
-async function verifyApplied(bolna, plan, results, options) {
-    const entries = plan.changes.filter(c => c.action !== 'leave');
-    const checks = new Map();
-    entries.forEach((change, i) => {
-        const result = results[i];
-        if (!result || result.status === 'failed')
-            return;
-        const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set(), wrote: false };
-        checks.set(change.trunk.id, check);
-        if (change.action === 'remove' || change.action === 'replace')
-            check.absent.add(change.number.id);
-        if (change.action !== 'remove') {
-            const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped';
-            check.present.set(change.want.e164, mapped ? (result.agent_id ?? null) : undefined);
-            if (mapped)
-                check.wrote = true;
-        }
-        if (result.status !== 'exists')
-            check.wrote = true;
-    });
-    const unverified = [];
-    await eachConcurrently([...checks.values()].filter(check => check.wrote), 4, async (check) => {
-        let missing = [];
-        // A read that fails is one more reason to look again, not the end of the run: what was
-        // written is reported either way, and the reason is said when the trunk never shows it.
-        const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
-            try {
-                missing = whatIsMissing(await bolna.listNumbers(check.trunk), check.present, check.absent);
-            }
-            catch (error) {
-                missing = [`it could not be read again: ${(0,src_text/* messageOf */.bD)(error)}`];
-            }
-            return missing.length === 0 ? true : undefined;
-        });
-        if (!shown)
-            unverified.push({ trunkId: check.trunk.id, missing });
-    });
-    return unverified;
-}
-function whatIsMissing(numbers, present, absent) {
-    const missing = [];
-    // The first record of each number, as findNumber reads it: one pass, not one search a number.
-    const byE164 = new Map();
-    for (const n of numbers)
-        if (!byE164.has(n.e164))
-            byE164.set(n.e164, n);
-    for (const [e164, agent] of present) {
-        const found = byE164.get(e164);
-        if (!found)
-            missing.push(`${(0,src_text/* quote */.hD)(e164)} is not listed`);
-        else if (agent !== undefined && found.agent.kind !== 'unknown' && (found.agent.kind === 'agent' ? found.agent.id : null) !== agent) {
-            missing.push(`${(0,src_text/* quote */.hD)(e164)} does not show agent ${agent === null ? 'none' : (0,src_text/* quote */.hD)(agent)} yet`);
-        }
-    }
-    for (const number of numbers)
-        if (absent.has(number.id))
-            missing.push(`${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) is still listed`);
-    return missing;
-}
+// Verification (one record per planned number, read back) lives in verify.ts.
+
 function unchangedResult(change) {
     if (change.action !== 'keep')
         throw new Error(`no result for a planned ${change.action}`);
@@ -2096,6 +2202,7 @@ function readSettings(readInput = actionInputs, env = process.env) {
 
 
 
+
 /** A value as YAML reads it back exactly: a double-quoted scalar (JSON's escapes are YAML's). */
 const scalar = (value) => JSON.stringify(value);
 /**
@@ -2116,8 +2223,10 @@ function exportedFile(trunks, source, at) {
     for (const { trunk, numbers } of trunks) {
         const entries = [];
         let listed = 0;
-        const oldestFirst = [...numbers].sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
-        for (const number of oldestFirst) {
+        // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
+        const answered = (n) => (n.agent.kind === 'agent' ? 0 : 1);
+        const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || olderFirst(a, b));
+        for (const number of keptFirst) {
             const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
             const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
             if ('problem' in parsed) {
@@ -2286,7 +2395,10 @@ function changeLines(change) {
         case 'replace': {
             const { number, want } = change;
             const agent = change.agentAfter ? `, agent ${(0,src_text/* quote */.hD)(change.agentAfter)}` : '';
-            return [`-/+ ${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) renamed ${(0,src_text/* quote */.hD)(number.name)} -> ${(0,src_text/* quote */.hD)(want.name)}: removed and added back${agent}`];
+            return [
+                `-/+ ${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) renamed ${(0,src_text/* quote */.hD)(number.name)} -> ${(0,src_text/* quote */.hD)(want.name)}: removed and added back${agent}`,
+                ...healingLines(change)
+            ];
         }
         case 'remove':
             return [
@@ -2296,12 +2408,21 @@ function changeLines(change) {
             return [`${change.drift ? '!' : '='} ${(0,src_text/* quote */.hD)(change.number.stored)} (id ${(0,src_text/* quote */.hD)(change.number.id)}, ${change.why})`];
         case 'keep': {
             const n = (0,src_text/* quote */.hD)(change.number.stored);
-            const lines = change.agent ? [`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : (0,src_text/* quote */.hD)(change.agent.to)}`] : [];
+            const lines = healingLines(change);
+            if (change.agent)
+                lines.push(`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : (0,src_text/* quote */.hD)(change.agent.to)}`);
             for (const d of change.differences)
                 lines.push(`! ${n} ${differenceText(d)}`);
             return lines;
         }
     }
+}
+/** For a number held by several records: which record stays, and why. */
+function healingLines(change) {
+    if (!change.healed)
+        return [];
+    const { number, healed } = change;
+    return [`~ ${(0,src_text/* quote */.hD)(number.stored)} keeps the record with id ${(0,src_text/* quote */.hD)(number.id)} (${healed.why}); ${healed.duplicates} duplicate record(s) removed`];
 }
 /** The plan for the log: a heading per trunk, its notes, one line per change. */
 function planLines(plan) {
@@ -2326,6 +2447,7 @@ function trunkHeading(trunk) {
 function planTotals(plan) {
     const c = plan.counts;
     const extras = [
+        c.duplicates && `${c.duplicates} duplicate record(s) of ${c.duplicateNumbers} number(s) to remove, each number keeping one`,
         c.replace && `${c.replace} to remove and add back with a new name`,
         c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
         c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
@@ -2365,6 +2487,8 @@ function planJson(plan) {
         counts: {
             add: c.add,
             remove: c.remove,
+            duplicates: c.duplicates,
+            duplicate_numbers: c.duplicateNumbers,
             replace: c.replace,
             unchanged: c.unchanged,
             differ: c.differ,
@@ -2388,7 +2512,8 @@ function planJson(plan) {
                     number_id: number.id,
                     name_in_bolna: number.name,
                     name: want.name ?? null,
-                    agent_after: change.agentAfter
+                    agent_after: change.agentAfter,
+                    ...(change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates })
                 };
             }
             const number = change.action === 'keep' ? change.number : undefined;
@@ -2399,6 +2524,7 @@ function planJson(plan) {
                 number_id: number?.id ?? null,
                 name: change.want.name ?? null,
                 ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
+                ...(change.action === 'keep' && change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates }),
                 ...(number && { agent_in_bolna: agentJson(number.agent) }),
                 ...(change.want.agentId !== undefined && {
                     agent_id: change.want.agentId,
@@ -2444,6 +2570,10 @@ async function writeSummary(build) {
         return;
     build(core/* summary */.z);
     await core/* summary */.z.write();
+}
+/** The number's outputs again, when the check after the apply kept another record of it than the one reported (a duplicate healed). */
+function reportKeptRecord(number, trunk) {
+    setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify(numberJson(number, trunk)) });
 }
 async function reportNumber(report) {
     const { number, trunk, want } = report;
@@ -2648,6 +2778,7 @@ async function reportExport(count, trunks, shownAs) {
 
 
 
+
 /** About 100 characters a row: the comment stays well under GitHub's 65,536. */
 const PR_COMMENT_MAX_ROWS = 300;
 /** The step: read the inputs, plan against what Bolna holds, then apply unless dry_run. */
@@ -2799,7 +2930,7 @@ async function syncNumbersFile(bolna, settings, secrets) {
             return failOnWarnings(warnings, settings);
         }
         const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
-        const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock });
+        const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core/* info */.pq(line) });
         await reportResults(results, unverified, writtenTrunks(plan, results));
         const failures = results.filter(failed);
         if (failures.length > 0) {
@@ -2850,7 +2981,11 @@ async function boundYoungGeneration() {
 }
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna, plan, results, settings) {
-    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock });
+    const reported = results.map(r => r.number_id);
+    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core/* info */.pq(line) });
+    for (const [i, r] of results.entries())
+        if (r.number && r.number_id !== reported[i])
+            reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api });
     if (unverified.length > 0)
         throw new Error(unverifiedMessage(unverified));
     if (writtenTrunks(plan, results) > 0)
@@ -2858,7 +2993,8 @@ async function verifyOrFail(bolna, plan, results, settings) {
 }
 function unverifiedMessage(unverified) {
     const lines = unverified.map(u => `  trunk ${(0,src_text/* quote */.hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
-    return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}`;
+    const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : '';
+    return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`;
 }
 /** How many trunks the apply wrote to (those verifyApplied re-reads). */
 function writtenTrunks(plan, results) {
