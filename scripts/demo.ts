@@ -19,7 +19,7 @@ function given(inputs: Record<string, string>, files: Record<string, string> = {
 function show(title: string, run: ActionRun): void {
   console.log(`--- ${title}: exit ${run.code}`)
   for (const line of run.stdout.split('\n')) if (line && !line.startsWith('::')) console.log(`  log    ${line}`)
-  for (const line of run.stdout.split('\n')) if (/^::(error|warning)/.test(line)) console.log(`  annot  ${line}`)
+  for (const line of run.stdout.split('\n')) if (/^::(error|warning|notice)/.test(line)) console.log(`  annot  ${line}`)
   for (const [name, value] of Object.entries(run.outputs)) console.log(`  output ${name} = ${value}`)
   console.log(`  summary:\n${run.summary.trim().replace(/^/gm, '    ')}\n`)
 }

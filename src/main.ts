@@ -12,7 +12,7 @@ import { readSettings, secretInputs } from './inputs.js'
 import type { Secrets } from './secrets.js'
 import type { ExportSettings, NumbersFileSettings, Settings, SingleNumberSettings } from './inputs.js'
 import { exportedFile, writeExport } from './export.js'
-import { healthWarnings } from './health.js'
+import { healthWarnings, onlyWarnings } from './health.js'
 import type { Warning } from './health.js'
 import { deleteLimitProblem, hasChanges, planChanges, planFingerprint } from './plan.js'
 import type { Change, DesiredState, Plan } from './plan.js'
@@ -131,7 +131,8 @@ async function sayWarnings(warnings: readonly Warning[], file?: { shownAs: strin
 }
 
 /** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
-function failOnWarnings(warnings: readonly Warning[], settings: Settings): void {
+function failOnWarnings(all: readonly Warning[], settings: Settings): void {
+  const warnings = onlyWarnings(all)
   if (settings.failOnWarnings && warnings.length > 0) {
     throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`)
   }

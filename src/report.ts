@@ -13,6 +13,7 @@ import type { Difference, DesiredNumber, Plan } from './plan.js'
 import { hasChanges } from './plan.js'
 import type { Unverified } from './apply.js'
 import type { Warning } from './health.js'
+import { onlyWarnings } from './health.js'
 import { cell, html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
 import { quote } from './text.js'
 
@@ -215,24 +216,35 @@ export async function reportFailure(reason: string, problems: readonly FileProbl
 }
 
 /**
- * Warnings: in file mode an annotation on the trunk's line of the file, else a plain warning;
- * a table in the job summary; and the `warnings` output (how many).
+ * Warnings and notices: in file mode an annotation on the trunk's line of the file, else a plain
+ * workflow command; a table of each in the job summary; and the `warnings` output (how many
+ * warnings: notices are not counted).
  */
 export async function reportWarnings(warnings: readonly Warning[], file?: { shownAs: string; lineOf: (trunkId: string) => number | undefined }): Promise<void> {
-  setOutputs({ [Outputs.Warnings]: warnings.length })
+  const proper = onlyWarnings(warnings)
+  setOutputs({ [Outputs.Warnings]: proper.length })
   if (warnings.length === 0) return
   for (const w of warnings) {
     const line = file?.lineOf(w.trunkId)
-    core.warning(w.message, file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' })
+    const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' }
+    if (w.level === 'notice') core.notice(w.message, where)
+    else core.warning(w.message, where)
   }
-  await writeSummary(summary =>
-    summary
-      .addHeading('Warnings', 4)
-      .addTable([
-        ['Trunk', 'Warning'].map(data => ({ data, header: true })),
-        ...warnings.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
-      ])
-  )
+  const notices = warnings.filter(w => w.level === 'notice')
+  await writeSummary(summary => {
+    for (const [heading, rows] of [
+      ['Warnings', proper],
+      ['Notices', notices]
+    ] as const) {
+      if (rows.length === 0) continue
+      summary
+        .addHeading(heading, 4)
+        .addTable([
+          ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
+          ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
+        ])
+    }
+  })
 }
 
 export async function reportExport(count: number, trunks: number, shownAs: string): Promise<void> {

@@ -26,6 +26,7 @@ async function act(inputs: Record<string, string>, options: Omit<RunOptions, 'in
   return run
 }
 const warnings = (run: ActionRun) => annotations(run, 'warning').join('\n')
+const notices = (run: ActionRun) => annotations(run, 'notice').join('\n')
 
 describe('export', () => {
   beforeEach(() => {
@@ -94,21 +95,39 @@ trunks:
     numbers:
 ${numbers}`
 
-  it('an inactive trunk, and one that takes no inbound calls, annotated on the trunk line; in the summary; fail_on_warnings fails', async () => {
+  it('an inactive trunk, and one whose numbers have agents but that takes no inbound calls, annotated on the trunk line; in the summary; fail_on_warnings fails', async () => {
     emulator.addTrunk('01HQINACTIVE', { is_active: false })
     emulator.addTrunk('01HQNOINBOUND', { inbound_enabled: false })
     emulator.seed('01HQINACTIVE', { phone_number: '919876543210', agent_id: AGENT })
-    const text = `${file('sip-trunks', '01HQINACTIVE', `      - phone_number: "919876543210"\n        agent_id: ${AGENT}\n`)}  - trunk_id: 01HQNOINBOUND\n    numbers: []\n`
+    const text = `${file('sip-trunks', '01HQINACTIVE', `      - phone_number: "919876543210"\n        agent_id: ${AGENT}\n`)}  - trunk_id: 01HQNOINBOUND\n    numbers:\n      - phone_number: "919876543299"\n        agent_id: ${AGENT}\n`
     const run = await act({ numbers_file: 'n.yml', dry_run: 'true' }, { files: { 'n.yml': text } })
     expect(run.code).toBe(0)
     expect(run.outputs.warnings).toBe('2')
     expect(warnings(run)).toMatch(/::warning title=Bolna trunk,file=n\.yml,line=3::Trunk "01HQINACTIVE" is inactive: it takes no inbound calls/)
-    expect(warnings(run)).toMatch(/line=8::Trunk "01HQNOINBOUND" has inbound calls disabled: calls from the carrier are refused/)
+    expect(warnings(run)).toMatch(
+      /line=8::Trunk "01HQNOINBOUND" has inbound calls disabled, yet "\+919876543299" has an agent to answer them: calls from the carrier are refused/
+    )
+    expect(notices(run)).toBe('')
     expect(run.summary).toContain('<h4>Warnings</h4>')
+    expect(run.summary).not.toContain('<h4>Notices</h4>')
 
     const strict = await act({ numbers_file: 'n.yml', dry_run: 'true', fail_on_warnings: 'true' }, { files: { 'n.yml': text } })
     expect(strict.code).toBe(1)
     expect(annotations(strict).join('\n')).toContain('2 warning(s), and fail_on_warnings is true')
+  })
+
+  it('an outbound-only trunk (inbound disabled, no agents) is one notice, and fail_on_warnings does not fail on it', async () => {
+    emulator.addTrunk('01HQNOINBOUND', { inbound_enabled: false })
+    const text = file('sip-trunks', '01HQNOINBOUND', '      - phone_number: "919876543298"\n      - phone_number: "919876543297"\n')
+    const run = await act({ numbers_file: 'n.yml', dry_run: 'true', fail_on_warnings: 'true' }, { files: { 'n.yml': text } })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.warnings).toBe('0')
+    expect(warnings(run)).toBe('')
+    expect(annotations(run, 'notice')).toEqual([
+      '::notice title=Bolna trunk,file=n.yml,line=3::Trunk "01HQNOINBOUND" has inbound calls disabled and no agent answers its numbers: it places outbound calls only. If it should take calls, enable inbound and give its numbers an agent_id.'
+    ])
+    expect(run.summary).toContain('<h4>Notices</h4>')
+    expect(run.summary).not.toContain('<h4>Warnings</h4>')
   })
 
   it('a run that fails still says its warnings: they may be why calls would not arrive', async () => {
@@ -126,23 +145,42 @@ ${numbers}`
     expect(warnings(files)).toMatch(/file=n\.yml,line=3::/)
   })
 
-  it('a number nobody answers: on /trunk only when the trunk has no default agent; on legacy trunks always', async () => {
-    const run = await act({ trunk_api: 'trunk', trunk_id: NEW, phone_number: '+14155550111' })
-    expect(run.code).toBe(0)
-    expect(warnings(run)).toContain(
-      '"+14155550111" on trunk "3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e21" has no agent, and the trunk has no default agent: inbound calls to it will be refused.'
+  it('a number nobody answers is a notice, not a warning: on /trunk only when the trunk has no default agent; on legacy trunks always', async () => {
+    // The first use case: a caller-ID number, added without agent_id, on a healthy trunk.
+    const run = await act({ trunk_api: 'trunk', trunk_id: NEW, phone_number: '+14155550111', fail_on_warnings: 'true' })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs.warnings).toBe('0')
+    expect(warnings(run)).toBe('')
+    expect(notices(run)).toContain(
+      '"+14155550111" on trunk "3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e21" has no agent, and the trunk has no default agent: inbound calls to it are refused, which suits a caller-ID number.'
     )
 
     emulator.addTrunk('3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e77', { api: 'trunk', default_inbound_agent_id: AGENT })
     const answered = await act({ trunk_api: 'trunk', trunk_id: '3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e77', phone_number: '+14155550112' })
     expect(answered.outputs.warnings).toBe('0')
-    // With an agent, only the agent's provider is left to warn about (it is not on "trunk").
+    expect(notices(answered)).toBe('')
+    // With an agent, only the agent's provider is left to warn about (it is not on "trunk"): a contradiction.
     const withAgent = await act({ trunk_api: 'trunk', trunk_id: NEW, phone_number: '+14155550113', agent_id: AGENT })
     expect(withAgent.outputs.warnings).toBe('1')
     expect(warnings(withAgent)).toContain(`Agent "${AGENT}" calls out through the "plivo" provider, not "trunk"`)
 
     const legacy = await act({ trunk_id: LEGACY, phone_number: '919876543211' })
-    expect(warnings(legacy)).toContain(`"+919876543211" on trunk "${LEGACY}" has no agent: inbound calls to it will be refused.`)
+    expect(legacy.outputs.warnings).toBe('0')
+    expect(warnings(legacy)).toBe('')
+    expect(notices(legacy)).toContain(`"+919876543211" on trunk "${LEGACY}" has no agent: inbound calls to it are refused`)
+  })
+
+  it('agent_id: null in the file says "no agent, on purpose": no notice for that number', async () => {
+    const text = file('sip-trunks', LEGACY, '      - phone_number: "919876543214"\n        agent_id: null\n      - phone_number: "919876543215"\n')
+    const run = await act({ numbers_file: 'n.yml', dry_run: 'true' }, { files: { 'n.yml': text } })
+    expect(run.code, run.stdout).toBe(0)
+    expect(annotations(run, 'notice')).toEqual([expect.stringContaining(`"+919876543215" on trunk "${LEGACY}" has no agent`)])
+    const silent = await act(
+      { numbers_file: 'n.yml', dry_run: 'true' },
+      { files: { 'n.yml': text.replace('"919876543215"', '"919876543215"\n        agent_id: null') } }
+    )
+    expect(annotations(silent, 'notice')).toEqual([])
+    expect(silent.outputs.warnings).toBe('0')
   })
 
   it('a legacy number whose agent Bolna does not show gives no warning (unknown is not none)', async () => {
@@ -154,15 +192,16 @@ ${numbers}`
 })
 
 describe('warnings stay readable at scale', () => {
-  it('numbers no agent answers are one warning a trunk, naming the first five and counting the rest', async () => {
+  it('numbers no agent answers are one notice a trunk, naming the first five and counting the rest', async () => {
     const numbers = Array.from({ length: 40 }, (_, i) => `      - phone_number: "+9198${String(10_000_000 + i)}"\n`).join('')
     const run = await act(
       { numbers_file: 'n.yml', dry_run: 'true' },
       { files: { 'n.yml': `version: 1\ntrunks:\n  - trunk_id: ${LEGACY}\n    numbers:\n${numbers}` } }
     )
-    expect(run.outputs.warnings).toBe('1')
-    expect(warnings(run)).toContain(
-      `40 numbers on trunk "${LEGACY}" ("+919810000000", "+919810000001", "+919810000002", "+919810000003", "+919810000004" and 35 more) have no agent: inbound calls to them will be refused. Give each an agent_id.`
+    expect(run.outputs.warnings).toBe('0')
+    expect(annotations(run, 'notice')).toHaveLength(1)
+    expect(notices(run)).toContain(
+      `40 numbers on trunk "${LEGACY}" ("+919810000000", "+919810000001", "+919810000002", "+919810000003", "+919810000004" and 35 more) have no agent: inbound calls to them are refused, which suits a caller-ID number. To take calls, give each an agent_id; to say that none is wanted, write agent_id: null in a numbers file.`
     )
   })
 })

@@ -110,7 +110,7 @@ describe('requests go where they should, and only there', () => {
     const run = await runAction({ inputs: { ...single(), name: 'Desk' } })
     expect(run.code).toBe(0)
     const commands = run.stdout.split('\n').filter(line => line.startsWith('::'))
-    expect(commands.every(line => /^::(add-mask|warning|debug)/.test(line))).toBe(true)
+    expect(commands.every(line => /^::(add-mask|warning|notice|debug)/.test(line))).toBe(true)
     expect(run.outputs.status).toBe('exists')
   })
 
