@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { validAnswer } from './answers.js'
-import { notFoundAs } from './errors.js'
+import { BolnaApiError, notFoundAs } from './errors.js'
 import type { HttpClient } from './http.js'
 import { segment } from './paths.js'
 import { quote } from '../text.js'
@@ -52,9 +52,26 @@ export class Agents {
     try {
       await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent', 'ignore')
     } catch (error) {
-      throw agentNotFound(error, agentId)
+      throw providerRefused(agentNotFound(error, agentId), agentId, provider)
     }
   }
+}
+
+/** Where Bolna's docs name the provider "trunk" for agents answering `/trunk` numbers. */
+export const TRUNK_PROVIDER_DOCS = 'https://www.bolna.ai/docs/api-reference/trunks/add_number'
+
+/**
+ * A 400 or 422 to the provider "trunk": Bolna's docs name it (reference §1.7), but its OpenAPI enum
+ * and its own clients know only "sip-trunk" (§5). Said as what it is, with both names, what to check
+ * and the docs; never retried (a 4xx is not), and never swapped for "sip-trunk", the legacy trunks'.
+ */
+function providerRefused(error: unknown, agentId: string, provider: string): unknown {
+  if (!(error instanceof BolnaApiError) || provider !== 'trunk' || (error.status !== 400 && error.status !== 422)) return error
+  const said = error.details.reason ? `: ${error.details.reason}` : ''
+  return error.as(
+    'rejected',
+    `Bolna refused the telephony provider "trunk" for agent ${quote(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`
+  )
 }
 
 function agentNotFound(error: unknown, agentId: string): unknown {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { trunkIdList, validAnswer } from './answers.js'
-import { notFoundAs } from './errors.js'
+import { BolnaApiError, notFoundAs } from './errors.js'
 import type { TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
@@ -19,13 +19,36 @@ export const numberRecord = z.looseObject({
 })
 type NumberRecord = z.infer<typeof numberRecord>
 
-/** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
+/** `Trunk` as Bolna's docs show it: its numbers under `numbers` (the contract check compares answers with it). */
 export const trunkRecord = z.looseObject({
   numbers: z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean()),
   default_inbound_agent_id: z.nullish(z.string())
 })
+
+/**
+ * `Trunk` as the action reads it: its numbers and settings. Bolna never showed the key of the
+ * numbers array in full (reference §5): it is read under `numbers` or `phone_numbers`. A trunk with
+ * neither is a bad answer naming the fields, never "no numbers".
+ */
+const trunkAnswer = z.looseObject({
+  numbers: z.optional(z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
+  phone_numbers: z.optional(z.array(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+  is_active: z.nullish(z.boolean()),
+  inbound_enabled: z.nullish(z.boolean()),
+  default_inbound_agent_id: z.nullish(z.string())
+})
+
+/** A trunk object with no numbers array under either key: a clear error naming the fields it has. */
+function noNumbersKey(body: unknown, path: string): never {
+  const fields = Object.keys(body as object)
+  const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(quote).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`
+  throw new BolnaApiError(
+    `GET ${path} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: ${shown}), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`,
+    { kind: 'bad-answer', method: 'GET', path, retryable: false, ambiguous: false }
+  )
+}
 
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 export class TrunkApiFamily implements TrunkFamily {
@@ -36,9 +59,10 @@ export class TrunkApiFamily implements TrunkFamily {
     const path = `/trunk/trunks/${segment(trunkId)}`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      const trunk = validAnswer(trunkRecord, body, 'GET', path)
+      const trunk = validAnswer(trunkAnswer, body, 'GET', path)
+      const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path)
       return {
-        numbers: trunk.numbers.filter(n => n.is_deleted !== true).map(toNumber),
+        numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),
         settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
       }
     } catch (error) {

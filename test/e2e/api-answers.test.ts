@@ -481,3 +481,87 @@ describe('rate limits', () => {
     expect(agentCalls.at(-1)! - agentCalls[0]!).toBeGreaterThanOrEqual(50 * (60_000 / 440) * 0.9)
   })
 })
+
+describe.concurrent('the two reads no published source confirms (§5)', () => {
+  it('a /trunk trunk lists its numbers under "numbers" or "phone_numbers": both read alike, end to end', async t => {
+    for (const key of ['numbers', 'phone_numbers'] as const) {
+      const { emulator, run, runFile } = await step(t, { trunkNumbersKey: key })
+      emulator.seed(NEW, { e164: '+14155550100' })
+      const exists = await run(single(TRUNK_FAMILY, { phone_number: '+14155550100' }))
+      expect(exists.outputs.status, key).toBe('exists')
+      const added = await run(single(TRUNK_FAMILY))
+      expect(added.outputs.status, key).toBe('created')
+      emulator.clearLog()
+      const again = await runFile(fileOf(TRUNK_FAMILY, ['+14155550100', NUMBER]))
+      expect(again.code, `${key}: ${again.stdout}`).toBe(0)
+      expect(again.outputs.created, key).toBe('0')
+      expect(emulator.writes(), key).toEqual([])
+      expect(emulator.records(NEW), key).toHaveLength(2)
+    }
+  })
+
+  it('a /trunk trunk with its numbers under another key is a clear error naming the fields, and nothing is written', async t => {
+    const { emulator, run, runFile } = await step(t)
+    const odd = JSON.stringify({ id: NEW, name: 'Main', is_active: true, items: [{ id: 'n1', e164: NUMBER }] })
+    emulator.injectFault({ kind: 'status', status: 200, body: odd, method: 'GET', path: `/trunk/trunks/${NEW}`, times: Infinity })
+    for (const result of [await run(single(TRUNK_FAMILY)), await runFile(fileOf(TRUNK_FAMILY, [NUMBER]))]) {
+      expect(result.code).toBe(1)
+      expect(failure(result)).toContain(
+        `GET /trunk/trunks/${NEW} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: "id", "name", "is_active", "items"), so the numbers on it are unknown`
+      )
+    }
+    expect(emulator.writes()).toEqual([])
+    // A key that is there but is no list names that key.
+    emulator.clearFaults()
+    emulator.injectFault({
+      kind: 'status',
+      status: 200,
+      body: JSON.stringify({ id: NEW, numbers: null }),
+      method: 'GET',
+      path: `/trunk/trunks/${NEW}`,
+      times: Infinity
+    })
+    const nulled = await run(single(TRUNK_FAMILY))
+    expect(nulled.code).toBe(1)
+    expect(failure(nulled)).toMatch(/answered with an unexpected body at numbers: expected the trunk's "numbers" array/)
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('Bolna refusing the provider "trunk" (422, or 400) says so with both names, what to check and the docs; one PATCH, no retry; the number stays added and mapped', async t => {
+    for (const refusal of ['option', 400] as const) {
+      const { emulator, run } = await step(t, refusal === 'option' ? { trunkProvider: 'refused' } : {})
+      if (refusal === 400) {
+        emulator.injectFault({
+          kind: 'status',
+          status: 400,
+          body: '{"detail":"Invalid telephony provider"}',
+          method: 'PATCH',
+          path: '/v2/agent/agent-a',
+          times: Infinity
+        })
+      }
+      const result = await run(single(TRUNK_FAMILY, { agent_id: 'agent-a', set_agent_telephony: 'true', max_retries: '3' }))
+      expect(result.code, String(refusal)).toBe(1)
+      expect(result.outputs).toMatchObject({ status: 'created', agent_status: 'mapped', telephony_status: 'failed' })
+      const said = failure(result)
+      expect(said).toContain('Bolna refused the telephony provider "trunk" for agent "agent-a" (')
+      expect(said).toContain(`${refusal === 400 ? 400 : 422} on PATCH /v2/agent/agent-a`)
+      expect(said).toContain('lists only "sip-trunk", the provider of legacy /sip-trunks trunks')
+      expect(said).toContain('Check in Bolna')
+      expect(said).toContain('https://www.bolna.ai/docs/api-reference/trunks/add_number')
+      expect(said).toContain('The provider was not retried, nor set to "sip-trunk".')
+      const patches = calls(emulator, 'PATCH', '/v2/agent/agent-a')
+      expect(patches, String(refusal)).toHaveLength(1)
+      expect(emulator.records(NEW)).toHaveLength(1)
+    }
+  })
+
+  it('a legacy agent refused "sip-trunk" is an ordinary refusal: the hedge is for "trunk" only', async t => {
+    const { emulator, run } = await step(t)
+    emulator.injectFault({ kind: 'status', status: 422, method: 'PATCH', path: '/v2/agent/agent-a', times: Infinity })
+    const result = await run(single(LEGACY_FAMILY, { agent_id: 'agent-a', set_agent_telephony: 'true' }))
+    expect(result.code).toBe(1)
+    expect(failure(result)).not.toContain('Bolna refused the telephony provider "trunk"')
+    expect(failure(result)).toContain('422')
+  })
+})
