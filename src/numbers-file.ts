@@ -366,7 +366,8 @@ type Positions = { value: unknown; lineOf: (path: Path, key?: string) => number 
 async function readPositions(source: string): Promise<Positions> {
   const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
-  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false })
+  // logLevel 'error': a key that is a collection is reported by the schema check, not as a Node warning on stderr.
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' })
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line)
   if (doc.errors.length > 0) {
     // The parser catches a stack overflow as a problem of its own: say why it overflowed.

@@ -117,3 +117,13 @@ describe('.github/workflows/release.yml', () => {
     expect(steps[order[7]!]!.run).toContain('--notes-file "$RUNNER_TEMP/release-notes.md"')
   })
 })
+
+describe('a fresh clone', () => {
+  it("npm checks engines against the Node.js the project runs on (.npmrc node-version = the node devDependency's), so npm ci on an older Node prints no EBADENGINE wall", async () => {
+    const npmrc = await readFile(join(root, '.npmrc'), 'utf8')
+    const lock = JSON.parse(await readFile(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }
+    const configured = /^node-version=(\S+)$/m.exec(npmrc)?.[1]
+    expect(configured).toBe(lock.packages['node_modules/node']?.version)
+    expect(Number.parseInt(configured ?? '', 10)).toBe(24)
+  })
+})

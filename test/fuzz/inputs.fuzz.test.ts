@@ -183,5 +183,5 @@ describe('fuzzed inputs, end to end through dist/', () => {
     for (const request of emulator.requests) {
       expect(request.path).toMatch(/^\/(sip-trunks\/trunks\/[^/?#]+(\/numbers(\/[^/?#]+)?)?|inbound\/(setup|unlink)|v2\/agent\/[^/?#]+)$/)
     }
-  })
+  }, 300_000) // 46 runs of the action, one after the other: generous on a loaded 2-core machine
 })

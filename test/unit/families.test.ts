@@ -272,7 +272,22 @@ describe('/trunk family', () => {
       expect(error.kind).toBe('bad-answer')
     }
     const missing = await failure(numbersOf(new TrunkApiFamily(new StubHttp().answer({ id: UUID }).http), UUID))
-    expect(missing.message).toBe(`GET /trunk/trunks/${UUID} answered with an unexpected body at numbers: expected the trunk's "numbers" array`)
+    expect(missing.message).toBe(
+      `GET /trunk/trunks/${UUID} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: "id"), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`
+    )
+    const notAList = await failure(numbersOf(new TrunkApiFamily(new StubHttp().answer({ id: UUID, phone_numbers: 'none' }).http), UUID))
+    expect(notAList.message).toBe(`GET /trunk/trunks/${UUID} answered with an unexpected body at phone_numbers: expected the trunk's "phone_numbers" array`)
+  })
+
+  it('reads the numbers under "numbers", or under "phone_numbers" (Bolna never showed which, reference §5)', async () => {
+    const record = { id: 'n1', e164: '+14155550100' }
+    for (const key of ['numbers', 'phone_numbers']) {
+      const numbers = await numbersOf(new TrunkApiFamily(new StubHttp().answer({ id: UUID, [key]: [record] }).http), UUID)
+      expect(
+        numbers.map(n => n.id),
+        key
+      ).toEqual(['n1'])
+    }
   })
 
   it('adds with one unsafe POST carrying the E.164 form, the destination key (the digits by default) and the agent when given', async () => {
