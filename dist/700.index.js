@@ -377,7 +377,8 @@ const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i;
 async function readPositions(source) {
     const { LineCounter, parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
     const lines = new LineCounter();
-    const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    // logLevel 'error': a key that is a collection is reported by the schema check, not as a Node warning on stderr.
+    const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
     const lineAt = (offset) => (offset === undefined ? undefined : lines.linePos(offset).line);
     if (doc.errors.length > 0) {
         // The parser catches a stack overflow as a problem of its own: say why it overflowed.

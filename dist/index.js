@@ -83,8 +83,16 @@ function e164Of(stored) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6469);
+/* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+const problem = (0,_runtime_js__WEBPACK_IMPORTED_MODULE_1__/* .unsupportedNode */ .A)(process.versions.node);
+if (problem === undefined)
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+else {
+    process.stdout.write(`::error title=Node.js ${process.versions.node}::${problem}\n`);
+    process.exitCode = 1;
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -1062,9 +1070,22 @@ class Agents {
             await this.http.request('PATCH', `/v2/agent/${(0,paths/* segment */.mX)(agentId)}`, body, 'idempotent', 'ignore');
         }
         catch (error) {
-            throw agentNotFound(error, agentId);
+            throw providerRefused(agentNotFound(error, agentId), agentId, provider);
         }
     }
+}
+/** Where Bolna's docs name the provider "trunk" for agents answering `/trunk` numbers. */
+const TRUNK_PROVIDER_DOCS = 'https://www.bolna.ai/docs/api-reference/trunks/add_number';
+/**
+ * A 400 or 422 to the provider "trunk": Bolna's docs name it (reference §1.7), but its OpenAPI enum
+ * and its own clients know only "sip-trunk" (§5). Said as what it is, with both names, what to check
+ * and the docs; never retried (a 4xx is not), and never swapped for "sip-trunk", the legacy trunks'.
+ */
+function providerRefused(error, agentId, provider) {
+    if (!(error instanceof BolnaApiError) || provider !== 'trunk' || (error.status !== 400 && error.status !== 422))
+        return error;
+    const said = error.details.reason ? `: ${error.details.reason}` : '';
+    return error.as('rejected', `Bolna refused the telephony provider "trunk" for agent ${(0,src_text/* quote */.hD)(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`);
 }
 function agentNotFound(error, agentId) {
     return notFoundAs(error, 'agent-not-found', said => `agent ${(0,src_text/* quote */.hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
@@ -1749,13 +1770,31 @@ const numberRecord = schemas/* looseObject */._H3({
     is_deleted: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     created_at: schemas/* nullish */.cl6(schemas/* string */.YjP())
 });
-/** `Trunk` as far as the action reads it: its numbers. A trunk without the array is a bad answer, not "no numbers". */
+/** `Trunk` as Bolna's docs show it: its numbers under `numbers` (the contract check compares answers with it). */
 const trunk_trunkRecord = schemas/* looseObject */._H3({
     numbers: schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
     is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
     default_inbound_agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP())
 });
+/**
+ * `Trunk` as the action reads it: its numbers and settings. Bolna never showed the key of the
+ * numbers array in full (reference §5): it is read under `numbers` or `phone_numbers`. A trunk with
+ * neither is a bad answer naming the fields, never "no numbers".
+ */
+const trunkAnswer = schemas/* looseObject */._H3({
+    numbers: schemas/* optional */.lqM(schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
+    phone_numbers: schemas/* optional */.lqM(schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+    is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
+    inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
+    default_inbound_agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP())
+});
+/** A trunk object with no numbers array under either key: a clear error naming the fields it has. */
+function noNumbersKey(body, path) {
+    const fields = Object.keys(body);
+    const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(src_text/* quote */.hD).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`;
+    throw new BolnaApiError(`GET ${path} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: ${shown}), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`, { kind: 'bad-answer', method: 'GET', path, retryable: false, ambiguous: false });
+}
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
 class TrunkApiFamily {
     http;
@@ -1767,9 +1806,10 @@ class TrunkApiFamily {
         const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            const trunk = validAnswer(trunk_trunkRecord, body, 'GET', path);
+            const trunk = validAnswer(trunkAnswer, body, 'GET', path);
+            const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
             return {
-                numbers: trunk.numbers.filter(n => n.is_deleted !== true).map(trunk_toNumber),
+                numbers: numbers.filter(n => n.is_deleted !== true).map(trunk_toNumber),
                 settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
             };
         }
@@ -2261,7 +2301,16 @@ async function writeExport(path, text) {
 
 ;// CONCATENATED MODULE: ./src/health.ts
 
-/** The warnings for the file's (or the inputs') trunks, as they will be once the plan is applied. */
+/** The warnings proper, without the notices: what the `warnings` output counts and `fail_on_warnings` fails on. */
+function onlyWarnings(warnings) {
+    return warnings.filter(w => w.level !== 'notice');
+}
+/** Up to five quoted numbers, and how many more. */
+function some(numbers) {
+    const more = numbers.length > 5 ? ` and ${numbers.length - 5} more` : '';
+    return `${numbers.slice(0, 5).map(src_text/* quote */.hD).join(', ')}${more}`;
+}
+/** The warnings and notices for the file's (or the inputs') trunks, as they will be once the plan is applied. */
 function healthWarnings(desired, states) {
     const warnings = [];
     for (const { trunk, numbers } of desired.trunks) {
@@ -2269,26 +2318,49 @@ function healthWarnings(desired, states) {
         if (!state)
             continue;
         const warn = (message) => warnings.push({ trunkId: trunk.id, message });
+        const notice = (message) => warnings.push({ trunkId: trunk.id, message, level: 'notice' });
         const where = `Trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
         if (state.settings.active === false)
             warn(`${where} is inactive: it takes no inbound calls and places no outbound ones. Activate it in Bolna.`);
-        if (state.settings.inboundEnabled === false)
-            warn(`${where} has inbound calls disabled: calls from the carrier are refused. Enable inbound on the trunk.`);
+        // Each number's agent once the plan is applied: the file's (or input's) when it names one (null:
+        // none, on purpose), else the one Bolna shows; undefined where Bolna does not show it.
+        const answered = [];
         const unanswered = [];
         const held = new Map(state.numbers.map(n => [n.e164, n]));
         for (const want of numbers) {
+            if (want.agentId === null)
+                continue;
             const now = held.get(want.e164);
             const agent = want.agentId !== undefined ? want.agentId : now?.agent.kind === 'agent' ? now.agent.id : now?.agent.kind === 'unknown' ? undefined : null;
-            if (agent === null && state.settings.defaultAgentId === null)
+            if (typeof agent === 'string')
+                answered.push(want.e164);
+            else if (agent === null && state.settings.defaultAgentId === null)
                 unanswered.push(want.e164);
         }
-        // One warning a trunk, however many numbers: a thousand unmapped numbers are one fact.
+        if (state.settings.inboundEnabled === false) {
+            // Calls from the carrier are refused whoever answers: only agents say that someone expects them.
+            const who = [
+                ...(answered.length > 0
+                    ? [`${answered.length === 1 ? `${some(answered)} has an agent` : `${answered.length} numbers (${some(answered)}) have agents`}`]
+                    : []),
+                ...(state.settings.defaultAgentId ? [`its default agent is ${(0,src_text/* quote */.hD)(state.settings.defaultAgentId)}`] : [])
+            ];
+            if (who.length > 0) {
+                warn(`${where} has inbound calls disabled, yet ${who.join(' and ')} to answer them: calls from the carrier are refused. Enable inbound on the trunk.`);
+            }
+            else {
+                notice(`${where} has inbound calls disabled and no agent answers its numbers: it places outbound calls only. If it should take calls, enable inbound and give its numbers an agent_id.`);
+            }
+            continue;
+        }
+        // One notice a trunk, however many numbers: a thousand caller-ID numbers are one fact.
         if (unanswered.length > 0) {
             const fallback = trunk.api === 'trunk' ? ', and the trunk has no default agent' : '';
-            const shown = unanswered.slice(0, 5).map(src_text/* quote */.hD).join(', ');
-            const more = unanswered.length > 5 ? ` and ${unanswered.length - 5} more` : '';
-            const subject = unanswered.length === 1 ? `${shown} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has` : `${unanswered.length} numbers on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${shown}${more}) have`;
-            warn(`${subject} no agent${fallback}: inbound calls to ${unanswered.length === 1 ? 'it' : 'them'} will be refused. Give ${unanswered.length === 1 ? 'it' : 'each'} an agent_id.`);
+            const one = unanswered.length === 1;
+            const subject = one
+                ? `${some(unanswered)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has`
+                : `${unanswered.length} numbers on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${some(unanswered)}) have`;
+            notice(`${subject} no agent${fallback}: inbound calls to ${one ? 'it' : 'them'} are refused, which suits a caller-ID number. To take calls, give ${one ? 'it' : 'each'} an agent_id; to say that none is wanted, write agent_id: null in a numbers file.`);
         }
     }
     return warnings;
@@ -2565,6 +2637,7 @@ function resultsJson(results) {
 
 
 
+
 async function writeSummary(build) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
@@ -2738,23 +2811,39 @@ async function reportFailure(reason, problems = []) {
     });
 }
 /**
- * Warnings: in file mode an annotation on the trunk's line of the file, else a plain warning;
- * a table in the job summary; and the `warnings` output (how many).
+ * Warnings and notices: in file mode an annotation on the trunk's line of the file, else a plain
+ * workflow command; a table of each in the job summary; and the `warnings` output (how many
+ * warnings: notices are not counted).
  */
 async function reportWarnings(warnings, file) {
-    setOutputs({ [Outputs.Warnings]: warnings.length });
+    const proper = onlyWarnings(warnings);
+    setOutputs({ [Outputs.Warnings]: proper.length });
     if (warnings.length === 0)
         return;
     for (const w of warnings) {
         const line = file?.lineOf(w.trunkId);
-        core/* warning */.$e(w.message, file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' });
+        const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' };
+        if (w.level === 'notice')
+            core/* notice */.lm(w.message, where);
+        else
+            core/* warning */.$e(w.message, where);
     }
-    await writeSummary(summary => summary
-        .addHeading('Warnings', 4)
-        .addTable([
-        ['Trunk', 'Warning'].map(data => ({ data, header: true })),
-        ...warnings.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
-    ]));
+    const notices = warnings.filter(w => w.level === 'notice');
+    await writeSummary(summary => {
+        for (const [heading, rows] of [
+            ['Warnings', proper],
+            ['Notices', notices]
+        ]) {
+            if (rows.length === 0)
+                continue;
+            summary
+                .addHeading(heading, 4)
+                .addTable([
+                ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
+                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
+            ]);
+        }
+    });
 }
 async function reportExport(count, trunks, shownAs) {
     setOutputs({ [Outputs.Exported]: count });
@@ -2881,7 +2970,8 @@ async function sayWarnings(warnings, file) {
     await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf });
 }
 /** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
-function failOnWarnings(warnings, settings) {
+function failOnWarnings(all, settings) {
+    const warnings = onlyWarnings(all);
     if (settings.failOnWarnings && warnings.length > 0) {
         throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`);
     }
@@ -6581,6 +6671,30 @@ const DESTINATION_KEY = /^\S{1,64}$/;
 
 /***/ }),
 
+/***/ 3683:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ unsupportedNode)
+/* harmony export */ });
+/* unused harmony export NODE_MAJOR */
+/**
+ * The Node.js the action needs: action.yml's `runs.using: node24`. Checked before anything else, so
+ * that `node dist/index.js` on an older Node says what is wrong instead of failing later on an API
+ * that Node lacks (`Map.groupBy is not a function` on Node 20).
+ */
+const NODE_MAJOR = 24;
+/** Why this Node.js cannot run the action, or undefined when it can. */
+function unsupportedNode(version) {
+    const major = Number.parseInt(version, 10);
+    if (major >= NODE_MAJOR)
+        return undefined;
+    return `This action needs Node.js ${NODE_MAJOR} or later (action.yml: runs.using: node${NODE_MAJOR}), but runs on Node.js ${version}. GitHub's runners give it Node.js ${NODE_MAJOR}; to run dist/index.js yourself, use Node.js ${NODE_MAJOR} (in this repository, node_modules/.bin/node after npm ci).`;
+}
+
+
+/***/ }),
+
 /***/ 8992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -6837,6 +6951,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -6844,7 +6959,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -6870,7 +6985,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -7679,7 +7794,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -7687,7 +7802,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -7695,7 +7810,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
