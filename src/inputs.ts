@@ -189,7 +189,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   pr_comment: 'true',
   trunk_api: 'sip-trunks',
   on_name_change: 'report',
-  require_reviewed_plan: 'false',
+  require_reviewed_plan: 'true',
   fail_on_warnings: 'false'
 }
 

@@ -14,15 +14,13 @@ import type { ExportSettings, NumbersFileSettings, Settings, SingleNumberSetting
 import { exportedFile, writeExport } from './export.js'
 import { healthWarnings, onlyWarnings } from './health.js'
 import type { Warning } from './health.js'
-import { deleteLimitProblem, hasChanges, planChanges, planFingerprint } from './plan.js'
+import { deleteLimitProblem, hasChanges, planChanges } from './plan.js'
+import { planFingerprint } from './plan-fingerprint.js'
+import type { PlanOutcome } from './pr-comment.js'
 import type { Change, DesiredState, Plan } from './plan.js'
 import type { FileProblem } from './numbers-file.js'
 import { annotateProblems, reportExport, reportKeptRecord, reportFailure, reportNumber, reportPlan, reportResults, reportWarnings } from './report.js'
-import { cell, planMarkdown, planTotals } from './render.js'
 import { messageOf, quote } from './text.js'
-
-/** About 100 characters a row: the comment stays well under GitHub's 65,536. */
-const PR_COMMENT_MAX_ROWS = 300
 
 /** The step: read the inputs, plan against what Bolna holds, then apply unless dry_run. */
 export async function run(): Promise<void> {
@@ -156,10 +154,10 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
   await boundYoungGeneration()
   const { path, shownAs } = await inWorkspace(settings.numbersFile)
   // The PR comment always shows this run: its plan, or why there is none.
-  const comment = async (body: string, fingerprint?: string) => {
+  const comment = async (outcome: PlanOutcome) => {
     if (!settings.prComment) return
     const { commentPlan } = await import('./pr-comment.js')
-    await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint)
+    await commentPlan(outcome, shownAs, settings)
   }
   let plan: Plan | undefined
   const warnings: Warning[] = []
@@ -171,9 +169,10 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
     plan = planChanges(desired, actual, settings.prune, settings.onNameChange)
     await reportPlan(plan, shownAs, settings.dryRun)
     refuseTooManyDeletes(plan, settings.maxDeletes)
-    const fingerprint = planFingerprint(plan)
-    await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), fingerprint)
-    if (settings.requireReviewedPlan && !settings.dryRun) await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken)
+    const fingerprint = planFingerprint(plan, settings)
+    await comment({ status: 'planned', plan, fingerprint })
+    const review = await import('./reviewed-plan.js')
+    if (review.reviewRequired(settings)) await review.refuseUnreviewedPlan(plan, fingerprint, shownAs, settings)
     if (settings.dryRun) {
       if (settings.failOnDrift && hasChanges(plan)) throw new Error('Drift: Bolna does not match the numbers file (see the plan above).')
       return failOnWarnings(warnings, settings)
@@ -192,28 +191,14 @@ async function syncNumbersFile(bolna: Bolna, settings: NumbersFileSettings, secr
     // A run that stopped before its plan was posted rewrites the comment with the reason
     // (redacted, as the step's own failure line is: a comment is more public than a log).
     if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
-      await comment(failedPlanMarkdown(shownAs, secrets.redact(messageOf(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)))
+      const reason = secrets.redact(messageOf(error))
+      await comment(plan ? { status: 'blocked', reason, plan } : { status: 'failed', reason }).catch(failed => core.error(secrets.redact(messageOf(failed))))
     }
     throw error
   } finally {
     // Said on a failed run too: they may be why calls would not arrive.
     await sayWarnings(warnings, { shownAs, path })
   }
-}
-
-/** require_reviewed_plan: applies only the plan shown on the pull request merged as this commit. */
-async function refuseUnreviewedPlan(plan: Plan, fingerprint: string, file: string, githubToken: string): Promise<void> {
-  const { findReviewedPlan } = await import('./pr-comment.js')
-  const reviewed = await findReviewedPlan(file, githubToken)
-  if (typeof reviewed === 'string') throw new Error(`require_reviewed_plan: ${reviewed}; nothing was changed.`)
-  if (reviewed.fingerprint !== fingerprint) {
-    throw new Error(
-      `require_reviewed_plan: this plan is not the one reviewed on pull request #${reviewed.pullRequest}, so nothing was changed. ` +
-        `Reviewed: ${reviewed.totals} (plan ${reviewed.fingerprint}). Now: ${planTotals(plan).replace(/\.$/, '')} (plan ${fingerprint}). ` +
-        'Bolna or the file changed since the review: plan again on a pull request, review it, and merge.'
-    )
-  }
-  core.info(`Applying the plan reviewed on pull request #${reviewed.pullRequest} (plan ${fingerprint}).`)
 }
 
 /**
@@ -255,14 +240,6 @@ function writtenTrunks(plan: Plan, results: readonly ApplyResult[]): number {
     if (wrote) written.add(entries[i]?.trunk.id ?? '')
   })
   return written.size
-}
-
-/** The PR comment of a run that made no plan, or whose plan is blocked. */
-function failedPlanMarkdown(file: string, reason: string, plan?: string): string {
-  const name = file.replace(/`/g, "'")
-  const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`
-  const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n'
-  return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`
 }
 
 function applyOptions(settings: SingleNumberSettings | NumbersFileSettings, warnings: Warning[]): ApplyOptions {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { TRUNK_APIS } from './bolna/port.js'
 import type { AgentOnNumber, TrunkNumber, TrunkRef } from './bolna/port.js'
 import { quote } from './text.js'
@@ -271,32 +270,4 @@ function countChanges(changes: readonly Change[]): PlanCounts {
     else if (change.agent) counts.agentChanges++
   }
   return counts
-}
-
-/**
- * A short hash of what applying the plan would do (the writes, and the differences it leaves),
- * the same for the same plan made at another time. The PR comment carries it, so an apply can
- * check that it is applying the plan that was reviewed.
- */
-export function planFingerprint(plan: Plan): string {
-  const lines = plan.changes.flatMap(change => {
-    const where = `${change.trunk.api} ${change.trunk.id}`
-    const agent = (a?: AgentChange) => (a ? ` agent ${a.to}` : '')
-    switch (change.action) {
-      case 'add':
-        return [`+ ${where} ${change.want.e164} ${change.want.name ?? ''} ${change.want.destinationKey ?? ''}${agent(change.agent)}`]
-      case 'remove':
-        return [`- ${where} ${change.number.id}`]
-      case 'replace':
-        return [`-/+ ${where} ${change.number.id} ${change.want.name ?? ''} ${change.agentAfter}`]
-      case 'keep':
-        return change.agent || change.differences.length > 0
-          ? [`~ ${where} ${change.number.id}${agent(change.agent)} ${JSON.stringify(change.differences)}`]
-          : []
-      default:
-        // leave: only an unlisted number kept on a prune: true trunk is a difference.
-        return change.drift ? [`! ${where} ${change.number.id}`] : []
-    }
-  })
-  return createHash('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16)
 }

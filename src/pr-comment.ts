@@ -1,128 +1,165 @@
 import * as core from '@actions/core'
+import { GitHubApi, GitHubCallError } from './github-api.js'
+import type { IssueComment } from './github-api.js'
+import type { NumbersFileSettings } from './inputs.js'
+import type { Plan } from './plan.js'
+import { looksLikePlanComment, readBlock, renderBlock, signedBody, signingKey, verifiedBlock } from './plan-signature.js'
+import type { CommentMetadata, CommentPlace } from './plan-signature.js'
+import { cell, planMarkdown } from './render.js'
+import { messageOf } from './text.js'
+
+/** GitHub refuses a comment body over 65,536 characters (422). */
+export const COMMENT_LIMIT = 65_536
+
+export type CommentSettings = Pick<NumbersFileSettings, 'token' | 'githubToken' | 'timeoutMs' | 'maxRetries' | 'dryRun' | 'prComment'>
+
+/** What a run shows on its pull request: its plan, or why there is none (blocked by max_deletes, or failed). */
+export type PlanOutcome = { status: 'planned'; plan: Plan; fingerprint: string } | { status: 'blocked' | 'failed'; reason: string; plan?: Plan }
 
 /** pull_request or pull_request_target, read without loading octokit. */
 function isPullRequestEvent(): boolean {
   return (process.env.GITHUB_EVENT_NAME ?? '').startsWith('pull_request')
 }
 
-const COMMENT_MARKER_PREFIX = '<!-- bolna-sip-trunk-number plan:'
-
 /**
- * Posts the plan on the pull request, or updates the comment an earlier run posted: one that
- * carries the marker naming the file and was written by the same account (github-actions[bot]
- * for GITHUB_TOKEN), never anyone else's. The comment names the commit, links the run and says
- * when it is a dry run. `@actions/github` is loaded only here, so runs that write no comment do
- * not pay for octokit. Any failure is a warning: a missing permission must not fail a plan.
+ * On a pull request, shows this run's plan (or why there is none) in one comment per numbers
+ * file: the action's own, updated in place, never anyone else's. The comment is signed
+ * (plan-signature.ts), names the head commit, links the run, and fits GitHub's limit: a plan too
+ * long is shortened to its totals and first rows. A comment that cannot be written fails the
+ * step: the pull request must never show an older plan as if it were this one.
  */
-export async function commentPlan(markdown: string, file: string, githubToken: string, dryRun: boolean, fingerprint?: string): Promise<void> {
-  if (!isPullRequestEvent()) return
-  const github = await import('@actions/github')
-  const { context } = github
+export async function commentPlan(outcome: PlanOutcome, file: string, settings: CommentSettings): Promise<void> {
+  if (!settings.prComment || !isPullRequestEvent()) return
+  const { context } = await import('@actions/github')
   const pullRequest = context.payload.pull_request?.number
   if (typeof pullRequest !== 'number') return
-  if (!githubToken) {
-    core.warning('No github_token, so the plan was not posted on the pull request.')
-    return
-  }
-  const marker = markerOf(file)
-  const stamp = fingerprint ? `${FINGERPRINT_PREFIX} ${fingerprint} -->\n` : ''
-  const body = `${marker}\n${stamp}${markdown}\n${footer(context, dryRun, fingerprint)}`
-  try {
-    const octokit = github.getOctokit(githubToken)
-    const where = { ...context.repo, issue_number: pullRequest }
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...where, per_page: 100 })
-    const earlier = await ourComment(octokit, comments, marker)
-    if (earlier) {
-      await octokit.rest.issues.updateComment({ ...context.repo, comment_id: earlier.id, body })
-      core.info(`Updated the plan comment on pull request #${pullRequest}.`)
-    } else {
-      await octokit.rest.issues.createComment({ ...where, body })
-      core.info(`Posted the plan on pull request #${pullRequest}.`)
-    }
-  } catch (error) {
-    const status = (error as { status?: number }).status
-    const hint = status === 403 || status === 404 ? ' Give the job `permissions: { pull-requests: write }`.' : status ? '' : ` (${firstLine(error)})`
-    core.warning(`Could not write the plan comment on pull request #${pullRequest}${status ? ` (${status})` : ''}.${hint}`)
-  }
-}
-
-type GitHub = typeof import('@actions/github')
-
-type Octokit = ReturnType<GitHub['getOctokit']>
-interface IssueComment {
-  id: number
-  body?: string | null
-  user?: { login: string } | null
-}
-
-const FINGERPRINT_PREFIX = '<!-- bolna-sip-trunk-number fingerprint:'
-
-/** The hidden first line that finds this file's comment again. */
-function markerOf(file: string): string {
-  return `${COMMENT_MARKER_PREFIX} ${JSON.stringify(file).replace(/--/g, '-\\u002d')} -->`
-}
-
-/** The comment with the file's marker that the token's own account wrote, if any. */
-async function ourComment(octokit: Octokit, comments: readonly IssueComment[], marker: string): Promise<IssueComment | undefined> {
-  const author = await commenter(octokit)
-  return comments.find(comment => comment.body?.startsWith(marker) && comment.user?.login === author)
-}
-
-/** The commit the plan is for, a link to the run, whether it was a dry run, and the plan's fingerprint. */
-function footer(context: GitHub['context'], dryRun: boolean, fingerprint?: string): string {
-  const sha: string = context.payload.pull_request?.head?.sha ?? context.sha ?? ''
+  const fix = 'Give the job `permissions: { pull-requests: write }` and a github_token, or set pr_comment: false.'
+  if (!settings.githubToken) throw new Error(`Could not write the plan comment on pull request #${pullRequest}: github_token is empty. ${fix}`)
+  const head: string = context.payload.pull_request?.head?.sha ?? context.sha ?? ''
   const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`
-  const mode = dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'
-  const print = fingerprint ? ` · plan ${fingerprint}` : ''
-  return `\n<sub>${mode} Commit ${sha.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${print}</sub>\n`
-}
+  const repository = `${context.repo.owner}/${context.repo.repo}`
+  const metadata: Omit<CommentMetadata, 'signature'> = {
+    kind: 'bolna-sip-trunk-number/plan',
+    version: 1,
+    file,
+    status: outcome.status,
+    dry_run: settings.dryRun,
+    commit: head,
+    fingerprint: outcome.status === 'planned' ? outcome.fingerprint : null,
+    totals: outcome.plan ? outcome.plan.counts : null
+  }
+  const footer = `\n<sub>${settings.dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${
+    metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''
+  }</sub>\n`
+  const markdown = fitted(outcome, file, renderBlock({ ...metadata, signature: '0'.repeat(64) }), footer, run)
 
-/** The plan a pull request showed: its number, and the fingerprint and totals of its plan comment. */
-export interface ReviewedPlan {
-  pullRequest: number
-  fingerprint: string
-  totals: string
-}
-
-/**
- * On a push, the plan that was reviewed: the pull request merged as this commit, and the plan
- * comment this action left on it (by the same account). A string says why there is none.
- */
-export async function findReviewedPlan(file: string, githubToken: string): Promise<ReviewedPlan | string> {
-  if (!githubToken) return "require_reviewed_plan needs github_token (with pull-requests: read) to read the pull request's plan"
-  const github = await import('@actions/github')
-  const { context } = github
   try {
-    const octokit = github.getOctokit(githubToken)
-    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...context.repo, commit_sha: context.sha })
-    const merged = pulls.find(pull => pull.merged_at && pull.merge_commit_sha === context.sha) ?? pulls.find(pull => pull.merged_at)
-    if (!merged) return `no merged pull request has commit ${context.sha.slice(0, 12)}, so no plan was reviewed for it`
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...context.repo, issue_number: merged.number, per_page: 100 })
-    const comment = await ourComment(octokit, comments, markerOf(file))
-    const body = comment?.body ?? ''
-    const fingerprint = body.split('\n', 2)[1]?.match(/^<!-- bolna-sip-trunk-number fingerprint: ([0-9a-f]+) -->$/)?.[1]
-    if (!fingerprint)
-      return `pull request #${merged.number} has no plan comment for ${JSON.stringify(file)} from this action (a plan that failed or was blocked is not a reviewed plan)`
-    const totals = body.match(/\*\*(Plan: [^*]*?)\.?\*\*/)?.[1] ?? 'its totals are not readable'
-    return { pullRequest: merged.number, fingerprint, totals }
+    const api = await GitHubApi.connect({ token: settings.githubToken, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries })
+    const key = signingKey(settings.token)
+    const place = (author: string): CommentPlace => ({ repository, pullRequest, author })
+    const login = await api.login()
+    const ours = ownComments(await api.comments(pullRequest), file, key, place, login)
+    const earlier = ours.at(-1)
+    // The signature names its author: where the token cannot say who it is, the answer to the write does.
+    const author = login ?? earlier?.login ?? ''
+    const body = (who: string) => signedBody(key, metadata, markdown, place(who))
+    let written = earlier ? await api.updateComment(earlier.id, body(author), pullRequest) : await api.createComment(pullRequest, body(author))
+    if (written.login && written.login !== author) written = await api.updateComment(written.id, body(written.login), pullRequest)
+    core.info(`${earlier ? 'Updated' : 'Posted'} the plan comment on pull request #${pullRequest}.`)
+    if (!earlier) await retireOlder(api, pullRequest, file, written)
   } catch (error) {
-    const status = (error as { status?: number }).status
-    return `reading the pull request's plan failed${status ? ` (${status}; the job needs permissions: { contents: read, pull-requests: read })` : ` (${firstLine(error)})`}`
+    const status = error instanceof GitHubCallError && error.status ? ` (${error.status})` : ''
+    const hint =
+      error instanceof GitHubCallError && (error.status === 403 || error.status === 404)
+        ? fix
+        : error instanceof GitHubCallError && error.status === 422
+          ? 'GitHub refused the body.'
+          : 'Re-run the job.'
+    throw new Error(
+      `Could not write the plan comment on pull request #${pullRequest}${status}, so it does not show this run's plan: ${messageOf(error)}. ${hint}`
+    )
   }
 }
 
 /**
- * The login the token comments as: the token's own user, or (GITHUB_TOKEN, which cannot read
- * its user) github-actions[bot].
+ * The action's own comments for `file`, oldest first. Own means written by `login`, where the
+ * token says who it is; else by an account that has written a comment this action signed (only
+ * a holder of the signing key can sign, and a signature names its author). A login is never guessed.
+ * Comments whose block cannot be read count as the file's (an edit may have broken it), so that
+ * they void a review rather than hide.
  */
-async function commenter(octokit: ReturnType<GitHub['getOctokit']>): Promise<string> {
-  try {
-    return (await octokit.rest.users.getAuthenticated()).data.login
-  } catch {
-    return 'github-actions[bot]'
+export function ownComments(
+  comments: readonly IssueComment[],
+  file: string,
+  key: Buffer,
+  place: (author: string) => CommentPlace,
+  login?: string
+): IssueComment[] {
+  const forFile = comments.filter(c => isForFile(c, file))
+  const authors = login ? new Set([login]) : new Set(forFile.filter(c => verifiedBlock(key, c.body, place(c.login))).map(c => c.login))
+  return forFile.filter(c => authors.has(c.login)).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id))
+}
+
+/**
+ * Where no earlier comment could be told to be the action's (the token cannot say who it is, and
+ * none is signed as written, e.g. after an edit), the answer to the post names the account: its
+ * older comments for the file are the action's, and now say that they are replaced, so that the
+ * pull request shows one plan.
+ */
+async function retireOlder(api: GitHubApi, pullRequest: number, file: string, written: IssueComment): Promise<void> {
+  const comments = await api.comments(pullRequest)
+  const older = comments.filter(c => c.id !== written.id && c.login === written.login && isForFile(c, file))
+  for (const comment of older) {
+    await api.updateComment(comment.id, `_This plan comment for \`${file.replace(/`/g, "'")}\` is replaced by a newer one below._\n`, pullRequest)
   }
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''
+/** A comment that starts as the action's plan comments do and names the file (or cannot say which file: an edit may have broken it). */
+export function isForFile(comment: IssueComment, file: string): boolean {
+  return looksLikePlanComment(comment.body) && (readBlock(comment.body)?.metadata.file ?? file) === file
+}
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+/**
+ * The Markdown of the comment, within GitHub's limit however it counts (measured in UTF-8
+ * bytes, never fewer than characters or UTF-16 units): the whole plan, or its totals and as many
+ * first rows as fit, saying where the whole plan is.
+ */
+function fitted(outcome: PlanOutcome, file: string, block: string, footer: string, run: string): string {
+  const render = (maxRows: number) => {
+    const plan = outcome.plan && planMarkdown(outcome.plan, file, maxRows)
+    return outcome.status === 'planned' && plan ? plan : failedPlanMarkdown(file, outcome.status === 'planned' ? '' : outcome.reason, plan)
+  }
+  const budget = COMMENT_LIMIT - bytes(`${block}\n`)
+  const whole = `${render(Number.POSITIVE_INFINITY)}${footer}`
+  if (bytes(whole) <= budget) return whole
+  const note = `\n> This plan is too long for one comment: it shows the totals and the first rows. The whole plan is in [the run's summary](${run}) and in the step's \`plan_file\` output.\n`
+  const fits = (rows: number) => bytes(render(rows)) + bytes(note) + bytes(footer) <= budget
+  let [low, high] = [0, whole.split('\n').length]
+  if (!fits(0)) return `${cut(render(0), budget - bytes(note) - bytes(footer))}${note}${footer}`
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2)
+    if (fits(mid)) low = mid
+    else high = mid - 1
+  }
+  return `${render(low)}${note}${footer}`
+}
+
+/** The text cut to at most `budget` UTF-8 bytes, on a character boundary. */
+function cut(text: string, budget: number): string {
+  const characters = [...text]
+  let size = bytes(text)
+  while (size > budget - bytes('…') && characters.length > 0) size -= bytes(characters.pop() as string)
+  return `${characters.join('')}…`
+}
+
+/** The PR comment of a run that made no plan, or whose plan is blocked. */
+function failedPlanMarkdown(file: string, reason: string, plan?: string): string {
+  const name = file.replace(/`/g, "'")
+  const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`
+  const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n'
+  return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`
 }

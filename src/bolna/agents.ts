@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { validAnswer } from './answers.js'
 import { BolnaApiError, notFoundAs } from './errors.js'
+import type { FamilyRequest } from './family.js'
 import type { HttpClient } from './http.js'
 import { segment } from './paths.js'
 import { quote } from '../text.js'
@@ -48,9 +49,9 @@ export class Agents {
   }
 
   async setTelephonyProvider(agentId: string, provider: string): Promise<void> {
-    const body = { agent_config: { telephony_provider: provider } }
+    const { method, path, body } = telephonyRequest(agentId, provider)
     try {
-      await this.http.request('PATCH', `/v2/agent/${segment(agentId)}`, body, 'idempotent', 'ignore')
+      await this.http.request(method, path, body, 'idempotent', 'ignore')
     } catch (error) {
       throw providerRefused(agentNotFound(error, agentId), agentId, provider)
     }
@@ -72,6 +73,11 @@ function providerRefused(error: unknown, agentId: string, provider: string): unk
     'rejected',
     `Bolna refused the telephony provider "trunk" for agent ${quote(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`
   )
+}
+
+/** The write that sets an agent's telephony provider (also part of the plan's fingerprint). */
+export function telephonyRequest(agentId: string, provider: string): FamilyRequest {
+  return { method: 'PATCH', path: `/v2/agent/${segment(agentId)}`, body: { agent_config: { telephony_provider: provider } } }
 }
 
 function agentNotFound(error: unknown, agentId: string): unknown {

@@ -16,3 +16,20 @@ export interface TrunkFamily {
   remove(trunkId: string, numberId: string): Promise<void>
   setAgent(number: TrunkNumber, agentId: string | null): Promise<void>
 }
+
+/** One write as a family sends it: method, path and JSON body. */
+export interface FamilyRequest {
+  method: 'POST' | 'DELETE' | 'PATCH'
+  path: string
+  body?: Record<string, unknown>
+}
+
+/**
+ * The writes of a family, as pure functions: the family sends exactly these, and the plan's
+ * fingerprint is made of them, so what was reviewed is what is sent.
+ */
+export interface FamilyRequests {
+  add(trunkId: string, number: NumberToAdd): FamilyRequest
+  remove(trunkId: string, numberId: string): FamilyRequest
+  setAgent(numberId: string, agentId: string | null): FamilyRequest
+}

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { listAnswer, trunkIdList, validAnswer } from './answers.js'
 import { notFoundAs } from './errors.js'
-import type { TrunkFamily } from './family.js'
+import type { FamilyRequests, TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
 import { agentOf, e164Of, TRUNK_APIS } from './port.js'
@@ -59,17 +59,10 @@ export class SipTrunksFamily implements TrunkFamily {
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {
-    const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
-    // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
-    // digits only, with the "+" the user wrote.
-    const body = {
-      phone_number: TRUNK_APIS['sip-trunks'].spelling(number.e164, number.withPlus),
-      e164_check_enabled: number.e164CheckEnabled,
-      ...(number.name !== undefined && { name: number.name })
-    }
+    const { method, path, body } = sipTrunksRequests.add(trunkId, number)
     try {
-      const answer = await this.http.request('POST', path, body, 'unsafe')
-      return toNumber(validAnswer(record, answer.body, 'POST', path))
+      const answer = await this.http.request(method, path, body, 'unsafe')
+      return toNumber(validAnswer(record, answer.body, method, path))
     } catch (error) {
       // The path names only the trunk, so a 404 here is the trunk's.
       throw trunkNotFound(error, trunkId)
@@ -77,13 +70,34 @@ export class SipTrunksFamily implements TrunkFamily {
   }
 
   async remove(trunkId: string, numberId: string): Promise<void> {
-    await this.http.request('DELETE', `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`, undefined, 'idempotent', 'ignore')
+    const { method, path } = sipTrunksRequests.remove(trunkId, numberId)
+    await this.http.request(method, path, undefined, 'idempotent', 'ignore')
   }
 
   async setAgent(number: TrunkNumber, agentId: string | null): Promise<void> {
-    if (agentId === null) await this.http.request('POST', '/inbound/unlink', { phone_number_id: number.id }, 'idempotent', 'ignore')
-    else await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: number.id }, 'idempotent', 'ignore')
+    const { method, path, body } = sipTrunksRequests.setAgent(number.id, agentId)
+    await this.http.request(method, path, body, 'idempotent', 'ignore')
   }
+}
+
+/** The legacy family's writes. */
+export const sipTrunksRequests: FamilyRequests = {
+  add: (trunkId, number) => ({
+    method: 'POST',
+    path: `/sip-trunks/trunks/${segment(trunkId)}/numbers`,
+    // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
+    // digits only, with the "+" the user wrote.
+    body: {
+      phone_number: TRUNK_APIS['sip-trunks'].spelling(number.e164, number.withPlus),
+      e164_check_enabled: number.e164CheckEnabled,
+      ...(number.name !== undefined && { name: number.name })
+    }
+  }),
+  remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/sip-trunks/trunks/${segment(trunkId)}/numbers/${segment(numberId)}` }),
+  setAgent: (numberId, agentId) =>
+    agentId === null
+      ? { method: 'POST', path: '/inbound/unlink', body: { phone_number_id: numberId } }
+      : { method: 'POST', path: '/inbound/setup', body: { agent_id: agentId, phone_number_id: numberId } }
 }
 
 function toNumber(r: SipTrunkNumber): TrunkNumber {

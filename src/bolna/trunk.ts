@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { trunkIdList, validAnswer } from './answers.js'
 import { BolnaApiError, notFoundAs } from './errors.js'
-import type { TrunkFamily } from './family.js'
+import type { FamilyRequests, TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
 import { isUuid, segment } from './paths.js'
 import { agentOf, e164Of, TRUNK_APIS } from './port.js'
@@ -76,30 +76,42 @@ export class TrunkApiFamily implements TrunkFamily {
   }
 
   async create(trunkId: string, number: NumberToAdd): Promise<TrunkNumber> {
-    const path = `/trunk/trunks/${segment(trunkId)}/numbers`
-    const body = {
-      e164: TRUNK_APIS.trunk.spelling(number.e164, true),
-      destination_key: number.destinationKey ?? number.e164.slice(1),
-      // The agent is set in the add itself: one call, no mapping step.
-      ...(number.agentId !== undefined && { agent_id: number.agentId })
-    }
+    const { method, path, body } = trunkRequests.add(trunkId, number)
     try {
       // 200 or 201: the docs do not say which.
-      const answer = await this.http.request('POST', path, body, 'unsafe')
-      return toNumber(validAnswer(numberRecord, answer.body, 'POST', path))
+      const answer = await this.http.request(method, path, body, 'unsafe')
+      return toNumber(validAnswer(numberRecord, answer.body, method, path))
     } catch (error) {
       throw trunkNotFound(error, trunkId)
     }
   }
 
   async remove(trunkId: string, numberId: string): Promise<void> {
-    await this.http.request('DELETE', `/trunk/trunks/${segment(trunkId)}/numbers/${segment(numberId)}`, undefined, 'idempotent', 'ignore')
+    const { method, path } = trunkRequests.remove(trunkId, numberId)
+    await this.http.request(method, path, undefined, 'idempotent', 'ignore')
   }
 
   async setAgent(number: TrunkNumber, agentId: string | null): Promise<void> {
-    // Always send agent_id: an omitted field or an empty body also clears the mapping.
-    await this.http.request('PATCH', `/trunk/numbers/${segment(number.id)}`, { agent_id: agentId }, 'idempotent', 'ignore')
+    const { method, path, body } = trunkRequests.setAgent(number.id, agentId)
+    await this.http.request(method, path, body, 'idempotent', 'ignore')
   }
+}
+
+/** The `/trunk` family's writes. */
+export const trunkRequests: FamilyRequests = {
+  add: (trunkId, number) => ({
+    method: 'POST',
+    path: `/trunk/trunks/${segment(trunkId)}/numbers`,
+    body: {
+      e164: TRUNK_APIS.trunk.spelling(number.e164, true),
+      destination_key: number.destinationKey ?? number.e164.slice(1),
+      // The agent is set in the add itself: one call, no mapping step.
+      ...(number.agentId !== undefined && { agent_id: number.agentId })
+    }
+  }),
+  remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/trunk/trunks/${segment(trunkId)}/numbers/${segment(numberId)}` }),
+  // Always send agent_id: an omitted field or an empty body also clears the mapping.
+  setAgent: (numberId, agentId) => ({ method: 'PATCH', path: `/trunk/numbers/${segment(numberId)}`, body: { agent_id: agentId } })
 }
 
 function toNumber(n: NumberRecord): TrunkNumber {

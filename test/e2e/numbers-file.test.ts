@@ -262,14 +262,19 @@ describe('PR comment', () => {
     await act(numbersFile(), { dry_run: 'true', github_token: GH_TOKEN }, env)
     expect(github.comments).toHaveLength(1)
     expect(github.comments[0]!.body).toContain('Plan: 2 to add, 0 to remove, 1 unchanged.')
-    // List the comments, ask who the token is (GITHUB_TOKEN cannot say: github-actions[bot]), write.
+    // Ask who the token is (GITHUB_TOKEN cannot say), list the comments, post; the answer names the
+    // account, so the comment is signed again for it, and any older one of its own is looked for.
+    // The second run finds its signed comment and updates it.
+    const id = github.comments[0]!.id
     expect(github.requests.map(r => `${r.method} ${r.path}`)).toEqual([
-      'GET /repos/acme/numbers/issues/7/comments',
       'GET /user',
+      'GET /repos/acme/numbers/issues/7/comments',
       'POST /repos/acme/numbers/issues/7/comments',
+      `PATCH /repos/acme/numbers/issues/comments/${id}`,
       'GET /repos/acme/numbers/issues/7/comments',
       'GET /user',
-      `PATCH /repos/acme/numbers/issues/comments/${github.comments[0]!.id}`
+      'GET /repos/acme/numbers/issues/7/comments',
+      `PATCH /repos/acme/numbers/issues/comments/${id}`
     ])
   })
 
@@ -284,20 +289,20 @@ describe('PR comment', () => {
     expect(github.comments[0]!.body).toContain('<details><summary>27 changes</summary>')
   })
 
-  it('no github_token is a warning, not a failure', async () => {
+  it('no github_token fails the step, saying what to set: the pull request must not show an older plan', async () => {
     const run = await act(numbersFile(), { dry_run: 'true', github_token: '' }, env)
-    expect(run.code).toBe(0)
-    expect(annotations(run, 'warning').join('\n')).toContain('No github_token, so the plan was not posted on the pull request.')
+    expect(run.code).toBe(1)
+    expect(annotations(run).join('\n')).toContain('Could not write the plan comment on pull request #7: github_token is empty.')
+    expect(annotations(run).join('\n')).toContain('or set pr_comment: false')
     expect(github.requests).toHaveLength(0)
   })
 
-  it('a missing permission is a warning, not a failure', async () => {
+  it('a missing permission fails the step, naming it', async () => {
     github.forbidWrites = true
     const run = await act(numbersFile(), { dry_run: 'true', github_token: GH_TOKEN }, env)
-    expect(run.code).toBe(0)
-    expect(annotations(run, 'warning').join('\n')).toContain(
-      'Could not write the plan comment on pull request #7 (403). Give the job `permissions: { pull-requests: write }`.'
-    )
+    expect(run.code).toBe(1)
+    expect(annotations(run).join('\n')).toContain("Could not write the plan comment on pull request #7 (403), so it does not show this run's plan")
+    expect(annotations(run).join('\n')).toContain('Give the job `permissions: { pull-requests: write }`')
   })
 
   it('pr_comment: false, or a push event, posts nothing', async () => {

@@ -75,10 +75,8 @@ describe('gaps a review found', () => {
         }
       }
       expect(github.comments).toHaveLength(2)
-      expect(github.comments.map(c => c.body.split('\n')[0])).toEqual([
-        '<!-- bolna-sip-trunk-number plan: "a.yml" -->',
-        '<!-- bolna-sip-trunk-number plan: "b.yml" -->'
-      ])
+      // The hidden block names the file.
+      expect(github.comments.map(c => /^<!-- bolna-sip-trunk-number \{.*"file":"(\w\.yml)".*\} -->\n/.exec(c.body)?.[1])).toEqual(['a.yml', 'b.yml'])
       expect(github.comments[0]!.body).toContain('Plan: 1 to add')
       expect(github.comments[1]!.body).toContain('Plan: 2 to add')
     } finally {

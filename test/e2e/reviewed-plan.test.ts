@@ -125,8 +125,13 @@ describe('only the action’s own, unedited, newest comment counts', () => {
     github.edit(ours.id, () => forged.split('\n').slice(0, 2).join('\n'))
     expectRefused(await apply(other), /edited|not signed|signature/)
 
+    // GITHUB_TOKEN cannot say who it is, and the edited comment is no longer signed: a new one is
+    // posted, and the answer names the account, whose older plan comment then says it is replaced.
     expect((await plan(other)).code).toBe(0)
-    expect(github.comments.filter(c => c.issue === 7)).toHaveLength(1)
+    const plans = github.comments.filter(c => c.issue === 7 && c.body.startsWith('<!-- bolna-sip-trunk-number'))
+    expect(plans).toHaveLength(1)
+    expect(plans[0]!.body).toContain('Plan: 2 to add')
+    expect(github.comments.find(c => c.id === ours.id)!.body).toContain('is replaced by a newer one below')
     expect((await apply(other)).code).toBe(0)
   })
 

@@ -259,7 +259,7 @@ describe('apply what was reviewed (require_reviewed_plan)', () => {
     const pushPath = join(dirname(pr.GITHUB_EVENT_PATH!), 'push.json')
     await writeFile(pushPath, JSON.stringify({ after: MERGE }))
     push = { ...pr, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: pushPath, GITHUB_SHA: MERGE }
-    github.pullsByCommit.set(MERGE, [{ number: 7, merged_at: '2026-11-27T00:00:00Z', merge_commit_sha: MERGE }])
+    github.pullsByCommit.set(MERGE, [{ number: 7, merged_at: '2026-11-27T00:00:00Z', merge_commit_sha: MERGE, head: { sha: 'abcdef1234567890abcdef' } }])
   })
   afterEach(() => github.stop())
 
@@ -268,9 +268,7 @@ describe('apply what was reviewed (require_reviewed_plan)', () => {
 
   it('applies the plan the pull request showed', async () => {
     expect((await act(text, { dry_run: 'true', github_token: GH_TOKEN }, pr)).code).toBe(0)
-    expect(github.comments[0]!.body).toMatch(
-      /^<!-- bolna-sip-trunk-number plan: "bolna-numbers.yml" -->\n<!-- bolna-sip-trunk-number fingerprint: [0-9a-f]{16} -->\n/
-    )
+    expect(github.comments[0]!.body).toMatch(/^<!-- bolna-sip-trunk-number \{.*"fingerprint":"[0-9a-f]{64}".*"signature":"[0-9a-f]{64}".*\} -->\n/)
     const run = await apply()
     expect(run.code, failure(run)).toBe(0)
     expect(run.stdout).toMatch(/Applying the plan reviewed on pull request #7 \(plan [0-9a-f]{16}\)/)
@@ -294,7 +292,7 @@ describe('apply what was reviewed (require_reviewed_plan)', () => {
     expect(failure(noComment)).toContain('require_reviewed_plan: pull request #7 has no plan comment for "bolna-numbers.yml" from this action')
     github.pullsByCommit.clear()
     const noPull = await apply()
-    expect(failure(noPull)).toContain(`require_reviewed_plan: no merged pull request has commit ${MERGE.slice(0, 12)}`)
+    expect(failure(noPull)).toContain(`require_reviewed_plan: commit ${MERGE.slice(0, 12)} came from no merged pull request`)
     expect(emulator.writes()).toHaveLength(0)
   })
 })

@@ -86,7 +86,8 @@ export class FakeGitHubApi {
 
   /** A comment written by someone else (not through the token), placed last unless `first`. */
   addComment(comment: { issue: number; user: string; body: string }, first = false): FakeComment {
-    const stamp = this.tick()
+    // Placed first: written before every other comment.
+    const stamp = first ? '2026-01-01T00:00:00.000Z' : this.tick()
     const added = { id: first ? this.nextId - 900 : this.nextId++, ...comment, created_at: stamp, updated_at: stamp }
     if (first) this.comments.unshift(added)
     else this.comments.push(added)

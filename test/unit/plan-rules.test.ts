@@ -1,10 +1,7 @@
-// The planner's smaller rules, one by one: what counts as a difference, which duplicate is kept,
-// why an unlisted number is left, renames, the counts, the delete limit and what counts as a change.
-import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { TrunkNumber } from '../../src/bolna/port.js'
-import { agentChange, deleteLimitProblem, hasChanges, planChanges, planFingerprint } from '../../src/plan.js'
-import type { Change, DesiredNumber, DesiredState, PlanCounts } from '../../src/plan.js'
+import { agentChange, deleteLimitProblem, hasChanges, planChanges } from '../../src/plan.js'
+import type { DesiredNumber, DesiredState } from '../../src/plan.js'
 import { stored, trunk, wanted } from '../helpers/model.ts'
 
 const legacy = (numbers: DesiredNumber[], prune = false): DesiredState => ({ trunks: [{ trunk: trunk('t1'), prune, numbers }] })
@@ -257,55 +254,5 @@ describe('agentChange', () => {
     expect(agentChange('ag1')).toEqual({ from: { kind: 'none' }, to: 'ag1' })
     expect(agentChange(null)).toBeUndefined()
     expect(agentChange(undefined, stored('a', '1', { agent: 'ag1' }))).toBeUndefined()
-  })
-})
-
-describe('planFingerprint', () => {
-  const t1 = trunk('t1')
-  const fp = (...changes: Change[]) => planFingerprint({ changes, notes: [], counts: {} as PlanCounts })
-  const sha = (...lines: string[]) => createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)
-  const add = (extra: Partial<DesiredNumber> = {}, on = t1, agent?: Extract<Change, { action: 'add' }>['agent']): Change => ({
-    action: 'add',
-    trunk: on,
-    want: wanted('919876543210', extra),
-    agent
-  })
-  const remove = (id: string, on = t1): Change => ({ action: 'remove', trunk: on, number: stored(id, '919876543210'), why: 'not in the file' })
-  const keep = (extra: Partial<Extract<Change, { action: 'keep' }>> = {}): Change => ({
-    action: 'keep',
-    trunk: t1,
-    want: wanted('919876543210'),
-    number: stored('a', '919876543210'),
-    differences: [],
-    ...extra
-  })
-  const leave = (drift: boolean): Change => ({ action: 'leave', trunk: t1, number: stored('a', '919876543210'), why: 'x', drift })
-  const replace = (name: string, agentAfter: string | null): Change => ({
-    action: 'replace',
-    trunk: t1,
-    want: wanted('919876543210', { name }),
-    number: stored('a', '919876543210'),
-    agentAfter
-  })
-  const toAg1 = { from: { kind: 'none' as const }, to: 'ag1' }
-
-  it('hashes one line per write or difference, sorted, in a fixed format', () => {
-    expect(fp()).toBe(sha())
-    expect(fp(add())).toBe(sha('+ sip-trunks t1 +919876543210  '))
-    expect(fp(add({ name: 'N', destinationKey: 'k' }, trunk('n1', 'trunk'), toAg1))).toBe(sha('+ trunk n1 +919876543210 N k agent ag1'))
-    expect(fp(remove('b'), remove('a'))).toBe(sha('- sip-trunks t1 a', '- sip-trunks t1 b'))
-    expect(fp(replace('N', 'ag1'))).toBe(sha('-/+ sip-trunks t1 a N ag1'))
-    expect(fp(replace('N', null))).toBe(sha('-/+ sip-trunks t1 a N null'))
-    const differences = [{ field: 'name' as const, bolna: 'Old', file: 'New' }]
-    expect(fp(keep({ agent: { from: { kind: 'agent', id: 'ag2' }, to: null } }))).toBe(sha('~ sip-trunks t1 a agent null []'))
-    expect(fp(keep({ differences }))).toBe(sha(`~ sip-trunks t1 a ${JSON.stringify(differences)}`))
-    expect(fp(leave(true))).toBe(sha('! sip-trunks t1 a'))
-    expect(fp(keep(), leave(false))).toBe(sha())
-    expect(fp()).toMatch(/^[0-9a-f]{16}$/)
-  })
-
-  it('the same plan in another order is the same plan; lines do not run together', () => {
-    expect(fp(add(), remove('a'))).toBe(fp(remove('a'), add()))
-    expect(fp(remove('a'), remove('b'))).not.toBe(fp(remove('a- sip-trunks t1 b')))
   })
 })
