@@ -7,6 +7,7 @@ import type { NumberToAdd, TrunkApi, TrunkRef } from './bolna/port.js'
 import { sipTrunksRequests } from './bolna/sip-trunks.js'
 import { trunkRequests } from './bolna/trunk.js'
 import type { Change, Plan } from './plan.js'
+import { messageOf } from './text.js'
 
 const FAMILY_REQUESTS: Readonly<Record<TrunkApi, FamilyRequests>> = { 'sip-trunks': sipTrunksRequests, trunk: trunkRequests }
 
@@ -17,7 +18,9 @@ const FAMILY_REQUESTS: Readonly<Record<TrunkApi, FamilyRequests>> = { 'sip-trunk
 export const ADDED_RECORD = ''
 
 /** A write of the plan, with the API family and trunk it is for. */
-export interface PlannedRequest extends FamilyRequest {
+export interface PlannedRequest extends Omit<FamilyRequest, 'method'> {
+  /** NONE: a write the family cannot send (the apply fails it). */
+  method: FamilyRequest['method'] | 'NONE'
   api: TrunkApi | 'agent'
   trunk: string | null
 }
@@ -55,24 +58,33 @@ export function plannedRequests(plan: Plan, options: FingerprintOptions): Planne
 function changeRequests(change: Change): PlannedRequest[][] {
   const { trunk } = change
   const family = FAMILY_REQUESTS[trunk.api]
-  const on = (request: FamilyRequest): PlannedRequest => ({ ...request, api: trunk.api, trunk: trunk.id })
+  // A request the family refuses to build (an id of "." or "..") is sent by no one: the apply fails that change, saying why.
+  const on = (request: () => FamilyRequest): PlannedRequest => {
+    try {
+      return { ...request(), api: trunk.api, trunk: trunk.id }
+    } catch (error) {
+      return { method: 'NONE', path: '', body: { unsendable: messageOf(error) }, api: trunk.api, trunk: trunk.id }
+    }
+  }
   // An add, and the mapping a legacy add needs after it (a `/trunk` add carries its agent).
   const add = (number: NumberToAdd, agentId: string | null | undefined) => [
-    on(family.add(trunk.id, number)),
-    ...(agentId === undefined || TRUNK_APIS[trunk.api].agentInAdd ? [] : [on(family.setAgent(ADDED_RECORD, agentId))])
+    on(() => family.add(trunk.id, number)),
+    ...(agentId === undefined || TRUNK_APIS[trunk.api].agentInAdd ? [] : [on(() => family.setAgent(ADDED_RECORD, agentId))])
   ]
   switch (change.action) {
     case 'remove':
-      return [[on(family.remove(trunk.id, change.number.id))]]
+      return [[on(() => family.remove(trunk.id, change.number.id))]]
     case 'add':
       return [add(numberToAdd(change.want), change.agent ? change.agent.to : undefined)]
     case 'replace':
       return [
-        [on(family.remove(trunk.id, change.number.id))],
+        [on(() => family.remove(trunk.id, change.number.id))],
         add(numberToAdd({ ...change.want, agentId: change.agentAfter ?? undefined }), change.agentAfter ?? undefined)
       ]
-    case 'keep':
-      return change.agent ? [[on(family.setAgent(change.number.id, change.agent.to))]] : []
+    case 'keep': {
+      const { agent, number } = change
+      return agent ? [[on(() => family.setAgent(number.id, agent.to))]] : []
+    }
     default:
       return []
   }
