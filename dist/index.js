@@ -1,512 +1,21 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8688:
+/***/ 8931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DH: () => (/* binding */ isDotSegment),
-/* harmony export */   O1: () => (/* binding */ isUuid),
-/* harmony export */   mX: () => (/* binding */ segment)
+/* harmony export */   Bi: () => (/* reexport safe */ _verify_js__WEBPACK_IMPORTED_MODULE_5__.B),
+/* harmony export */   QX: () => (/* binding */ numberToAdd),
+/* harmony export */   gj: () => (/* binding */ applyPlan),
+/* harmony export */   gz: () => (/* binding */ failed)
 /* harmony export */ });
-/**
- * One path segment, whatever the id holds ('/', '?', '#'). URLs resolve '.' and '..'
- * however they are encoded (%2E too), so those two ids cannot be sent at all.
- */
-function segment(id) {
-    if (isDotSegment(id))
-        throw new Error(`the id ${JSON.stringify(id)} cannot be sent in a URL path`);
-    return encodeURIComponent(id);
-}
-function isDotSegment(id) {
-    return id === '.' || id === '..';
-}
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The id shape of Bolna's `/trunk` family (legacy `/sip-trunks` ids are opaque, ULID-like). */
-function isUuid(id) {
-    return UUID.test(id);
-}
-
-
-/***/ }),
-
-/***/ 9521:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R1: () => (/* binding */ TRUNK_APIS),
-/* harmony export */   R2: () => (/* binding */ TRUNK_API_NAMES),
-/* harmony export */   Si: () => (/* binding */ e164Of),
-/* harmony export */   jk: () => (/* binding */ agentOf)
-/* harmony export */ });
-/**
- * What the action needs from Bolna, in the action's own types. Planning and applying speak
- * only this; each Bolna trunk API family is one module behind it (sip-trunks.ts, trunk.ts),
- * and client.ts holds the protocols both share (exactly-once adds, deletes and mappings
- * decided by state). Callers pass a trunk's family along with its id, as data, and never
- * branch on it: what differs between the families is in `TRUNK_APIS`.
- */
-const TRUNK_API_NAMES = ['sip-trunks', 'trunk'];
-const TRUNK_APIS = {
-    // Legacy numbers are stored verbatim and matched with or without "+": keep the user's choice.
-    'sip-trunks': {
-        labels: true,
-        destinationKey: false,
-        agentInAdd: false,
-        provider: 'sip-trunk',
-        title: 'legacy /sip-trunks API',
-        spelling: (e164, withPlus) => (withPlus ? e164 : e164.slice(1))
-    },
-    // `e164` must match ^\+[1-9]\d{6,14}$.
-    trunk: { labels: false, destinationKey: true, agentInAdd: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
-};
-/**
- * A record's agent, for both families: its `agent_id` when the field is there (null: none), and
- * unknown when it is not (the legacy field is undocumented; the shape of a /trunk trunk's numbers
- * is unverified).
- */
-function agentOf(record) {
-    if (!('agent_id' in record))
-        return { kind: 'unknown' };
-    return record.agent_id ? { kind: 'agent', id: record.agent_id } : { kind: 'none' };
-}
-/** "+" and the digits: the identity of whatever Bolna stores (separators and all). */
-function e164Of(stored) {
-    return `+${stored.replace(/\D/g, '')}`;
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6469);
-/* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
-
-
-const problem = (0,_runtime_js__WEBPACK_IMPORTED_MODULE_1__/* .unsupportedNode */ .A)(process.versions.node);
-if (problem === undefined)
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-else {
-    process.stdout.write(`::error title=Node.js ${process.versions.node}::${problem}\n`);
-    process.exitCode = 1;
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 6469:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
-var core = __nccwpck_require__(7532);
-// EXTERNAL MODULE: ./src/bolna/port.ts
-var port = __nccwpck_require__(9521);
-;// CONCATENATED MODULE: ./src/clock.ts
-const realClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
-};
-/**
- * Calls `attempt` until it gives a value or `withinMs` has passed on the clock, pausing 250 ms,
- * then twice as long each time up to maxPauseMs; the last look is at the deadline itself, so a
- * value that shows within `withinMs` is seen. Undefined when time ran out.
- */
-async function pollUntil(clock, withinMs, maxPauseMs, attempt) {
-    const deadline = clock.now() + withinMs;
-    for (let pause = 250;; pause = Math.min(pause * 2, maxPauseMs)) {
-        const value = await attempt();
-        const left = deadline - clock.now();
-        if (value !== undefined || left <= 0)
-            return value;
-        await clock.sleep(Math.min(pause, left));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/concurrency.ts
-/**
- * Runs `work` over items with at most `limit` at once. After a failure no new item is
- * started; the first failure is thrown once the items under way have finished.
- */
-async function eachConcurrently(items, limit, work) {
-    let next = 0;
-    let failed = false;
-    const worker = async () => {
-        while (next < items.length && !failed) {
-            const item = items[next++];
-            try {
-                await work(item);
-            }
-            catch (error) {
-                failed = true;
-                throw error;
-            }
-        }
-    };
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-    const failure = outcomes.find(outcome => outcome.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
-;// CONCATENATED MODULE: ./src/plan.ts
-
-
-
-/**
- * Why the plan may not be applied (it removes more than maxDeletes numbers), or undefined. Removing
- * the extra records of a number that stays never removes the number, so those are not counted.
- */
-function deleteLimitProblem(plan, maxDeletes) {
-    const { remove, replace } = plan.counts;
-    if (remove + replace <= maxDeletes)
-        return undefined;
-    const readds = replace ? ` (${replace} of them to add back with a new name)` : '';
-    return `The plan removes ${remove + replace} numbers${readds}, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`;
-}
-/**
- * True when Bolna differs from the file anywhere it can be seen: numbers to add or remove, names
- * and keys that differ, mappings Bolna shows that differ, unlisted numbers on a trunk that says
- * prune: true (whatever the prune input). Mappings Bolna does not show are not counted.
- */
-function hasChanges(plan) {
-    const c = plan.counts;
-    return c.add + c.remove + c.duplicates + c.replace + c.agentChanges + c.differ + c.pruneHeld > 0;
-}
-/** The change a mapping needs, or undefined when Bolna already shows what is wanted. */
-function agentChange(wantAgent, number) {
-    if (wantAgent === undefined)
-        return undefined;
-    const from = number?.agent ?? { kind: 'none' };
-    if (from.kind === 'agent' && from.id === wantAgent)
-        return undefined;
-    if (from.kind === 'none' && wantAgent === null)
-        return undefined;
-    return { from, to: wantAgent };
-}
-function differences(want, number, trunk) {
-    const found = [];
-    const traits = port/* TRUNK_APIS */.R1[trunk.api];
-    // A record without a name (or with null) has an unknown name: not a difference (reference §5).
-    if (traits.labels && want.name !== undefined && number.name !== null && want.name !== number.name)
-        found.push({ field: 'name', bolna: number.name, file: want.name });
-    if (traits.destinationKey) {
-        const key = want.destinationKey ?? want.e164.slice(1);
-        if (number.destinationKey !== null && key !== number.destinationKey)
-            found.push({ field: 'destination_key', bolna: number.destinationKey, file: key });
-    }
-    return found;
-}
-/**
- * Compares what the file wants with what each trunk holds (live records only).
- * - A wanted number with several records keeps the one calls reach (see `keeper`) and loses the
- *   others, prune or not: they are duplicates, counted apart from the numbers removed.
- * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
- *   allow it; trunks the file does not list are never read or touched.
- */
-function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
-    const changes = [];
-    const notes = [];
-    for (const { trunk, prune, numbers: wanted } of desired.trunks) {
-        const records = actual.get(trunk.id) ?? [];
-        const byNumber = Map.groupBy(records, record => record.e164);
-        const claimed = new Set();
-        for (const want of wanted) {
-            const same = byNumber.get(want.e164) ?? [];
-            const kept = keeper(same, want.agentId);
-            const number = kept?.number;
-            if (kept && number) {
-                const healed = same.length > 1 ? { why: kept.why, duplicates: same.length - 1 } : undefined;
-                claimed.add(number);
-                const differs = differences(want, number, trunk);
-                // Removing a legacy number drops its mapping: replace only when the agent to map again is known.
-                const agentKnown = want.agentId !== undefined || number.agent.kind !== 'unknown';
-                if (onNameChange === 'replace' && !agentKnown) {
-                    for (const d of differs)
-                        if (d.field === 'name')
-                            d.why = 'not replaced: Bolna does not show which agent answers it, and removing it drops the mapping; give it an agent_id in the file';
-                }
-                if (onNameChange === 'replace' && agentKnown && differs.some(d => d.field === 'name')) {
-                    // The new record is mapped to the file's agent, else to the one the old record had.
-                    const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null;
-                    changes.push({ action: 'replace', trunk, want, number, agentAfter, ...(healed && { healed }) });
-                }
-                else {
-                    changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs, ...(healed && { healed }) });
-                }
-                for (const copy of same) {
-                    if (copy !== number) {
-                        claimed.add(copy);
-                        changes.push({ action: 'remove', trunk, number: copy, why: 'duplicate record' });
-                    }
-                }
-            }
-            else {
-                changes.push({ action: 'add', trunk, want, agent: agentChange(want.agentId) });
-            }
-        }
-        if (!port/* TRUNK_APIS */.R1[trunk.api].labels && wanted.some(w => w.name !== undefined)) {
-            notes.push({ trunkId: trunk.id, text: `names are not sent: Bolna's ${port/* TRUNK_APIS */.R1[trunk.api].title} has no label for a number` });
-        }
-        const mayRemove = pruneInput && prune;
-        for (const record of records) {
-            if (claimed.has(record))
-                continue;
-            if (mayRemove)
-                changes.push({ action: 'remove', trunk, number: record, why: 'not in the file' });
-            else
-                changes.push({ action: 'leave', trunk, number: record, why: `not in the file; kept because ${pruneOff(pruneInput, prune)}`, drift: prune });
-        }
-    }
-    return { changes, notes, counts: countChanges(changes) };
-}
-/**
- * Of several records of one number, the one to keep, so that calls keep reaching the agent they reach:
- * the one mapped to the file's agent (or, for agent_id: null, one without an agent); when the file
- * names no agent, the one an agent answers; then the oldest (ties by id, so every run picks the same).
- * Where Bolna shows no agents, the oldest, and the reason says the mapping is unknown.
- */
-function keeper(records, wantAgent) {
-    if (records.length <= 1)
-        return records[0] && { number: records[0], why: 'the only record' };
-    const pick = (candidates, why) => candidates.length > 0 ? { number: candidates.reduce((a, b) => (olderFirst(a, b) <= 0 ? a : b)), why } : undefined;
-    const onAgent = (r) => r.agent.kind === 'agent' && (wantAgent === undefined || r.agent.id === wantAgent);
-    const preferred = typeof wantAgent === 'string'
-        ? pick(records.filter(onAgent), `the one mapped to the file's agent ${(0,src_text/* quote */.hD)(wantAgent)}`)
-        : wantAgent === null
-            ? pick(records.filter(r => r.agent.kind === 'none'), 'the one without an agent, as the file says')
-            : pick(records.filter(onAgent), 'the one an agent answers');
-    if (preferred) {
-        const agent = preferred.number.agent;
-        return wantAgent === undefined && agent.kind === 'agent' ? { ...preferred, why: `the one agent ${(0,src_text/* quote */.hD)(agent.id)} answers` } : preferred;
-    }
-    if (records.some(r => r.agent.kind === 'unknown'))
-        return pick(records, 'the oldest: Bolna does not show which agent answers each record, so the mapping is unknown');
-    return pick(records, 'the oldest');
-}
-/** Oldest first (a record without created_at first), then by id: a total order every run agrees on. */
-function olderFirst(a, b) {
-    const byAge = (a.createdAt ?? '').localeCompare(b.createdAt ?? '');
-    return byAge !== 0 ? byAge : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-function pruneOff(pruneInput, trunkPrune) {
-    if (!pruneInput && !trunkPrune)
-        return 'prune is off';
-    return !pruneInput ? 'the prune input is false' : 'the trunk has no prune: true';
-}
-function countChanges(changes) {
-    const counts = {
-        add: 0,
-        remove: 0,
-        duplicates: 0,
-        duplicateNumbers: 0,
-        replace: 0,
-        unchanged: 0,
-        differ: 0,
-        agentChanges: 0,
-        agentUnknown: 0,
-        leftAlone: 0,
-        pruneHeld: 0
-    };
-    for (const change of changes) {
-        if (change.action === 'add')
-            counts.add++;
-        if (change.action === 'remove' && change.why === 'not in the file')
-            counts.remove++;
-        if (change.action === 'remove' && change.why === 'duplicate record')
-            counts.duplicates++;
-        if ((change.action === 'keep' || change.action === 'replace') && change.healed)
-            counts.duplicateNumbers++;
-        if (change.action === 'replace')
-            counts.replace++;
-        if (change.action === 'leave')
-            counts.leftAlone++;
-        if (change.action === 'leave' && change.drift)
-            counts.pruneHeld++;
-        if (change.action !== 'keep')
-            continue;
-        counts.unchanged++;
-        if (change.differences.length > 0)
-            counts.differ++;
-        if (change.agent?.from.kind === 'unknown')
-            counts.agentUnknown++;
-        else if (change.agent)
-            counts.agentChanges++;
-    }
-    return counts;
-}
-/**
- * A short hash of what applying the plan would do (the writes, and the differences it leaves),
- * the same for the same plan made at another time. The PR comment carries it, so an apply can
- * check that it is applying the plan that was reviewed.
- */
-function planFingerprint(plan) {
-    const lines = plan.changes.flatMap(change => {
-        const where = `${change.trunk.api} ${change.trunk.id}`;
-        const agent = (a) => (a ? ` agent ${a.to}` : '');
-        switch (change.action) {
-            case 'add':
-                return [`+ ${where} ${change.want.e164} ${change.want.name ?? ''} ${change.want.destinationKey ?? ''}${agent(change.agent)}`];
-            case 'remove':
-                return [`- ${where} ${change.number.id}`];
-            case 'replace':
-                return [`-/+ ${where} ${change.number.id} ${change.want.name ?? ''} ${change.agentAfter}`];
-            case 'keep':
-                return change.agent || change.differences.length > 0
-                    ? [`~ ${where} ${change.number.id}${agent(change.agent)} ${JSON.stringify(change.differences)}`]
-                    : [];
-            default:
-                // leave: only an unlisted number kept on a prune: true trunk is a difference.
-                return change.drift ? [`! ${where} ${change.number.id}`] : [];
-        }
-    });
-    return (0,external_node_crypto_.createHash)('sha256').update(lines.sort().join('\n')).digest('hex').slice(0, 16);
-}
-
-;// CONCATENATED MODULE: ./src/verify.ts
-
-
-
-
-/** Said when duplicates could not be healed: why they appear, and how to stop it. */
-const CONCURRENT_RUNS_HINT = 'More than one record of a number appeared while this run wrote: another run was likely writing the same trunks at once. ' +
-    'Give every workflow that applies a numbers file one concurrency group (concurrency: { group: bolna-numbers, cancel-in-progress: false }), so runs wait for each other; a re-run removes the extra records.';
-/** At most this many rounds of removing duplicates in one verification of a trunk. */
-const HEALING_ROUNDS = 3;
-/**
- * Re-reads each trunk the apply wrote until it shows the result: every number that was added or
- * kept is there exactly once, every removed record is gone, and each mapping made shows (where
- * Bolna shows mappings). Extra records of a planned number are removed (the record kept is the
- * one the plan's rule picks, so two runs at once keep the same one), and the result then names the
- * record kept. One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
- * green step means Bolna's list shows its numbers once each. `results` are applyPlan's, in the plan's order.
- */
-async function verifyApplied(bolna, plan, results, options) {
-    const entries = plan.changes.filter(c => c.action !== 'leave');
-    const checks = new Map();
-    entries.forEach((change, i) => {
-        const result = results[i];
-        if (!result || result.status === 'failed')
-            return;
-        const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set(), wrote: false };
-        checks.set(change.trunk.id, check);
-        if (change.action === 'remove' || change.action === 'replace')
-            check.absent.add(change.number.id);
-        if (change.action !== 'remove') {
-            const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped';
-            check.present.set(change.want.e164, { agent: mapped ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result });
-            if (mapped)
-                check.wrote = true;
-        }
-        if (result.status !== 'exists')
-            check.wrote = true;
-    });
-    const unverified = [];
-    await eachConcurrently([...checks.values()].filter(check => check.wrote), 4, async (check) => {
-        let missing = [];
-        let duplicates = 0;
-        let rounds = 0;
-        // A read that fails is one more reason to look again, not the end of the run: what was
-        // written is reported either way, and the reason is said when the trunk never shows it.
-        const shown = await pollUntil(options.clock, options.settleMs, 1_000, async () => {
-            try {
-                let numbers = await bolna.listNumbers(check.trunk);
-                const extra = extraRecords(numbers, check);
-                if (extra.length > 0 && rounds < HEALING_ROUNDS) {
-                    rounds++;
-                    await removeExtra(bolna, check.trunk, extra, options);
-                    numbers = await bolna.listNumbers(check.trunk);
-                }
-                ;
-                ({ missing, duplicates } = whatIsMissing(numbers, check));
-            }
-            catch (error) {
-                missing = [`it could not be read again: ${(0,src_text/* messageOf */.bD)(error)}`];
-            }
-            return missing.length === 0 ? true : undefined;
-        });
-        if (!shown)
-            unverified.push({ trunkId: check.trunk.id, missing, ...(duplicates > 0 && { duplicates }) });
-    });
-    return unverified;
-}
-/** The records of planned numbers beyond the one to keep, each with the record kept. */
-function extraRecords(numbers, check) {
-    // Records this run removed may still be listed (lag): they are checked apart, never kept.
-    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
-    const extra = [];
-    for (const [e164, wanted] of check.present) {
-        const records = byE164.get(e164) ?? [];
-        const kept = keeper(records, wanted.fileAgent)?.number;
-        if (records.length < 2 || !kept)
-            continue;
-        for (const record of records)
-            if (record !== kept)
-                extra.push({ record, kept, wanted });
-    }
-    return extra;
-}
-/** Removes duplicate records; the results then name the record kept. A removal that fails is left for the next read. */
-async function removeExtra(bolna, trunk, extra, options) {
-    await eachConcurrently(extra, 4, async ({ record, kept, wanted }) => {
-        try {
-            await bolna.removeNumber(trunk, record);
-        }
-        catch {
-            return;
-        }
-        options.log?.(`Removed a duplicate record of ${(0,src_text/* quote */.hD)(record.stored)} (id ${(0,src_text/* quote */.hD)(record.id)}) that appeared on trunk ${(0,src_text/* quote */.hD)(trunk.id)} while this run wrote (another run at once?); kept id ${(0,src_text/* quote */.hD)(kept.id)}.`);
-        const { result } = wanted;
-        if (result.number_id === record.id) {
-            Object.assign(result, { number_id: kept.id, phone_number: kept.stored, name: kept.name, number: kept });
-        }
-    });
-}
-function whatIsMissing(numbers, check) {
-    const missing = [];
-    let duplicates = 0;
-    // One pass, not one search a number; records this run removed are checked below.
-    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
-    for (const [e164, { agent }] of check.present) {
-        const records = byE164.get(e164) ?? [];
-        const found = records[0];
-        if (!found) {
-            missing.push(`${(0,src_text/* quote */.hD)(e164)} is not listed`);
-            continue;
-        }
-        if (records.length > 1) {
-            duplicates++;
-            missing.push(`${(0,src_text/* quote */.hD)(e164)} is held by ${records.length} records, not one`);
-        }
-        const shows = (n) => n.agent.kind === 'unknown' || (n.agent.kind === 'agent' ? n.agent.id : null) === agent;
-        if (agent !== undefined && !records.every(shows))
-            missing.push(`${(0,src_text/* quote */.hD)(e164)} does not show agent ${agent === null ? 'none' : (0,src_text/* quote */.hD)(agent)} yet`);
-    }
-    for (const number of numbers)
-        if (check.absent.has(number.id))
-            missing.push(`${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) is still listed`);
-    return { missing, duplicates };
-}
-
-;// CONCATENATED MODULE: ./src/apply.ts
+/* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1532);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8992);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5538);
 
 
 
@@ -521,7 +30,7 @@ async function applyPlan(bolna, plan, actual, options) {
     const removals = plan.changes.filter(c => c.action === 'remove');
     const others = plan.changes.filter(c => c.action === 'add' || c.action === 'replace' || (c.action === 'keep' && c.agent));
     for (const phase of [removals, others]) {
-        await eachConcurrently(phase, options.concurrency, async (change) => {
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)(phase, options.concurrency, async (change) => {
             results.set(change, await applyChange(bolna, change, actual, options));
         });
     }
@@ -538,11 +47,11 @@ async function applyChange(bolna, change, actual, options) {
         const entry = { ...where(trunk), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number };
         try {
             const done = await bolna.removeNumber(trunk, number);
-            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) from trunk ${(0,src_text/* quote */.hD)(trunk.id)}.`);
+            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}) from trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)}.`);
             return entry;
         }
         catch (error) {
-            return { ...entry, status: 'failed', error: (0,src_text/* messageOf */.bD)(error) };
+            return { ...entry, status: 'failed', error: (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error) };
         }
     }
     if (change.action === 'replace')
@@ -562,14 +71,14 @@ async function applyChange(bolna, change, actual, options) {
             number = outcome.number;
             Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number });
             if (outcome.status === 'created')
-                options.log(`Added ${(0,src_text/* quote */.hD)(number.stored)} to trunk ${(0,src_text/* quote */.hD)(trunk.id)} (id ${(0,src_text/* quote */.hD)(number.id)}).`);
+                options.log(`Added ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} to trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}).`);
         }
         catch (error) {
-            entry.error = (0,src_text/* messageOf */.bD)(error);
+            entry.error = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error);
             return entry;
         }
     }
-    const agent = agentChange(want.agentId, number);
+    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .agentChange */ .C$)(want.agentId, number);
     if (!agent) {
         // Set in the add itself (`/trunk`), or already so.
         if (want.agentId !== undefined)
@@ -585,8 +94,8 @@ async function applyChange(bolna, change, actual, options) {
     catch (error) {
         entry.agent_status = 'failed';
         const done = entry.status === 'created' ? 'was added' : 'is on the trunk';
-        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,src_text/* quote */.hD)(agent.to)}`;
-        entry.error = `the number ${done}, but ${what} failed: ${(0,src_text/* messageOf */.bD)(error)}`;
+        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}`;
+        entry.error = `the number ${done}, but ${what} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
@@ -600,7 +109,7 @@ async function replaceNumber(bolna, change, actual, options) {
         await bolna.removeNumber(trunk, old);
     }
     catch (error) {
-        return { ...entry, error: `removing it to add it back as ${(0,src_text/* quote */.hD)(want.name)} failed, so it keeps its old name: ${(0,src_text/* messageOf */.bD)(error)}` };
+        return { ...entry, error: `removing it to add it back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(want.name)} failed, so it keeps its old name: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` };
     }
     let number;
     try {
@@ -609,13 +118,13 @@ async function replaceNumber(bolna, change, actual, options) {
         number = (await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)).number;
     }
     catch (error) {
-        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,src_text/* messageOf */.bD)(error)}` };
+        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` };
     }
     Object.assign(entry, { status: 'replaced', number_id: number.id, phone_number: number.stored, name: number.name, number });
-    options.log(`Renamed ${(0,src_text/* quote */.hD)(number.stored)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)}: removed (id ${(0,src_text/* quote */.hD)(old.id)}) and added back as ${(0,src_text/* quote */.hD)(want.name)} (id ${(0,src_text/* quote */.hD)(number.id)}).`);
+    options.log(`Renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)}: removed (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(old.id)}) and added back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(want.name)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}).`);
     if (agentAfter === null)
         return entry;
-    const agent = agentChange(agentAfter, number);
+    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .agentChange */ .C$)(agentAfter, number);
     if (!agent) {
         entry.agent_status = 'mapped';
         return entry;
@@ -628,17 +137,17 @@ async function replaceNumber(bolna, change, actual, options) {
     }
     catch (error) {
         entry.agent_status = 'failed';
-        entry.error = `the number was added back, but mapping it to agent ${(0,src_text/* quote */.hD)(agentAfter)} failed: ${(0,src_text/* messageOf */.bD)(error)}`;
+        entry.error = `the number was added back, but mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentAfter)} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
 function mappingLine(number, agent) {
-    const n = (0,src_text/* quote */.hD)(number.stored);
+    const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored);
     if (agent.to === null)
-        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,src_text/* quote */.hD)(agent.from.id) : '(unknown)'}.`;
+        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.from.id) : '(unknown)'}.`;
     if (agent.from.kind === 'agent')
-        return `Moved ${n} from agent ${(0,src_text/* quote */.hD)(agent.from.id)} to ${(0,src_text/* quote */.hD)(agent.to)}.`;
-    return `Mapped ${n} to agent ${(0,src_text/* quote */.hD)(agent.to)}.`;
+        return `Moved ${n} from agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.from.id)} to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}.`;
+    return `Mapped ${n} to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}.`;
 }
 /** The number as the trunk's family adds it; fields a family does not have are not sent. */
 function numberToAdd(want) {
@@ -668,13 +177,13 @@ async function convergeTelephony(bolna, results, options) {
     for (const [agentId, first] of agents) {
         const other = relevant.find(r => r.agent_id === agentId && r.trunk_api !== first.trunk_api);
         if (other) {
-            const provider = port/* TRUNK_APIS */.R1[first.trunk_api].provider;
-            options.warn?.(other.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,src_text/* quote */.hD)(provider)} (for trunk ${(0,src_text/* quote */.hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
+            const provider = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
+            options.warn?.(other.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(provider)} (for trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
         }
     }
     const outcomes = new Map();
-    await eachConcurrently([...agents], options.concurrency, async ([agentId, first]) => {
-        const target = port/* TRUNK_APIS */.R1[first.trunk_api].provider;
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)([...agents], options.concurrency, async ([agentId, first]) => {
+        const target = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
         try {
             const provider = await bolna.agentProvider(agentId);
             if (provider === target)
@@ -683,19 +192,19 @@ async function convergeTelephony(bolna, results, options) {
                 // Where the provider shows is unverified (reference 3.2): an agent Bolna shows none for is
                 // not known to be wrong, so it is a note, not a warning that would repeat on every run.
                 if (provider === undefined) {
-                    options.log(`Agent ${(0,src_text/* quote */.hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,src_text/* quote */.hD)(target)}.`);
+                    options.log(`Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(target)}.`);
                 }
                 else {
-                    options.warn?.(first.trunk_id, `Agent ${(0,src_text/* quote */.hD)(agentId)} calls out through the ${(0,src_text/* quote */.hD)(provider)} provider, not ${(0,src_text/* quote */.hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                    options.warn?.(first.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} calls out through the ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(provider)} provider, not ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
                 }
                 return;
             }
             await bolna.useTrunkTelephony(agentId, first.trunk_api);
-            options.log(`Switched agent ${(0,src_text/* quote */.hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
+            options.log(`Switched agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
             outcomes.set(agentId, { status: 'switched' });
         }
         catch (error) {
-            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,src_text/* quote */.hD)(agentId)} to the ${target} telephony provider failed: ${(0,src_text/* messageOf */.bD)(error)}` });
+            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} to the ${target} telephony provider failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` });
         }
     });
     for (const result of named) {
@@ -733,6 +242,111 @@ function failed(result) {
     return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed';
 }
 
+
+/***/ }),
+
+/***/ 5748:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   iA: () => (/* binding */ telephonyRequest),
+/* harmony export */   lt: () => (/* binding */ Agents)
+/* harmony export */ });
+/* unused harmony exports agentRecord, TRUNK_PROVIDER_DOCS */
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8395);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8688);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8992);
+
+
+
+
+
+/** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
+const agentRecord = zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+    tasks: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
+        task_type: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()),
+        tools_config: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ input: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ provider: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()) })) }))
+    })))
+});
+/** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */
+class Agents {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Throws `agent-not-found` when Bolna has no such agent (for this key). */
+    async check(agentId) {
+        try {
+            await this.http.request('GET', `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`, undefined, 'idempotent', 'ignore');
+        }
+        catch (error) {
+            throw agentNotFound(error, agentId);
+        }
+    }
+    /**
+     * The provider the agent calls out through: the conversation task's `tools_config.input.provider`
+     * (the GET has no `telephony_provider` field); undefined where the answer does not show it.
+     */
+    async provider(agentId) {
+        const path = `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`;
+        let body;
+        try {
+            body = (await this.http.request('GET', path, undefined, 'idempotent')).body;
+        }
+        catch (error) {
+            throw agentNotFound(error, agentId);
+        }
+        const tasks = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(agentRecord, body, 'GET', path).tasks ?? [];
+        const task = tasks.find(t => t.task_type === 'conversation') ?? tasks[0];
+        return task?.tools_config?.input?.provider ?? undefined;
+    }
+    async setTelephonyProvider(agentId, provider) {
+        const { method, path, body } = telephonyRequest(agentId, provider);
+        try {
+            await this.http.request(method, path, body, 'idempotent', 'ignore');
+        }
+        catch (error) {
+            throw providerRefused(agentNotFound(error, agentId), agentId, provider);
+        }
+    }
+}
+/** Where Bolna's docs name the provider "trunk" for agents answering `/trunk` numbers. */
+const TRUNK_PROVIDER_DOCS = 'https://www.bolna.ai/docs/api-reference/trunks/add_number';
+/**
+ * A 400 or 422 to the provider "trunk": Bolna's docs name it (reference §1.7), but its OpenAPI enum
+ * and its own clients know only "sip-trunk" (§5). Said as what it is, with both names, what to check
+ * and the docs; never retried (a 4xx is not), and never swapped for "sip-trunk", the legacy trunks'.
+ */
+function providerRefused(error, agentId, provider) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .BolnaApiError */ .f7) || provider !== 'trunk' || (error.status !== 400 && error.status !== 422))
+        return error;
+    const said = error.details.reason ? `: ${error.details.reason}` : '';
+    return error.as('rejected', `Bolna refused the telephony provider "trunk" for agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`);
+}
+/** The write that sets an agent's telephony provider (also part of the plan's fingerprint). */
+function telephonyRequest(agentId, provider) {
+    return { method: 'PATCH', path: `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`, body: { agent_config: { telephony_provider: provider } } };
+}
+function agentNotFound(error, agentId) {
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'agent-not-found', said => `agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
+}
+
+
+/***/ }),
+
+/***/ 5662:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  f_: () => (/* binding */ listAnswer),
+  Wi: () => (/* binding */ trunkIdList),
+  DY: () => (/* binding */ validAnswer)
+});
+
 // EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
 var schemas = __nccwpck_require__(8395);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
@@ -751,7 +365,169 @@ function noteDrift(drift) {
     listener?.(drift);
 }
 
-;// CONCATENATED MODULE: ./src/bolna/errors.ts
+// EXTERNAL MODULE: ./src/bolna/errors.ts
+var errors = __nccwpck_require__(1005);
+;// CONCATENATED MODULE: ./src/bolna/shape.ts
+const defOf = (schema) => schema._zod.def;
+/** The schema under optional / nullable / default wrappers. */
+function core(schema) {
+    let current = schema;
+    for (let def = defOf(current); ['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly'].includes(def.type); def = defOf(current)) {
+        current = def.innerType;
+    }
+    return current;
+}
+/**
+ * Checks `value` against `schema`, looking at no more than `limit` records of each list (a normal
+ * run samples; the contract check reads them all). A pipe (a list in an envelope) is read through
+ * its own transform first.
+ */
+function checkShape(schema, value, known = {}, limit = Number.POSITIVE_INFINITY) {
+    const out = { fields: [], unknown: [] };
+    let root = core(schema);
+    let input = value;
+    if (defOf(root).type === 'pipe') {
+        const piped = defOf(root).in.safeParse(value);
+        input = piped.success ? piped.data : value;
+        root = core(defOf(root).out);
+    }
+    const def = defOf(root);
+    if (def.type === 'array') {
+        const items = Array.isArray(input) ? input.slice(0, limit) : [];
+        walkItems(def.element, items, '[]', known, limit, out);
+    }
+    else if (def.type === 'object') {
+        walkObject(root, isRecord(input) ? [input] : [], '', known, limit, out);
+    }
+    return out;
+}
+function walkItems(element, items, prefix, known, limit, out) {
+    const inner = core(element);
+    if (defOf(inner).type === 'object')
+        walkObject(inner, items.filter(isRecord), `${prefix}.`, known, limit, out);
+}
+function walkObject(schema, records, prefix, known, limit, out) {
+    const shape = defOf(schema).shape;
+    const list = known[prefix];
+    if (list) {
+        const seen = new Set();
+        for (const record of records) {
+            for (const key of Object.keys(record))
+                if (!(key in shape) && !list.includes(key))
+                    seen.add(`${prefix}${key}`);
+        }
+        out.unknown.push(...seen);
+    }
+    for (const [key, field] of Object.entries(shape)) {
+        const inner = core(field);
+        const kind = defOf(inner).type;
+        const container = kind === 'object' || kind === 'array';
+        const required = !field.safeParse(undefined).success;
+        const check = { field: `${prefix}${key}`, state: 'found', required, found: 0, of: records.length, nulls: 0, container };
+        const nested = [];
+        let missing = 0;
+        let wrong = 0;
+        for (const record of records) {
+            const v = record[key];
+            if (v === undefined) {
+                missing++;
+                continue;
+            }
+            // A nested object or list is checked for its kind here and field by field below, so one
+            // missing field deep inside is reported as itself, not as its container of another type.
+            const ok = v === null ? field.safeParse(null).success : kind === 'object' ? isRecord(v) : kind === 'array' ? Array.isArray(v) : field.safeParse(v).success;
+            if (!ok) {
+                if (wrong++ === 0)
+                    check.sample = v;
+                continue;
+            }
+            if (check.found++ === 0 && wrong === 0)
+                check.sample = v;
+            if (v === null)
+                check.nulls++;
+            if (v !== null && kind === 'object')
+                nested.push(v);
+            if (v !== null && kind === 'array')
+                nested.push(...v.slice(0, limit));
+        }
+        check.state = wrong > 0 ? 'other type' : missing > 0 ? 'missing' : 'found';
+        out.fields.push(check);
+        if (kind === 'object')
+            walkObject(inner, nested.filter(isRecord), `${prefix}${key}.`, known, limit, out);
+        if (kind === 'array')
+            walkItems(defOf(inner).element, nested, `${prefix}${key}[]`, known, limit, out);
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The fields of a check that differ from what the action reads. */
+function drifted(check) {
+    return check.fields.filter((f) => f.state !== 'found');
+}
+
+;// CONCATENATED MODULE: ./src/bolna/answers.ts
+
+
+
+
+/** Records of a list looked at for drift: the answer is parsed in full anyway, this only tells. */
+const DRIFT_SAMPLE = 20;
+/**
+ * The answer read through its schema, or a `bad-answer` error naming the call and the field.
+ * Only a 2xx answer is read: a create that answered nonsense was stored (accepted), and its
+ * record is not known.
+ */
+function validAnswer(schema, body, method, path) {
+    const parsed = schema.safeParse(body);
+    const drift = drifted(checkShape(schema, body, {}, DRIFT_SAMPLE));
+    for (const field of drift)
+        noteDrift({ call: `${method} ${path}`, field: field.field, state: field.state });
+    if (parsed.success)
+        return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    // A record past the sample: the parser's own path names the field.
+    if (drift.length === 0 && issue)
+        noteDrift({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' });
+    throw new errors/* BolnaApiError */.f7(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+        kind: 'bad-answer',
+        method,
+        path,
+        retryable: false,
+        ambiguous: method === 'POST',
+        accepted: true
+    });
+}
+/** `numbers.3.e164` as `numbers[].e164`. */
+function fieldOf(path) {
+    return (path
+        .map(part => (typeof part === 'number' ? '[]' : String(part)))
+        .join('.')
+        .replace(/\.\[\]/g, '[]') || '(the answer)');
+}
+/** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
+function listAnswer(item) {
+    return schemas/* pipe */.FsL(schemas/* transform */.pdi((value) => (isEnvelope(value) ? value.data : value)), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
+}
+/** A list of trunks as far as the action reads it: their ids (both families list trunks this way). */
+const trunkIdList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
+function isEnvelope(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
+}
+
+
+/***/ }),
+
+/***/ 1005:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U6: () => (/* binding */ errorForStatus),
+/* harmony export */   U8: () => (/* binding */ notFoundAs),
+/* harmony export */   f7: () => (/* binding */ BolnaApiError)
+/* harmony export */ });
+/* unused harmony export apiReason */
 class BolnaApiError extends Error {
     details;
     name = 'BolnaApiError';
@@ -868,228 +644,20 @@ function clip(text) {
     return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine;
 }
 
-;// CONCATENATED MODULE: ./src/bolna/shape.ts
-const defOf = (schema) => schema._zod.def;
-/** The schema under optional / nullable / default wrappers. */
-function shape_core(schema) {
-    let current = schema;
-    for (let def = defOf(current); ['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly'].includes(def.type); def = defOf(current)) {
-        current = def.innerType;
-    }
-    return current;
-}
-/**
- * Checks `value` against `schema`, looking at no more than `limit` records of each list (a normal
- * run samples; the contract check reads them all). A pipe (a list in an envelope) is read through
- * its own transform first.
- */
-function checkShape(schema, value, known = {}, limit = Number.POSITIVE_INFINITY) {
-    const out = { fields: [], unknown: [] };
-    let root = shape_core(schema);
-    let input = value;
-    if (defOf(root).type === 'pipe') {
-        const piped = defOf(root).in.safeParse(value);
-        input = piped.success ? piped.data : value;
-        root = shape_core(defOf(root).out);
-    }
-    const def = defOf(root);
-    if (def.type === 'array') {
-        const items = Array.isArray(input) ? input.slice(0, limit) : [];
-        walkItems(def.element, items, '[]', known, limit, out);
-    }
-    else if (def.type === 'object') {
-        walkObject(root, isRecord(input) ? [input] : [], '', known, limit, out);
-    }
-    return out;
-}
-function walkItems(element, items, prefix, known, limit, out) {
-    const inner = shape_core(element);
-    if (defOf(inner).type === 'object')
-        walkObject(inner, items.filter(isRecord), `${prefix}.`, known, limit, out);
-}
-function walkObject(schema, records, prefix, known, limit, out) {
-    const shape = defOf(schema).shape;
-    const list = known[prefix];
-    if (list) {
-        const seen = new Set();
-        for (const record of records) {
-            for (const key of Object.keys(record))
-                if (!(key in shape) && !list.includes(key))
-                    seen.add(`${prefix}${key}`);
-        }
-        out.unknown.push(...seen);
-    }
-    for (const [key, field] of Object.entries(shape)) {
-        const inner = shape_core(field);
-        const kind = defOf(inner).type;
-        const container = kind === 'object' || kind === 'array';
-        const required = !field.safeParse(undefined).success;
-        const check = { field: `${prefix}${key}`, state: 'found', required, found: 0, of: records.length, nulls: 0, container };
-        const nested = [];
-        let missing = 0;
-        let wrong = 0;
-        for (const record of records) {
-            const v = record[key];
-            if (v === undefined) {
-                missing++;
-                continue;
-            }
-            // A nested object or list is checked for its kind here and field by field below, so one
-            // missing field deep inside is reported as itself, not as its container of another type.
-            const ok = v === null ? field.safeParse(null).success : kind === 'object' ? isRecord(v) : kind === 'array' ? Array.isArray(v) : field.safeParse(v).success;
-            if (!ok) {
-                if (wrong++ === 0)
-                    check.sample = v;
-                continue;
-            }
-            if (check.found++ === 0 && wrong === 0)
-                check.sample = v;
-            if (v === null)
-                check.nulls++;
-            if (v !== null && kind === 'object')
-                nested.push(v);
-            if (v !== null && kind === 'array')
-                nested.push(...v.slice(0, limit));
-        }
-        check.state = wrong > 0 ? 'other type' : missing > 0 ? 'missing' : 'found';
-        out.fields.push(check);
-        if (kind === 'object')
-            walkObject(inner, nested.filter(isRecord), `${prefix}${key}.`, known, limit, out);
-        if (kind === 'array')
-            walkItems(defOf(inner).element, nested, `${prefix}${key}[]`, known, limit, out);
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The fields of a check that differ from what the action reads. */
-function drifted(check) {
-    return check.fields.filter((f) => f.state !== 'found');
-}
 
-;// CONCATENATED MODULE: ./src/bolna/answers.ts
+/***/ }),
+
+/***/ 7057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-
-
-/** Records of a list looked at for drift: the answer is parsed in full anyway, this only tells. */
-const DRIFT_SAMPLE = 20;
-/**
- * The answer read through its schema, or a `bad-answer` error naming the call and the field.
- * Only a 2xx answer is read: a create that answered nonsense was stored (accepted), and its
- * record is not known.
- */
-function validAnswer(schema, body, method, path) {
-    const parsed = schema.safeParse(body);
-    const drift = drifted(checkShape(schema, body, {}, DRIFT_SAMPLE));
-    for (const field of drift)
-        noteDrift({ call: `${method} ${path}`, field: field.field, state: field.state });
-    if (parsed.success)
-        return parsed.data;
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    // A record past the sample: the parser's own path names the field.
-    if (drift.length === 0 && issue)
-        noteDrift({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' });
-    throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
-        kind: 'bad-answer',
-        method,
-        path,
-        retryable: false,
-        ambiguous: method === 'POST',
-        accepted: true
-    });
-}
-/** `numbers.3.e164` as `numbers[].e164`. */
-function fieldOf(path) {
-    return (path
-        .map(part => (typeof part === 'number' ? '[]' : String(part)))
-        .join('.')
-        .replace(/\.\[\]/g, '[]') || '(the answer)');
-}
-/** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
-function listAnswer(item) {
-    return schemas/* pipe */.FsL(schemas/* transform */.pdi((value) => (isEnvelope(value) ? value.data : value)), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
-}
-/** A list of trunks as far as the action reads it: their ids (both families list trunks this way). */
-const trunkIdList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
-function isEnvelope(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
-}
-
-// EXTERNAL MODULE: ./src/bolna/paths.ts
-var paths = __nccwpck_require__(8688);
-;// CONCATENATED MODULE: ./src/bolna/agents.ts
-
-
-
-
-
-/** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
-const agentRecord = schemas/* looseObject */._H3({
-    tasks: schemas/* nullish */.cl6(schemas/* array */.YOg(schemas/* looseObject */._H3({
-        task_type: schemas/* nullish */.cl6(schemas/* string */.YjP()),
-        tools_config: schemas/* nullish */.cl6(schemas/* looseObject */._H3({ input: schemas/* nullish */.cl6(schemas/* looseObject */._H3({ provider: schemas/* nullish */.cl6(schemas/* string */.YjP()) })) }))
-    })))
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qq: () => (/* binding */ HttpClient),
+  jo: () => (/* binding */ backoffMs)
 });
-/** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */
-class Agents {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    /** Throws `agent-not-found` when Bolna has no such agent (for this key). */
-    async check(agentId) {
-        try {
-            await this.http.request('GET', `/v2/agent/${(0,paths/* segment */.mX)(agentId)}`, undefined, 'idempotent', 'ignore');
-        }
-        catch (error) {
-            throw agentNotFound(error, agentId);
-        }
-    }
-    /**
-     * The provider the agent calls out through: the conversation task's `tools_config.input.provider`
-     * (the GET has no `telephony_provider` field); undefined where the answer does not show it.
-     */
-    async provider(agentId) {
-        const path = `/v2/agent/${(0,paths/* segment */.mX)(agentId)}`;
-        let body;
-        try {
-            body = (await this.http.request('GET', path, undefined, 'idempotent')).body;
-        }
-        catch (error) {
-            throw agentNotFound(error, agentId);
-        }
-        const tasks = validAnswer(agentRecord, body, 'GET', path).tasks ?? [];
-        const task = tasks.find(t => t.task_type === 'conversation') ?? tasks[0];
-        return task?.tools_config?.input?.provider ?? undefined;
-    }
-    async setTelephonyProvider(agentId, provider) {
-        const body = { agent_config: { telephony_provider: provider } };
-        try {
-            await this.http.request('PATCH', `/v2/agent/${(0,paths/* segment */.mX)(agentId)}`, body, 'idempotent', 'ignore');
-        }
-        catch (error) {
-            throw providerRefused(agentNotFound(error, agentId), agentId, provider);
-        }
-    }
-}
-/** Where Bolna's docs name the provider "trunk" for agents answering `/trunk` numbers. */
-const TRUNK_PROVIDER_DOCS = 'https://www.bolna.ai/docs/api-reference/trunks/add_number';
-/**
- * A 400 or 422 to the provider "trunk": Bolna's docs name it (reference §1.7), but its OpenAPI enum
- * and its own clients know only "sip-trunk" (§5). Said as what it is, with both names, what to check
- * and the docs; never retried (a 4xx is not), and never swapped for "sip-trunk", the legacy trunks'.
- */
-function providerRefused(error, agentId, provider) {
-    if (!(error instanceof BolnaApiError) || provider !== 'trunk' || (error.status !== 400 && error.status !== 422))
-        return error;
-    const said = error.details.reason ? `: ${error.details.reason}` : '';
-    return error.as('rejected', `Bolna refused the telephony provider "trunk" for agent ${(0,src_text/* quote */.hD)(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`);
-}
-function agentNotFound(error, agentId) {
-    return notFoundAs(error, 'agent-not-found', said => `agent ${(0,src_text/* quote */.hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
-}
+
+// UNUSED EXPORTS: parseRetryAfter
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
@@ -1097,6 +665,10 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: ./src/clock.ts
+var clock = __nccwpck_require__(9373);
+// EXTERNAL MODULE: ./src/bolna/errors.ts
+var errors = __nccwpck_require__(1005);
 ;// CONCATENATED MODULE: ./src/bolna/http.ts
 
 
@@ -1132,7 +704,7 @@ class HttpClient {
     httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true, timeout: 4_000 });
     constructor(settings) {
         this.settings = settings;
-        this.sleep = settings.sleep ?? realClock.sleep;
+        this.sleep = settings.sleep ?? clock/* realClock */.d.sleep;
         this.random = settings.random ?? Math.random;
         this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     }
@@ -1146,7 +718,7 @@ class HttpClient {
                 return await this.once(method, path, body, answer);
             }
             catch (error) {
-                if (!(error instanceof BolnaApiError) || attempt >= this.settings.maxRetries || !mayRepeat(error, policy)) {
+                if (!(error instanceof errors/* BolnaApiError */.f7) || attempt >= this.settings.maxRetries || !mayRepeat(error, policy)) {
                     throw error;
                 }
                 const waitMs = error.details.retryAfterMs ?? backoffMs(attempt, this.random);
@@ -1172,7 +744,7 @@ class HttpClient {
             const { token } = this.settings;
             const text = withoutToken(answer.text, token);
             if (!isSuccess(answer.status)) {
-                throw errorForStatus(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter));
+                throw (0,errors/* errorForStatus */.U6)(method, path, answer.status, errorTextWithoutToken(text, token), parseRetryAfter(answer.retryAfter));
             }
             const parsed = answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined;
             return { status: answer.status, body: parsed, ...(answer.encoding && { encoding: answer.encoding }) };
@@ -1209,7 +781,7 @@ class HttpClient {
                     return;
                 settled = true;
                 clearTimeout(timer);
-                if (outcome instanceof BolnaApiError) {
+                if (outcome instanceof errors/* BolnaApiError */.f7) {
                     request?.destroy();
                     reject(outcome);
                 }
@@ -1246,7 +818,7 @@ class HttpClient {
             }
             catch (error) {
                 // node:http refuses some requests before sending anything (e.g. a header it cannot encode).
-                settle(new BolnaApiError(`${method} ${path} could not be sent: ${error.message}`, {
+                settle(new errors/* BolnaApiError */.f7(`${method} ${path} could not be sent: ${error.message}`, {
                     kind: 'network',
                     method,
                     path,
@@ -1306,7 +878,7 @@ function isSuccess(status) {
     return status >= 200 && status < 300;
 }
 function badEncoding(method, path, status, encoding) {
-    return new BolnaApiError(`${method} ${path} answered a body encoded as ${JSON.stringify(encoding)} that could not be decoded`, {
+    return new errors/* BolnaApiError */.f7(`${method} ${path} answered a body encoded as ${JSON.stringify(encoding)} that could not be decoded`, {
         kind: 'bad-answer',
         method,
         path,
@@ -1317,7 +889,7 @@ function badEncoding(method, path, status, encoding) {
     });
 }
 function tooLarge(method, path, status, maxBytes) {
-    return new BolnaApiError(`${method} ${path} answered more than ${maxBytes} bytes, more than this action reads; it stopped reading`, {
+    return new errors/* BolnaApiError */.f7(`${method} ${path} answered more than ${maxBytes} bytes, more than this action reads; it stopped reading`, {
         kind: 'bad-answer',
         method,
         path,
@@ -1400,7 +972,7 @@ function parseJson(text, method, path) {
     }
     catch {
         // Only a 2xx answer is parsed.
-        throw new BolnaApiError(`${method} ${path} answered with malformed JSON`, {
+        throw new errors/* BolnaApiError */.f7(`${method} ${path} answered with malformed JSON`, {
             kind: 'bad-answer',
             method,
             path,
@@ -1411,10 +983,10 @@ function parseJson(text, method, path) {
     }
 }
 function transportError(error, method, path, timeoutMs, timedOut) {
-    if (error instanceof BolnaApiError)
+    if (error instanceof errors/* BolnaApiError */.f7)
         return error;
     if (timedOut) {
-        return new BolnaApiError(`${method} ${path} timed out after ${timeoutMs / 1000} s`, {
+        return new errors/* BolnaApiError */.f7(`${method} ${path} timed out after ${timeoutMs / 1000} s`, {
             kind: 'timeout',
             method,
             path,
@@ -1425,7 +997,7 @@ function transportError(error, method, path, timeoutMs, timedOut) {
     const code = networkCode(error);
     if (code && TLS_CERTIFICATE_PROBLEM.test(code)) {
         // Not a passing fault: retrying would fail the same way.
-        return new BolnaApiError(`${method} ${path} failed: the server's TLS certificate was refused (${code}); check api_base_url`, {
+        return new errors/* BolnaApiError */.f7(`${method} ${path} failed: the server's TLS certificate was refused (${code}); check api_base_url`, {
             kind: 'network',
             method,
             path,
@@ -1435,7 +1007,7 @@ function transportError(error, method, path, timeoutMs, timedOut) {
     }
     // A refused connection never reached the server, so even a write is safe to repeat.
     const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    return new BolnaApiError(`${method} ${path} failed: network error (${code ?? 'connection lost'})`, {
+    return new errors/* BolnaApiError */.f7(`${method} ${path} failed: network error (${code ?? 'connection lost'})`, {
         kind: 'network',
         method,
         path,
@@ -1453,6 +1025,467 @@ function networkCode(error) {
     return undefined;
 }
 
+
+/***/ }),
+
+/***/ 8688:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DH: () => (/* binding */ isDotSegment),
+/* harmony export */   O1: () => (/* binding */ isUuid),
+/* harmony export */   mX: () => (/* binding */ segment)
+/* harmony export */ });
+/**
+ * One path segment, whatever the id holds ('/', '?', '#'). URLs resolve '.' and '..'
+ * however they are encoded (%2E too), so those two ids cannot be sent at all.
+ */
+function segment(id) {
+    if (isDotSegment(id))
+        throw new Error(`the id ${JSON.stringify(id)} cannot be sent in a URL path`);
+    return encodeURIComponent(id);
+}
+function isDotSegment(id) {
+    return id === '.' || id === '..';
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The id shape of Bolna's `/trunk` family (legacy `/sip-trunks` ids are opaque, ULID-like). */
+function isUuid(id) {
+    return UUID.test(id);
+}
+
+
+/***/ }),
+
+/***/ 9521:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R1: () => (/* binding */ TRUNK_APIS),
+/* harmony export */   R2: () => (/* binding */ TRUNK_API_NAMES),
+/* harmony export */   Si: () => (/* binding */ e164Of),
+/* harmony export */   jk: () => (/* binding */ agentOf)
+/* harmony export */ });
+/**
+ * What the action needs from Bolna, in the action's own types. Planning and applying speak
+ * only this; each Bolna trunk API family is one module behind it (sip-trunks.ts, trunk.ts),
+ * and client.ts holds the protocols both share (exactly-once adds, deletes and mappings
+ * decided by state). Callers pass a trunk's family along with its id, as data, and never
+ * branch on it: what differs between the families is in `TRUNK_APIS`.
+ */
+const TRUNK_API_NAMES = ['sip-trunks', 'trunk'];
+const TRUNK_APIS = {
+    // Legacy numbers are stored verbatim and matched with or without "+": keep the user's choice.
+    'sip-trunks': {
+        labels: true,
+        destinationKey: false,
+        agentInAdd: false,
+        provider: 'sip-trunk',
+        title: 'legacy /sip-trunks API',
+        spelling: (e164, withPlus) => (withPlus ? e164 : e164.slice(1))
+    },
+    // `e164` must match ^\+[1-9]\d{6,14}$.
+    trunk: { labels: false, destinationKey: true, agentInAdd: true, provider: 'trunk', title: '/trunk API', spelling: e164 => e164 }
+};
+/**
+ * A record's agent, for both families: its `agent_id` when the field is there (null: none), and
+ * unknown when it is not (the legacy field is undocumented; the shape of a /trunk trunk's numbers
+ * is unverified).
+ */
+function agentOf(record) {
+    if (!('agent_id' in record))
+        return { kind: 'unknown' };
+    return record.agent_id ? { kind: 'agent', id: record.agent_id } : { kind: 'none' };
+}
+/** "+" and the digits: the identity of whatever Bolna stores (separators and all). */
+function e164Of(stored) {
+    return `+${stored.replace(/\D/g, '')}`;
+}
+
+
+/***/ }),
+
+/***/ 8822:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   oR: () => (/* binding */ SipTrunksFamily),
+/* harmony export */   sG: () => (/* binding */ sipTrunksRequests)
+/* harmony export */ });
+/* unused harmony exports record, records, trunkRecord */
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8688);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8992);
+
+
+
+
+
+
+/** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
+const record = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ._minLength */ .m9(1)),
+    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
+    name: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
+    deleted: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    // Not in Bolna's OpenAPI: read when present, and its absence means "unknown", not "no agent".
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
+    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+});
+const records = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .listAnswer */ .f_)(record);
+/** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
+const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(record)),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY())
+});
+/** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
+class SipTrunksFamily {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** One read of the trunk object, which carries its numbers (`phone_numbers`) and its settings. */
+    async read(trunkId) {
+        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}`;
+        try {
+            const { body } = await this.http.request('GET', path, undefined, 'idempotent');
+            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkRecord, body, 'GET', path);
+            // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
+            const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId));
+            const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null };
+            return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings };
+        }
+        catch (error) {
+            throw trunkNotFound(error, trunkId);
+        }
+    }
+    async numbers(trunkId) {
+        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers`;
+        const { body } = await this.http.request('GET', path, undefined, 'idempotent');
+        return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(records, body, 'GET', path);
+    }
+    async trunkIds() {
+        const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent');
+        return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .trunkIdList */ .Wi, body, 'GET', '/sip-trunks/trunks').map(t => t.id);
+    }
+    async create(trunkId, number) {
+        const { method, path, body } = sipTrunksRequests.add(trunkId, number);
+        try {
+            const answer = await this.http.request(method, path, body, 'unsafe');
+            return toNumber((0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(record, answer.body, method, path));
+        }
+        catch (error) {
+            // The path names only the trunk, so a 404 here is the trunk's.
+            throw trunkNotFound(error, trunkId);
+        }
+    }
+    async remove(trunkId, numberId) {
+        const { method, path } = sipTrunksRequests.remove(trunkId, numberId);
+        await this.http.request(method, path, undefined, 'idempotent', 'ignore');
+    }
+    async setAgent(number, agentId) {
+        const { method, path, body } = sipTrunksRequests.setAgent(number.id, agentId);
+        await this.http.request(method, path, body, 'idempotent', 'ignore');
+    }
+}
+/** The legacy family's writes. */
+const sipTrunksRequests = {
+    add: (trunkId, number) => ({
+        method: 'POST',
+        path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers`,
+        // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
+        // digits only, with the "+" the user wrote.
+        body: {
+            phone_number: _port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_APIS */ .R1['sip-trunks'].spelling(number.e164, number.withPlus),
+            e164_check_enabled: number.e164CheckEnabled,
+            ...(number.name !== undefined && { name: number.name })
+        }
+    }),
+    remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(numberId)}` }),
+    setAgent: (numberId, agentId) => agentId === null
+        ? { method: 'POST', path: '/inbound/unlink', body: { phone_number_id: numberId } }
+        : { method: 'POST', path: '/inbound/setup', body: { agent_id: agentId, phone_number_id: numberId } }
+};
+function toNumber(r) {
+    return {
+        id: r.id,
+        e164: (0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .e164Of */ .Si)(r.phone_number),
+        stored: r.phone_number,
+        name: r.name ?? null,
+        agent: (0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .agentOf */ .jk)(r),
+        destinationKey: null,
+        createdAt: r.created_at ?? null
+    };
+}
+function trunkNotFound(error, trunkId) {
+    const otherFamily = (0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isUuid */ .O1)(trunkId)
+        ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
+        : '';
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+}
+
+
+/***/ }),
+
+/***/ 974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DC: () => (/* binding */ TrunkApiFamily),
+/* harmony export */   Jn: () => (/* binding */ trunkRequests)
+/* harmony export */ });
+/* unused harmony exports numberRecord, trunkRecord */
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8688);
+/* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8992);
+
+
+
+
+
+
+/** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
+const numberRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ._minLength */ .m9(1)),
+    e164: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
+    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
+    is_deleted: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+});
+/** `Trunk` as Bolna's docs show it: its numbers under `numbers` (the contract check compares answers with it). */
+const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+});
+/**
+ * `Trunk` as the action reads it: its numbers and settings. Bolna never showed the key of the
+ * numbers array in full (reference §5): it is read under `numbers` or `phone_numbers`. A trunk with
+ * neither is a bad answer naming the fields, never "no numbers".
+ */
+const trunkAnswer = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+});
+/** A trunk object with no numbers array under either key: a clear error naming the fields it has. */
+function noNumbersKey(body, path) {
+    const fields = Object.keys(body);
+    const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .BolnaApiError */ .f7(`GET ${path} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: ${shown}), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`, { kind: 'bad-answer', method: 'GET', path, retryable: false, ambiguous: false });
+}
+/** Bolna's `/trunk` family (shared/bolna-api.md §1). */
+class TrunkApiFamily {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async read(trunkId) {
+        // No page lists a trunk's numbers on their own: they come with the trunk.
+        const path = `/trunk/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}`;
+        try {
+            const { body } = await this.http.request('GET', path, undefined, 'idempotent');
+            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkAnswer, body, 'GET', path);
+            const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
+            return {
+                numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),
+                settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
+            };
+        }
+        catch (error) {
+            throw trunkNotFound(error, trunkId);
+        }
+    }
+    async trunkIds() {
+        const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent');
+        return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .trunkIdList */ .Wi, body, 'GET', '/trunk/trunks').map(t => t.id);
+    }
+    async create(trunkId, number) {
+        const { method, path, body } = trunkRequests.add(trunkId, number);
+        try {
+            // 200 or 201: the docs do not say which.
+            const answer = await this.http.request(method, path, body, 'unsafe');
+            return toNumber((0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(numberRecord, answer.body, method, path));
+        }
+        catch (error) {
+            throw trunkNotFound(error, trunkId);
+        }
+    }
+    async remove(trunkId, numberId) {
+        const { method, path } = trunkRequests.remove(trunkId, numberId);
+        await this.http.request(method, path, undefined, 'idempotent', 'ignore');
+    }
+    async setAgent(number, agentId) {
+        const { method, path, body } = trunkRequests.setAgent(number.id, agentId);
+        await this.http.request(method, path, body, 'idempotent', 'ignore');
+    }
+}
+/** The `/trunk` family's writes. */
+const trunkRequests = {
+    add: (trunkId, number) => ({
+        method: 'POST',
+        path: `/trunk/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers`,
+        body: {
+            e164: _port_js__WEBPACK_IMPORTED_MODULE_2__/* .TRUNK_APIS */ .R1.trunk.spelling(number.e164, true),
+            destination_key: number.destinationKey ?? number.e164.slice(1),
+            // The agent is set in the add itself: one call, no mapping step.
+            ...(number.agentId !== undefined && { agent_id: number.agentId })
+        }
+    }),
+    remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/trunk/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(numberId)}` }),
+    // Always send agent_id: an omitted field or an empty body also clears the mapping.
+    setAgent: (numberId, agentId) => ({ method: 'PATCH', path: `/trunk/numbers/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(numberId)}`, body: { agent_id: agentId } })
+};
+function toNumber(n) {
+    return {
+        id: n.id,
+        e164: (0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .e164Of */ .Si)(n.e164),
+        stored: n.e164,
+        name: null,
+        agent: (0,_port_js__WEBPACK_IMPORTED_MODULE_2__/* .agentOf */ .jk)(n),
+        destinationKey: n.destination_key ?? null,
+        createdAt: n.created_at ?? null
+    };
+}
+function trunkNotFound(error, trunkId) {
+    const otherFamily = (0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .isUuid */ .O1)(trunkId)
+        ? ''
+        : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`;
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+}
+
+
+/***/ }),
+
+/***/ 9373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ realClock),
+/* harmony export */   g: () => (/* binding */ pollUntil)
+/* harmony export */ });
+const realClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+};
+/**
+ * Calls `attempt` until it gives a value or `withinMs` has passed on the clock, pausing 250 ms,
+ * then twice as long each time up to maxPauseMs; the last look is at the deadline itself, so a
+ * value that shows within `withinMs` is seen. Undefined when time ran out.
+ */
+async function pollUntil(clock, withinMs, maxPauseMs, attempt) {
+    const deadline = clock.now() + withinMs;
+    for (let pause = 250;; pause = Math.min(pause * 2, maxPauseMs)) {
+        const value = await attempt();
+        const left = deadline - clock.now();
+        if (value !== undefined || left <= 0)
+            return value;
+        await clock.sleep(Math.min(pause, left));
+    }
+}
+
+
+/***/ }),
+
+/***/ 1532:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ eachConcurrently)
+/* harmony export */ });
+/**
+ * Runs `work` over items with at most `limit` at once. After a failure no new item is
+ * started; the first failure is thrown once the items under way have finished.
+ */
+async function eachConcurrently(items, limit, work) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (next < items.length && !failed) {
+            const item = items[next++];
+            try {
+                await work(item);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+    const failure = outcomes.find(outcome => outcome.status === 'rejected');
+    if (failure)
+        throw failure.reason;
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6529);
+/* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
+
+
+const problem = (0,_runtime_js__WEBPACK_IMPORTED_MODULE_1__/* .unsupportedNode */ .A)(process.versions.node);
+if (problem === undefined)
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+else {
+    process.stdout.write(`::error title=Node.js ${process.versions.node}::${problem}\n`);
+    process.exitCode = 1;
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 6529:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
+var core = __nccwpck_require__(7532);
+// EXTERNAL MODULE: ./src/apply.ts
+var apply = __nccwpck_require__(8931);
+// EXTERNAL MODULE: ./src/verify.ts
+var verify = __nccwpck_require__(5538);
+// EXTERNAL MODULE: ./src/clock.ts
+var src_clock = __nccwpck_require__(9373);
+// EXTERNAL MODULE: ./src/bolna/agents.ts
+var agents = __nccwpck_require__(5748);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+// EXTERNAL MODULE: ./src/bolna/errors.ts
+var errors = __nccwpck_require__(1005);
+// EXTERNAL MODULE: ./src/bolna/http.ts + 1 modules
+var bolna_http = __nccwpck_require__(7057);
+// EXTERNAL MODULE: ./src/bolna/port.ts
+var port = __nccwpck_require__(9521);
 ;// CONCATENATED MODULE: ./src/bolna/client.ts
 
 
@@ -1498,7 +1531,7 @@ class BolnaClient {
                 return { status: 'created', number: asCreated(trunk, number, await family.create(trunk.id, number)) };
             }
             catch (error) {
-                if (!(error instanceof BolnaApiError))
+                if (!(error instanceof errors/* BolnaApiError */.f7))
                     throw error;
                 if (error.kind === 'trunk-not-found') {
                     // An add that carries an agent may be refused for the agent: the agent endpoint says.
@@ -1519,7 +1552,7 @@ class BolnaClient {
                 if (attempt >= this.options.maxRetries) {
                     throw error.as(error.kind, `${error.message}; the number did not show on the trunk within ${this.options.settleMs / 1000} s (settle_seconds), so it was not added: re-run to check`);
                 }
-                await this.options.clock.sleep(backoffMs(attempt, this.options.random));
+                await this.options.clock.sleep((0,bolna_http/* backoffMs */.jo)(attempt, this.options.random));
             }
         }
     }
@@ -1559,7 +1592,7 @@ class BolnaClient {
             return 'removed';
         }
         catch (error) {
-            if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
+            if (!(error instanceof errors/* BolnaApiError */.f7) || error.kind !== 'not-found')
                 throw error;
             // A 404 names no culprit: the trunk says. A missing trunk throws its own error here.
             const now = await this.listNumbers(trunk);
@@ -1582,7 +1615,7 @@ class BolnaClient {
                 return true;
             }
             catch (error) {
-                if (!(error instanceof BolnaApiError) || error.kind !== 'not-found')
+                if (!(error instanceof errors/* BolnaApiError */.f7) || error.kind !== 'not-found')
                     throw error;
                 if (!agentChecked) {
                     await this.agents.check(agentId);
@@ -1599,7 +1632,7 @@ class BolnaClient {
         return this.agents.setTelephonyProvider(agentId, port/* TRUNK_APIS */.R1[api].provider);
     }
     poll(withinMs, maxPauseMs, attempt) {
-        return pollUntil(this.options.clock, withinMs, maxPauseMs, attempt);
+        return (0,src_clock/* pollUntil */.g)(this.options.clock, withinMs, maxPauseMs, attempt);
     }
 }
 /** A number this add created has no agent but the one the add carried (`/trunk`), whether or not Bolna shows it. */
@@ -1654,216 +1687,10 @@ class RateLimiter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/bolna/sip-trunks.ts
-
-
-
-
-
-
-/** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
-const record = schemas/* looseObject */._H3({
-    id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)),
-    phone_number: schemas/* string */.YjP(),
-    name: schemas/* nullish */.cl6(schemas/* string */.YjP()),
-    deleted: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    // Not in Bolna's OpenAPI: read when present, and its absence means "unknown", not "no agent".
-    agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP()),
-    created_at: schemas/* nullish */.cl6(schemas/* string */.YjP())
-});
-const records = listAnswer(record);
-/** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
-const trunkRecord = schemas/* looseObject */._H3({
-    phone_numbers: schemas/* nullish */.cl6(schemas/* array */.YOg(record)),
-    is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY())
-});
-/** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
-class SipTrunksFamily {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    /** One read of the trunk object, which carries its numbers (`phone_numbers`) and its settings. */
-    async read(trunkId) {
-        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}`;
-        try {
-            const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            const trunk = validAnswer(trunkRecord, body, 'GET', path);
-            // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
-            const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId));
-            const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null };
-            return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings };
-        }
-        catch (error) {
-            throw trunkNotFound(error, trunkId);
-        }
-    }
-    async numbers(trunkId) {
-        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
-        const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-        return validAnswer(records, body, 'GET', path);
-    }
-    async trunkIds() {
-        const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent');
-        return validAnswer(trunkIdList, body, 'GET', '/sip-trunks/trunks').map(t => t.id);
-    }
-    async create(trunkId, number) {
-        const path = `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
-        // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
-        // digits only, with the "+" the user wrote.
-        const body = {
-            phone_number: port/* TRUNK_APIS */.R1['sip-trunks'].spelling(number.e164, number.withPlus),
-            e164_check_enabled: number.e164CheckEnabled,
-            ...(number.name !== undefined && { name: number.name })
-        };
-        try {
-            const answer = await this.http.request('POST', path, body, 'unsafe');
-            return toNumber(validAnswer(record, answer.body, 'POST', path));
-        }
-        catch (error) {
-            // The path names only the trunk, so a 404 here is the trunk's.
-            throw trunkNotFound(error, trunkId);
-        }
-    }
-    async remove(trunkId, numberId) {
-        await this.http.request('DELETE', `/sip-trunks/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers/${(0,paths/* segment */.mX)(numberId)}`, undefined, 'idempotent', 'ignore');
-    }
-    async setAgent(number, agentId) {
-        if (agentId === null)
-            await this.http.request('POST', '/inbound/unlink', { phone_number_id: number.id }, 'idempotent', 'ignore');
-        else
-            await this.http.request('POST', '/inbound/setup', { agent_id: agentId, phone_number_id: number.id }, 'idempotent', 'ignore');
-    }
-}
-function toNumber(r) {
-    return {
-        id: r.id,
-        e164: (0,port/* e164Of */.Si)(r.phone_number),
-        stored: r.phone_number,
-        name: r.name ?? null,
-        agent: (0,port/* agentOf */.jk)(r),
-        destinationKey: null,
-        createdAt: r.created_at ?? null
-    };
-}
-function trunkNotFound(error, trunkId) {
-    const otherFamily = (0,paths/* isUuid */.O1)(trunkId)
-        ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
-        : '';
-    return notFoundAs(error, 'trunk-not-found', said => `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
-}
-
-;// CONCATENATED MODULE: ./src/bolna/trunk.ts
-
-
-
-
-
-
-/** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
-const numberRecord = schemas/* looseObject */._H3({
-    id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)),
-    e164: schemas/* string */.YjP(),
-    destination_key: schemas/* nullish */.cl6(schemas/* string */.YjP()),
-    agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP()),
-    is_deleted: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    created_at: schemas/* nullish */.cl6(schemas/* string */.YjP())
-});
-/** `Trunk` as Bolna's docs show it: its numbers under `numbers` (the contract check compares answers with it). */
-const trunk_trunkRecord = schemas/* looseObject */._H3({
-    numbers: schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
-    is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    default_inbound_agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP())
-});
-/**
- * `Trunk` as the action reads it: its numbers and settings. Bolna never showed the key of the
- * numbers array in full (reference §5): it is read under `numbers` or `phone_numbers`. A trunk with
- * neither is a bad answer naming the fields, never "no numbers".
- */
-const trunkAnswer = schemas/* looseObject */._H3({
-    numbers: schemas/* optional */.lqM(schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
-    phone_numbers: schemas/* optional */.lqM(schemas/* array */.YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
-    is_active: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    inbound_enabled: schemas/* nullish */.cl6(schemas/* boolean */.zMY()),
-    default_inbound_agent_id: schemas/* nullish */.cl6(schemas/* string */.YjP())
-});
-/** A trunk object with no numbers array under either key: a clear error naming the fields it has. */
-function noNumbersKey(body, path) {
-    const fields = Object.keys(body);
-    const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(src_text/* quote */.hD).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`;
-    throw new BolnaApiError(`GET ${path} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: ${shown}), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`, { kind: 'bad-answer', method: 'GET', path, retryable: false, ambiguous: false });
-}
-/** Bolna's `/trunk` family (shared/bolna-api.md §1). */
-class TrunkApiFamily {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async read(trunkId) {
-        // No page lists a trunk's numbers on their own: they come with the trunk.
-        const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}`;
-        try {
-            const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            const trunk = validAnswer(trunkAnswer, body, 'GET', path);
-            const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
-            return {
-                numbers: numbers.filter(n => n.is_deleted !== true).map(trunk_toNumber),
-                settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
-            };
-        }
-        catch (error) {
-            throw trunk_trunkNotFound(error, trunkId);
-        }
-    }
-    async trunkIds() {
-        const { body } = await this.http.request('GET', '/trunk/trunks', undefined, 'idempotent');
-        return validAnswer(trunkIdList, body, 'GET', '/trunk/trunks').map(t => t.id);
-    }
-    async create(trunkId, number) {
-        const path = `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers`;
-        const body = {
-            e164: port/* TRUNK_APIS */.R1.trunk.spelling(number.e164, true),
-            destination_key: number.destinationKey ?? number.e164.slice(1),
-            // The agent is set in the add itself: one call, no mapping step.
-            ...(number.agentId !== undefined && { agent_id: number.agentId })
-        };
-        try {
-            // 200 or 201: the docs do not say which.
-            const answer = await this.http.request('POST', path, body, 'unsafe');
-            return trunk_toNumber(validAnswer(numberRecord, answer.body, 'POST', path));
-        }
-        catch (error) {
-            throw trunk_trunkNotFound(error, trunkId);
-        }
-    }
-    async remove(trunkId, numberId) {
-        await this.http.request('DELETE', `/trunk/trunks/${(0,paths/* segment */.mX)(trunkId)}/numbers/${(0,paths/* segment */.mX)(numberId)}`, undefined, 'idempotent', 'ignore');
-    }
-    async setAgent(number, agentId) {
-        // Always send agent_id: an omitted field or an empty body also clears the mapping.
-        await this.http.request('PATCH', `/trunk/numbers/${(0,paths/* segment */.mX)(number.id)}`, { agent_id: agentId }, 'idempotent', 'ignore');
-    }
-}
-function trunk_toNumber(n) {
-    return {
-        id: n.id,
-        e164: (0,port/* e164Of */.Si)(n.e164),
-        stored: n.e164,
-        name: null,
-        agent: (0,port/* agentOf */.jk)(n),
-        destinationKey: n.destination_key ?? null,
-        createdAt: n.created_at ?? null
-    };
-}
-function trunk_trunkNotFound(error, trunkId) {
-    const otherFamily = (0,paths/* isUuid */.O1)(trunkId)
-        ? ''
-        : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`;
-    return notFoundAs(error, 'trunk-not-found', said => `Trunk ${(0,src_text/* quote */.hD)(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
-}
-
+// EXTERNAL MODULE: ./src/bolna/sip-trunks.ts
+var sip_trunks = __nccwpck_require__(8822);
+// EXTERNAL MODULE: ./src/bolna/trunk.ts
+var trunk = __nccwpck_require__(974);
 ;// CONCATENATED MODULE: ./src/bolna/connect.ts
 
 
@@ -1875,9 +1702,9 @@ function trunk_trunkNotFound(error, trunkId) {
 /** Bolna limits `/v2/agent/{id}` to 500 requests a minute; the action stays under it with a margin. */
 const AGENT_REQUESTS_PER_MINUTE = 450;
 /** The Bolna port over HTTP, both families sharing one connection pool and one rate limit. */
-function connectToBolna(settings, debug, clock = realClock) {
+function connectToBolna(settings, debug, clock = src_clock/* realClock */.d) {
     const perMinute = settings.requestsPerMinute;
-    const http = new HttpClient({
+    const http = new bolna_http/* HttpClient */.Qq({
         baseUrl: settings.apiBaseUrl,
         token: settings.token,
         timeoutMs: settings.timeoutMs,
@@ -1887,12 +1714,20 @@ function connectToBolna(settings, debug, clock = realClock) {
         sleep: clock.sleep,
         debug
     });
-    const families = { 'sip-trunks': new SipTrunksFamily(http), trunk: new TrunkApiFamily(http) };
-    return new BolnaClient(families, new Agents(http), { settleMs: settings.settleMs, maxRetries: settings.maxRetries, clock });
+    const families = { 'sip-trunks': new sip_trunks/* SipTrunksFamily */.oR(http), trunk: new trunk/* TrunkApiFamily */.DC(http) };
+    return new BolnaClient(families, new agents/* Agents */.lt(http), { settleMs: settings.settleMs, maxRetries: settings.maxRetries, clock });
 }
 
+// EXTERNAL MODULE: ./src/concurrency.ts
+var src_concurrency = __nccwpck_require__(1532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
+// EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
+var schemas = __nccwpck_require__(8395);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
+var api = __nccwpck_require__(3305);
+// EXTERNAL MODULE: ./src/bolna/paths.ts
+var paths = __nccwpck_require__(8688);
 // EXTERNAL MODULE: ./src/phone.ts + 43 modules
 var phone = __nccwpck_require__(2947);
 ;// CONCATENATED MODULE: ./src/secrets.ts
@@ -2057,7 +1892,7 @@ const INPUT_DEFAULTS = {
     pr_comment: 'true',
     trunk_api: 'sip-trunks',
     on_name_change: 'report',
-    require_reviewed_plan: 'false',
+    require_reviewed_plan: 'true',
     fail_on_warnings: 'false'
 };
 /** Every input action.yml declares (a test keeps the two equal). */
@@ -2233,6 +2068,8 @@ function readSettings(readInput = actionInputs, env = process.env) {
     return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists };
 }
 
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
 ;// CONCATENATED MODULE: ./src/export.ts
 /**
  * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
@@ -2265,7 +2102,7 @@ function exportedFile(trunks, source, at) {
         let listed = 0;
         // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
         const answered = (n) => (n.agent.kind === 'agent' ? 0 : 1);
-        const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || olderFirst(a, b));
+        const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || (0,src_plan/* olderFirst */.XL)(a, b));
         for (const number of keptFirst) {
             const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
             const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
@@ -2366,6 +2203,8 @@ function healthWarnings(desired, states) {
     return warnings;
 }
 
+// EXTERNAL MODULE: ./src/plan-fingerprint.ts
+var plan_fingerprint = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -2410,221 +2249,8 @@ function setOutputs(values) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/render.ts
-
-
-/**
- * Where GitHub would make a link of plain text: the `:` of `https://` (a bare URL), the `www`
- * of `www.`, an `@` (a mention, a team, an e-mail address), a `#` or `GH` before an issue
- * number. A zero-width space (U+200B, written `&#8203;`) goes after each: the text renders the
- * same, and nothing in it links.
- */
-const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi;
-/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
-function html(value) {
-    return (value ?? '')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\r\n]+/g, ' ')
-        .replace(LINK_START, '$&&#8203;');
-}
-/**
- * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
- * links or images (bare URLs included), no emphasis, and no @mention of anyone.
- */
-function cell(value) {
-    return html(value)
-        .replace(/[\\|[\]()!*_`~]/g, '\\$&')
-        .replace(/@/g, '&#64;');
-}
-function agentName(agent) {
-    if (agent.kind === 'agent')
-        return (0,src_text/* quote */.hD)(agent.id);
-    return agent.kind === 'none' ? 'none' : '(not shown by Bolna: it will be set)';
-}
-function differenceText(d) {
-    const fix = d.why ??
-        (d.field === 'name'
-            ? 'not renamed: set on_name_change: replace to remove and re-add it'
-            : 'not changed: no endpoint changes it; remove and re-add the number');
-    return `${d.field} in Bolna ${(0,src_text/* quote */.hD)(d.bolna)}, file says ${(0,src_text/* quote */.hD)(d.file)} (${fix})`;
-}
-/**
- * A change as `terraform plan` lines: `+` add, `-` remove, `~` a change this run makes, `!` a
- * difference this run cannot change (with why), `=` an unlisted number left alone. None when
- * nothing differs.
- */
-function changeLines(change) {
-    switch (change.action) {
-        case 'add': {
-            const { want } = change;
-            const name = want.name !== undefined ? ` name ${(0,src_text/* quote */.hD)(want.name)}` : '';
-            const key = want.destinationKey !== undefined ? ` destination_key ${(0,src_text/* quote */.hD)(want.destinationKey)}` : '';
-            const to = want.agentId ? ` agent ${(0,src_text/* quote */.hD)(want.agentId)}` : '';
-            return [`+ ${(0,src_text/* quote */.hD)(port/* TRUNK_APIS */.R1[change.trunk.api].spelling(want.e164, want.withPlus))}${name}${key}${to}`];
-        }
-        case 'replace': {
-            const { number, want } = change;
-            const agent = change.agentAfter ? `, agent ${(0,src_text/* quote */.hD)(change.agentAfter)}` : '';
-            return [
-                `-/+ ${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) renamed ${(0,src_text/* quote */.hD)(number.name)} -> ${(0,src_text/* quote */.hD)(want.name)}: removed and added back${agent}`,
-                ...healingLines(change)
-            ];
-        }
-        case 'remove':
-            return [
-                `- ${(0,src_text/* quote */.hD)(change.number.stored)} (id ${(0,src_text/* quote */.hD)(change.number.id)}${change.number.name ? `, name ${(0,src_text/* quote */.hD)(change.number.name)}` : ''}, ${change.why})`
-            ];
-        case 'leave':
-            return [`${change.drift ? '!' : '='} ${(0,src_text/* quote */.hD)(change.number.stored)} (id ${(0,src_text/* quote */.hD)(change.number.id)}, ${change.why})`];
-        case 'keep': {
-            const n = (0,src_text/* quote */.hD)(change.number.stored);
-            const lines = healingLines(change);
-            if (change.agent)
-                lines.push(`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : (0,src_text/* quote */.hD)(change.agent.to)}`);
-            for (const d of change.differences)
-                lines.push(`! ${n} ${differenceText(d)}`);
-            return lines;
-        }
-    }
-}
-/** For a number held by several records: which record stays, and why. */
-function healingLines(change) {
-    if (!change.healed)
-        return [];
-    const { number, healed } = change;
-    return [`~ ${(0,src_text/* quote */.hD)(number.stored)} keeps the record with id ${(0,src_text/* quote */.hD)(number.id)} (${healed.why}); ${healed.duplicates} duplicate record(s) removed`];
-}
-/** The plan for the log: a heading per trunk, its notes, one line per change. */
-function planLines(plan) {
-    const lines = [];
-    let trunk;
-    const notes = Map.groupBy(plan.notes, note => note.trunkId);
-    for (const change of plan.changes) {
-        const changed = changeLines(change);
-        if (changed.length === 0)
-            continue;
-        if (change.trunk.id !== trunk) {
-            trunk = change.trunk.id;
-            lines.push(trunkHeading(change.trunk), ...(notes.get(trunk) ?? []).map(note => `  # ${note.text}`));
-        }
-        lines.push(...changed.map(line => `  ${line}`));
-    }
-    return lines;
-}
-function trunkHeading(trunk) {
-    return `trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${trunk.api})`;
-}
-function planTotals(plan) {
-    const c = plan.counts;
-    const extras = [
-        c.duplicates && `${c.duplicates} duplicate record(s) of ${c.duplicateNumbers} number(s) to remove, each number keeping one`,
-        c.replace && `${c.replace} to remove and add back with a new name`,
-        c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
-        c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
-        c.differ && `${c.differ} with a difference this run cannot change`,
-        c.pruneHeld && `${c.pruneHeld} unlisted on a prune: true trunk, kept`,
-        c.leftAlone - c.pruneHeld && `${c.leftAlone - c.pruneHeld} unlisted left alone`
-    ].filter(Boolean);
-    return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`;
-}
-/**
- * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
- * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
- */
-function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY) {
-    const rows = plan.changes.flatMap(change => changeLines(change).map(line => {
-        const [symbol = '', ...rest] = line.split(' ');
-        return `| ${cell(change.trunk.id)} | \`${symbol}\` | ${cell(rest.join(' '))} |`;
-    }));
-    const shown = rows.slice(0, maxRows);
-    if (rows.length > shown.length)
-        shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`);
-    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._';
-    const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table;
-    const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('');
-    return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`;
-}
-/** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */
-function agentJson(agent) {
-    if (agent.kind === 'unknown')
-        return 'unknown';
-    return agent.kind === 'agent' ? agent.id : null;
-}
-/** The plan as the `plan` output carries it. */
-function planJson(plan) {
-    const c = plan.counts;
-    return {
-        counts: {
-            add: c.add,
-            remove: c.remove,
-            duplicates: c.duplicates,
-            duplicate_numbers: c.duplicateNumbers,
-            replace: c.replace,
-            unchanged: c.unchanged,
-            differ: c.differ,
-            agent_changes: c.agentChanges,
-            agent_unknown: c.agentUnknown,
-            left_alone: c.leftAlone,
-            prune_held: c.pruneHeld
-        },
-        notes: plan.notes.map(note => ({ trunk_id: note.trunkId, note: note.text })),
-        changes: plan.changes.map(change => {
-            const trunk = { trunk_id: change.trunk.id, trunk_api: change.trunk.api };
-            if (change.action === 'remove' || change.action === 'leave') {
-                return { action: change.action, ...trunk, phone_number: change.number.stored, number_id: change.number.id, name: change.number.name, why: change.why };
-            }
-            if (change.action === 'replace') {
-                const { number, want } = change;
-                return {
-                    action: 'replace',
-                    ...trunk,
-                    phone_number: number.stored,
-                    number_id: number.id,
-                    name_in_bolna: number.name,
-                    name: want.name ?? null,
-                    agent_after: change.agentAfter,
-                    ...(change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates })
-                };
-            }
-            const number = change.action === 'keep' ? change.number : undefined;
-            return {
-                action: change.action,
-                ...trunk,
-                phone_number: number?.stored ?? port/* TRUNK_APIS */.R1[change.trunk.api].spelling(change.want.e164, change.want.withPlus),
-                number_id: number?.id ?? null,
-                name: change.want.name ?? null,
-                ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
-                ...(change.action === 'keep' && change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates }),
-                ...(number && { agent_in_bolna: agentJson(number.agent) }),
-                ...(change.want.agentId !== undefined && {
-                    agent_id: change.want.agentId,
-                    agent_change: change.agent ? { from: agentJson(change.agent.from), to: change.agent.to } : null
-                })
-            };
-        })
-    };
-}
-/** A number as the single-mode `number` output carries it: the same fields whatever the trunk's family. */
-function numberJson(number, trunk) {
-    return {
-        id: number.id,
-        trunk_id: trunk.id,
-        trunk_api: trunk.api,
-        phone_number: number.stored,
-        e164: number.e164,
-        name: number.name,
-        agent_id: agentJson(number.agent),
-        destination_key: number.destinationKey,
-        created_at: number.createdAt
-    };
-}
-/** The results as the `results` output carries them. */
-function resultsJson(results) {
-    return results.map(({ number: _number, ...result }) => result);
-}
-
+// EXTERNAL MODULE: ./src/render.ts
+var render = __nccwpck_require__(7055);
 ;// CONCATENATED MODULE: ./src/report.ts
 /** Writes what the step did: the log, the outputs, the job summary, files, and file annotations. */
 
@@ -2646,7 +2272,7 @@ async function writeSummary(build) {
 }
 /** The number's outputs again, when the check after the apply kept another record of it than the one reported (a duplicate healed). */
 function reportKeptRecord(number, trunk) {
-    setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify(numberJson(number, trunk)) });
+    setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) });
 }
 async function reportNumber(report) {
     const { number, trunk, want } = report;
@@ -2655,7 +2281,7 @@ async function reportNumber(report) {
         [Outputs.Status]: report.status,
         [Outputs.PhoneNumber]: number?.stored ?? port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus),
         [Outputs.TrunkId]: trunk.id,
-        [Outputs.Number]: number ? JSON.stringify(numberJson(number, trunk)) : '',
+        [Outputs.Number]: number ? JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) : '',
         [Outputs.AgentStatus]: report.agentStatus ?? '',
         [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
         [Outputs.HasChanges]: report.hasChanges
@@ -2683,13 +2309,13 @@ async function reportNumber(report) {
         .addTable([
         ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
         [
-            html(trunk.id),
+            (0,render/* html */.qy)(trunk.id),
             trunk.api,
-            html(number?.stored ?? spelled),
-            html(number?.name ?? want.name),
+            (0,render/* html */.qy)(number?.stored ?? spelled),
+            (0,render/* html */.qy)(number?.name ?? want.name),
             report.status,
-            html(number?.id ?? '—'),
-            html(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
+            (0,render/* html */.qy)(number?.id ?? '—'),
+            (0,render/* html */.qy)(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
         ]
     ]));
 }
@@ -2731,8 +2357,8 @@ function fitting(items) {
     return { shown: items.slice(0, count), cut: items.length - count };
 }
 async function reportPlan(plan, file, dryRun) {
-    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...planLines(plan), planTotals(plan)].join('\n'));
-    const json = planJson(plan);
+    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
+    const json = (0,render/* planJson */.iY)(plan);
     const { shown, cut } = fitting(json.changes);
     const planFile = await writeRunFile('plan', json);
     if (cut)
@@ -2743,28 +2369,28 @@ async function reportPlan(plan, file, dryRun) {
         [Outputs.ToAdd]: plan.counts.add,
         [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
         [Outputs.Unchanged]: plan.counts.unchanged,
-        [Outputs.HasChanges]: hasChanges(plan)
+        [Outputs.HasChanges]: (0,src_plan/* hasChanges */.ik)(plan)
     });
     await writeSummary(summary => {
-        summary.addRaw(planMarkdown(plan, file, MAX_SUMMARY_ROWS), true);
+        summary.addRaw((0,render/* planMarkdown */.Xg)(plan, file, MAX_SUMMARY_ROWS), true);
         if (dryRun)
             summary.addRaw('\n**Dry run: nothing was changed.**\n', true);
     });
 }
 async function reportResults(results, unverified, written) {
-    const json = resultsJson(results);
+    const json = (0,render/* resultsJson */.ji)(results);
     const { shown, cut } = fitting(json);
     const resultsFile = await writeRunFile('results', json);
     if (cut)
         core/* info */.pq(`The results output lists the first ${shown.length} of ${json.length} entries; all of them are in ${resultsFile} (the results_file output).`);
     const count = (status) => results.filter(r => r.status === status).length;
-    const partly = results.filter(r => r.status !== 'failed' && failed(r)).length;
+    const partly = results.filter(r => r.status !== 'failed' && (0,apply/* failed */.gz)(r)).length;
     setOutputs({
         [Outputs.Results]: JSON.stringify(shown),
         [Outputs.ResultsFile]: resultsFile,
         [Outputs.Created]: count('created') + count('replaced'),
         [Outputs.Removed]: count('removed'),
-        [Outputs.Failed]: results.filter(failed).length
+        [Outputs.Failed]: results.filter(apply/* failed */.gz).length
     });
     // Each entry is counted once, by its status; a mapping or switch that failed is said after.
     const renamed = count('replaced') ? `, ${count('replaced')} renamed` : '';
@@ -2781,13 +2407,13 @@ async function reportResults(results, unverified, written) {
             ...results
                 .slice(0, MAX_SUMMARY_ROWS)
                 .map(r => [
-                html(r.trunk_id),
-                html(r.phone_number),
-                html(r.name ?? ''),
+                (0,render/* html */.qy)(r.trunk_id),
+                (0,render/* html */.qy)(r.phone_number),
+                (0,render/* html */.qy)(r.name ?? ''),
                 r.status,
-                html(r.number_id ?? '—'),
-                html(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
-                html(r.error ?? '')
+                (0,render/* html */.qy)(r.number_id ?? '—'),
+                (0,render/* html */.qy)(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
+                (0,render/* html */.qy)(r.error ?? '')
             ])
         ]);
         if (results.length > MAX_SUMMARY_ROWS)
@@ -2795,16 +2421,16 @@ async function reportResults(results, unverified, written) {
         if (verified)
             summary.addRaw(`\n${verified}\n`, true);
         for (const trunk of unverified) {
-            summary.addRaw(`\nNot verified: trunk ${html(trunk.trunkId)} did not show the result within settle_seconds: ${html(trunk.missing.slice(0, 10).join('; '))}\n`, true);
+            summary.addRaw(`\nNot verified: trunk ${(0,render/* html */.qy)(trunk.trunkId)} did not show the result within settle_seconds: ${(0,render/* html */.qy)(trunk.missing.slice(0, 10).join('; '))}\n`, true);
         }
     });
 }
 /** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
 async function reportFailure(reason, problems = []) {
     await writeSummary(summary => {
-        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${cell(reason)}\n`, true);
+        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${(0,render/* cell */.Hn)(reason)}\n`, true);
         if (problems.length > 0) {
-            summary.addList(problems.slice(0, 50).map(p => html(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
+            summary.addList(problems.slice(0, 50).map(p => (0,render/* html */.qy)(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
             if (problems.length > 50)
                 summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true);
         }
@@ -2840,7 +2466,7 @@ async function reportWarnings(warnings, file) {
                 .addHeading(heading, 4)
                 .addTable([
                 ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
-                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
+                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [(0,render/* html */.qy)(w.trunkId), (0,render/* html */.qy)(w.message)])
             ]);
         }
     });
@@ -2849,7 +2475,7 @@ async function reportExport(count, trunks, shownAs) {
     setOutputs({ [Outputs.Exported]: count });
     const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${(0,src_text/* quote */.hD)(shownAs)}.`;
     core/* info */.pq(line);
-    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${html(line)}\n`, true));
+    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${(0,render/* html */.qy)(line)}\n`, true));
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -2868,8 +2494,6 @@ async function reportExport(count, trunks, shownAs) {
 
 
 
-/** About 100 characters a row: the comment stays well under GitHub's 65,536. */
-const PR_COMMENT_MAX_ROWS = 300;
 /** The step: read the inputs, plan against what Bolna holds, then apply unless dry_run. */
 async function run() {
     const secrets = secretInputs();
@@ -2917,7 +2541,7 @@ async function addToTrunk(bolna, settings, states, warnings) {
     const { desired } = settings;
     const [{ trunk, numbers: [want] }] = desired.trunks;
     const actual = numbersOf(states);
-    const plan = planChanges(desired, actual, false, settings.onNameChange);
+    const plan = (0,src_plan/* planChanges */.XA)(desired, actual, false, settings.onNameChange);
     const entries = plan.changes.filter(c => c.action !== 'leave');
     const change = entries.find((c) => c.action !== 'remove');
     if (!change)
@@ -2928,7 +2552,7 @@ async function addToTrunk(bolna, settings, states, warnings) {
         want,
         differences: change.action === 'keep' ? change.differences : [],
         notes: plan.notes.map(note => note.text),
-        hasChanges: hasChanges(plan)
+        hasChanges: (0,src_plan/* hasChanges */.ik)(plan)
     };
     if (found && settings.ifExists === 'fail') {
         await reportNumber({ ...report, status: 'exists', number: found });
@@ -2940,11 +2564,11 @@ async function addToTrunk(bolna, settings, states, warnings) {
         await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus });
         return failOnWarnings(warnings, settings);
     }
-    const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
+    const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
     const result = results[entries.indexOf(change)];
     const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created';
     await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status, telephonyStatus: result.telephony_status });
-    const failures = results.filter(failed);
+    const failures = results.filter(apply/* failed */.gz);
     if (failures.length > 0)
         throw new Error(failures.map(r => failureLine(r)).join('\n'));
     await verifyOrFail(bolna, plan, results, settings);
@@ -2956,7 +2580,7 @@ async function exportNumbers(bolna, settings) {
     const api = settings.trunkApi;
     const ids = settings.trunkIds ?? (await bolna.listTrunks(api));
     const trunks = ids.map(id => ({ trunk: { id, api }, numbers: [] }));
-    await eachConcurrently(trunks, settings.concurrency, async (entry) => {
+    await (0,src_concurrency/* eachConcurrently */.y)(trunks, settings.concurrency, async (entry) => {
         entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers;
     });
     const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`;
@@ -2994,11 +2618,11 @@ async function syncNumbersFile(bolna, settings, secrets) {
     await boundYoungGeneration();
     const { path, shownAs } = await inWorkspace(settings.numbersFile);
     // The PR comment always shows this run: its plan, or why there is none.
-    const comment = async (body, fingerprint) => {
+    const comment = async (outcome) => {
         if (!settings.prComment)
             return;
         const { commentPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
-        await commentPlan(body, shownAs, settings.githubToken, settings.dryRun, fingerprint);
+        await commentPlan(outcome, shownAs, settings);
     };
     let plan;
     const warnings = [];
@@ -3007,22 +2631,23 @@ async function syncNumbersFile(bolna, settings, secrets) {
         const states = await readTrunks(bolna, desired, settings.concurrency);
         const actual = numbersOf(states);
         warnings.push(...healthWarnings(desired, states));
-        plan = planChanges(desired, actual, settings.prune, settings.onNameChange);
+        plan = (0,src_plan/* planChanges */.XA)(desired, actual, settings.prune, settings.onNameChange);
         await reportPlan(plan, shownAs, settings.dryRun);
         refuseTooManyDeletes(plan, settings.maxDeletes);
-        const fingerprint = planFingerprint(plan);
-        await comment(planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS), fingerprint);
-        if (settings.requireReviewedPlan && !settings.dryRun)
-            await refuseUnreviewedPlan(plan, fingerprint, shownAs, settings.githubToken);
+        const fingerprint = (0,plan_fingerprint/* planFingerprint */.an)(plan, settings);
+        await comment({ status: 'planned', plan, fingerprint });
+        const review = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 1056));
+        if (review.reviewRequired(settings))
+            await review.refuseUnreviewedPlan(plan, fingerprint, shownAs, settings);
         if (settings.dryRun) {
-            if (settings.failOnDrift && hasChanges(plan))
+            if (settings.failOnDrift && (0,src_plan/* hasChanges */.ik)(plan))
                 throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
             return failOnWarnings(warnings, settings);
         }
-        const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings));
-        const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core/* info */.pq(line) });
+        const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
+        const unverified = await (0,apply/* verifyApplied */.Bi)(bolna, plan, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
         await reportResults(results, unverified, writtenTrunks(plan, results));
-        const failures = results.filter(failed);
+        const failures = results.filter(apply/* failed */.gz);
         if (failures.length > 0) {
             const lines = failures.map(r => `  ${failureLine(r)}`);
             throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`);
@@ -3034,8 +2659,9 @@ async function syncNumbersFile(bolna, settings, secrets) {
     catch (error) {
         // A run that stopped before its plan was posted rewrites the comment with the reason
         // (redacted, as the step's own failure line is: a comment is more public than a log).
-        if (!plan || deleteLimitProblem(plan, settings.maxDeletes)) {
-            await comment(failedPlanMarkdown(shownAs, secrets.redact((0,src_text/* messageOf */.bD)(error)), plan && planMarkdown(plan, shownAs, PR_COMMENT_MAX_ROWS)));
+        if (!plan || (0,src_plan/* deleteLimitProblem */.AD)(plan, settings.maxDeletes)) {
+            const reason = secrets.redact((0,src_text/* messageOf */.bD)(error));
+            await comment(plan ? { status: 'blocked', reason, plan } : { status: 'failed', reason }).catch(failed => core/* error */.z3(secrets.redact((0,src_text/* messageOf */.bD)(failed))));
         }
         throw error;
     }
@@ -3043,19 +2669,6 @@ async function syncNumbersFile(bolna, settings, secrets) {
         // Said on a failed run too: they may be why calls would not arrive.
         await sayWarnings(warnings, { shownAs, path });
     }
-}
-/** require_reviewed_plan: applies only the plan shown on the pull request merged as this commit. */
-async function refuseUnreviewedPlan(plan, fingerprint, file, githubToken) {
-    const { findReviewedPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
-    const reviewed = await findReviewedPlan(file, githubToken);
-    if (typeof reviewed === 'string')
-        throw new Error(`require_reviewed_plan: ${reviewed}; nothing was changed.`);
-    if (reviewed.fingerprint !== fingerprint) {
-        throw new Error(`require_reviewed_plan: this plan is not the one reviewed on pull request #${reviewed.pullRequest}, so nothing was changed. ` +
-            `Reviewed: ${reviewed.totals} (plan ${reviewed.fingerprint}). Now: ${planTotals(plan).replace(/\.$/, '')} (plan ${fingerprint}). ` +
-            'Bolna or the file changed since the review: plan again on a pull request, review it, and merge.');
-    }
-    core/* info */.pq(`Applying the plan reviewed on pull request #${reviewed.pullRequest} (plan ${fingerprint}).`);
 }
 /**
  * V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
@@ -3072,7 +2685,7 @@ async function boundYoungGeneration() {
 /** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
 async function verifyOrFail(bolna, plan, results, settings) {
     const reported = results.map(r => r.number_id);
-    const unverified = await verifyApplied(bolna, plan, results, { settleMs: settings.settleMs, clock: realClock, log: line => core/* info */.pq(line) });
+    const unverified = await (0,apply/* verifyApplied */.Bi)(bolna, plan, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
     for (const [i, r] of results.entries())
         if (r.number && r.number_id !== reported[i])
             reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api });
@@ -3083,7 +2696,7 @@ async function verifyOrFail(bolna, plan, results, settings) {
 }
 function unverifiedMessage(unverified) {
     const lines = unverified.map(u => `  trunk ${(0,src_text/* quote */.hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
-    const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : '';
+    const hint = unverified.some(u => u.duplicates) ? `\n${verify/* CONCURRENT_RUNS_HINT */.p}` : '';
     return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`;
 }
 /** How many trunks the apply wrote to (those verifyApplied re-reads). */
@@ -3096,13 +2709,6 @@ function writtenTrunks(plan, results) {
             written.add(entries[i]?.trunk.id ?? '');
     });
     return written.size;
-}
-/** The PR comment of a run that made no plan, or whose plan is blocked. */
-function failedPlanMarkdown(file, reason, plan) {
-    const name = file.replace(/`/g, "'");
-    const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`;
-    const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n';
-    return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`;
 }
 function applyOptions(settings, warnings) {
     return {
@@ -3117,14 +2723,14 @@ function failureLine(result) {
     return `${(0,src_text/* quote */.hD)(result.phone_number)} on trunk ${(0,src_text/* quote */.hD)(result.trunk_id)}${id}: ${result.error}`;
 }
 function refuseTooManyDeletes(plan, maxDeletes) {
-    const tooMany = deleteLimitProblem(plan, maxDeletes);
+    const tooMany = (0,src_plan/* deleteLimitProblem */.AD)(plan, maxDeletes);
     if (tooMany)
         throw new Error(tooMany);
 }
 /** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */
 async function readTrunks(bolna, desired, concurrency) {
     const states = new Map();
-    await eachConcurrently(desired.trunks, concurrency, async ({ trunk }) => {
+    await (0,src_concurrency/* eachConcurrently */.y)(desired.trunks, concurrency, async ({ trunk }) => {
         states.set(trunk.id, await bolna.readTrunk(trunk));
     });
     return states;
@@ -6671,6 +6277,555 @@ const DESTINATION_KEY = /^\S{1,64}$/;
 
 /***/ }),
 
+/***/ 6697:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   an: () => (/* binding */ planFingerprint),
+/* harmony export */   dj: () => (/* binding */ canonicalJson)
+/* harmony export */ });
+/* unused harmony exports ADDED_RECORD, plannedRequests */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _apply_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8931);
+/* harmony import */ var _bolna_agents_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5748);
+/* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9521);
+/* harmony import */ var _bolna_sip_trunks_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8822);
+/* harmony import */ var _bolna_trunk_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(974);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8992);
+
+
+
+
+
+
+
+const FAMILY_REQUESTS = { 'sip-trunks': _bolna_sip_trunks_js__WEBPACK_IMPORTED_MODULE_4__/* .sipTrunksRequests */ .sG, trunk: _bolna_trunk_js__WEBPACK_IMPORTED_MODULE_5__/* .trunkRequests */ .Jn };
+/**
+ * The record a change adds, where a later request of the same change names it (a legacy number's
+ * mapping, sent after its add). Bolna's record ids are never empty, so this names no real record.
+ */
+const ADDED_RECORD = '';
+/**
+ * The writes applying the plan sends, in steps: one request, or an add and the mapping of the
+ * record it adds (sent after it). Built by the very functions the families send them with: method,
+ * API family, trunk, path (with the record ids removed or mapped) and every body field, the number
+ * as it is sent and stored. A rename (on_name_change: replace) is a removal and an add. With
+ * set_agent_telephony, the switch of each named agent's provider, which the apply sends where
+ * Bolna shows another provider. Reads are not listed: they change nothing.
+ */
+function plannedRequests(plan, options) {
+    const steps = [];
+    const telephony = new Map();
+    for (const change of plan.changes) {
+        steps.push(...changeRequests(change));
+        const agent = change.action === 'replace' ? change.agentAfter : change.action === 'add' || change.action === 'keep' ? change.want.agentId : undefined;
+        if (typeof agent === 'string' && !telephony.has(agent))
+            telephony.set(agent, change.trunk);
+    }
+    if (options.setAgentTelephony) {
+        for (const [agentId, trunk] of telephony) {
+            steps.push([{ ...(0,_bolna_agents_js__WEBPACK_IMPORTED_MODULE_2__/* .telephonyRequest */ .iA)(agentId, _bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_APIS */ .R1[trunk.api].provider), api: 'agent', trunk: null }]);
+        }
+    }
+    return steps;
+}
+function changeRequests(change) {
+    const { trunk } = change;
+    const family = FAMILY_REQUESTS[trunk.api];
+    // A request the family refuses to build (an id of "." or "..") is sent by no one: the apply fails that change, saying why.
+    const on = (request) => {
+        try {
+            return { ...request(), api: trunk.api, trunk: trunk.id };
+        }
+        catch (error) {
+            return { method: 'NONE', path: '', body: { unsendable: (0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .messageOf */ .bD)(error) }, api: trunk.api, trunk: trunk.id };
+        }
+    };
+    // An add, and the mapping a legacy add needs after it (a `/trunk` add carries its agent).
+    const add = (number, agentId) => [
+        on(() => family.add(trunk.id, number)),
+        ...(agentId === undefined || _bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_APIS */ .R1[trunk.api].agentInAdd ? [] : [on(() => family.setAgent(ADDED_RECORD, agentId))])
+    ];
+    switch (change.action) {
+        case 'remove':
+            return [[on(() => family.remove(trunk.id, change.number.id))]];
+        case 'add':
+            return [add((0,_apply_js__WEBPACK_IMPORTED_MODULE_1__/* .numberToAdd */ .QX)(change.want), change.agent ? change.agent.to : undefined)];
+        case 'replace':
+            return [
+                [on(() => family.remove(trunk.id, change.number.id))],
+                add((0,_apply_js__WEBPACK_IMPORTED_MODULE_1__/* .numberToAdd */ .QX)({ ...change.want, agentId: change.agentAfter ?? undefined }), change.agentAfter ?? undefined)
+            ];
+        case 'keep': {
+            const { agent, number } = change;
+            return agent ? [[on(() => family.setAgent(number.id, agent.to))]] : [];
+        }
+        default:
+            return [];
+    }
+}
+/** JSON with every object's keys sorted: one text for one value, and a different text for any other. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+        entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/**
+ * The sha256 of the canonical JSON of the plan's writes (plannedRequests), the changes in a fixed
+ * order (the apply sends them concurrently, so their order is not part of what it does). Two plans
+ * have one fingerprint exactly when they send the same requests. The PR comment carries it, so an
+ * apply can check that it sends what was reviewed.
+ */
+function planFingerprint(plan, options) {
+    const steps = plannedRequests(plan, options).map(canonicalJson).sort();
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(canonicalJson({ version: 1, requests: steps }))
+        .digest('hex');
+}
+
+
+/***/ }),
+
+/***/ 2464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AD: () => (/* binding */ deleteLimitProblem),
+/* harmony export */   C$: () => (/* binding */ agentChange),
+/* harmony export */   XA: () => (/* binding */ planChanges),
+/* harmony export */   XL: () => (/* binding */ olderFirst),
+/* harmony export */   ik: () => (/* binding */ hasChanges),
+/* harmony export */   tF: () => (/* binding */ keeper)
+/* harmony export */ });
+/* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+
+
+/**
+ * Why the plan may not be applied (it removes more than maxDeletes numbers), or undefined. Removing
+ * the extra records of a number that stays never removes the number, so those are not counted.
+ */
+function deleteLimitProblem(plan, maxDeletes) {
+    const { remove, replace } = plan.counts;
+    if (remove + replace <= maxDeletes)
+        return undefined;
+    const readds = replace ? ` (${replace} of them to add back with a new name)` : '';
+    return `The plan removes ${remove + replace} numbers${readds}, more than max_deletes (${maxDeletes}); nothing was changed. Raise max_deletes if this is intended.`;
+}
+/**
+ * True when Bolna differs from the file anywhere it can be seen: numbers to add or remove, names
+ * and keys that differ, mappings Bolna shows that differ, unlisted numbers on a trunk that says
+ * prune: true (whatever the prune input). Mappings Bolna does not show are not counted.
+ */
+function hasChanges(plan) {
+    const c = plan.counts;
+    return c.add + c.remove + c.duplicates + c.replace + c.agentChanges + c.differ + c.pruneHeld > 0;
+}
+/** The change a mapping needs, or undefined when Bolna already shows what is wanted. */
+function agentChange(wantAgent, number) {
+    if (wantAgent === undefined)
+        return undefined;
+    const from = number?.agent ?? { kind: 'none' };
+    if (from.kind === 'agent' && from.id === wantAgent)
+        return undefined;
+    if (from.kind === 'none' && wantAgent === null)
+        return undefined;
+    return { from, to: wantAgent };
+}
+function differences(want, number, trunk) {
+    const found = [];
+    const traits = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[trunk.api];
+    // A record without a name (or with null) has an unknown name: not a difference (reference §5).
+    if (traits.labels && want.name !== undefined && number.name !== null && want.name !== number.name)
+        found.push({ field: 'name', bolna: number.name, file: want.name });
+    if (traits.destinationKey) {
+        const key = want.destinationKey ?? want.e164.slice(1);
+        if (number.destinationKey !== null && key !== number.destinationKey)
+            found.push({ field: 'destination_key', bolna: number.destinationKey, file: key });
+    }
+    return found;
+}
+/**
+ * Compares what the file wants with what each trunk holds (live records only).
+ * - A wanted number with several records keeps the one calls reach (see `keeper`) and loses the
+ *   others, prune or not: they are duplicates, counted apart from the numbers removed.
+ * - Unlisted numbers are removed only where the `prune` input AND the trunk's `prune: true`
+ *   allow it; trunks the file does not list are never read or touched.
+ */
+function planChanges(desired, actual, pruneInput, onNameChange = 'report') {
+    const changes = [];
+    const notes = [];
+    for (const { trunk, prune, numbers: wanted } of desired.trunks) {
+        const records = actual.get(trunk.id) ?? [];
+        const byNumber = Map.groupBy(records, record => record.e164);
+        const claimed = new Set();
+        for (const want of wanted) {
+            const same = byNumber.get(want.e164) ?? [];
+            const kept = keeper(same, want.agentId);
+            const number = kept?.number;
+            if (kept && number) {
+                const healed = same.length > 1 ? { why: kept.why, duplicates: same.length - 1 } : undefined;
+                claimed.add(number);
+                const differs = differences(want, number, trunk);
+                // Removing a legacy number drops its mapping: replace only when the agent to map again is known.
+                const agentKnown = want.agentId !== undefined || number.agent.kind !== 'unknown';
+                if (onNameChange === 'replace' && !agentKnown) {
+                    for (const d of differs)
+                        if (d.field === 'name')
+                            d.why = 'not replaced: Bolna does not show which agent answers it, and removing it drops the mapping; give it an agent_id in the file';
+                }
+                if (onNameChange === 'replace' && agentKnown && differs.some(d => d.field === 'name')) {
+                    // The new record is mapped to the file's agent, else to the one the old record had.
+                    const agentAfter = want.agentId !== undefined ? want.agentId : number.agent.kind === 'agent' ? number.agent.id : null;
+                    changes.push({ action: 'replace', trunk, want, number, agentAfter, ...(healed && { healed }) });
+                }
+                else {
+                    changes.push({ action: 'keep', trunk, want, number, agent: agentChange(want.agentId, number), differences: differs, ...(healed && { healed }) });
+                }
+                for (const copy of same) {
+                    if (copy !== number) {
+                        claimed.add(copy);
+                        changes.push({ action: 'remove', trunk, number: copy, why: 'duplicate record' });
+                    }
+                }
+            }
+            else {
+                changes.push({ action: 'add', trunk, want, agent: agentChange(want.agentId) });
+            }
+        }
+        if (!_bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[trunk.api].labels && wanted.some(w => w.name !== undefined)) {
+            notes.push({ trunkId: trunk.id, text: `names are not sent: Bolna's ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[trunk.api].title} has no label for a number` });
+        }
+        const mayRemove = pruneInput && prune;
+        for (const record of records) {
+            if (claimed.has(record))
+                continue;
+            if (mayRemove)
+                changes.push({ action: 'remove', trunk, number: record, why: 'not in the file' });
+            else
+                changes.push({ action: 'leave', trunk, number: record, why: `not in the file; kept because ${pruneOff(pruneInput, prune)}`, drift: prune });
+        }
+    }
+    return { changes, notes, counts: countChanges(changes) };
+}
+/**
+ * Of several records of one number, the one to keep, so that calls keep reaching the agent they reach:
+ * the one mapped to the file's agent (or, for agent_id: null, one without an agent); when the file
+ * names no agent, the one an agent answers; then the oldest (ties by id, so every run picks the same).
+ * Where Bolna shows no agents, the oldest, and the reason says the mapping is unknown.
+ */
+function keeper(records, wantAgent) {
+    if (records.length <= 1)
+        return records[0] && { number: records[0], why: 'the only record' };
+    const pick = (candidates, why) => candidates.length > 0 ? { number: candidates.reduce((a, b) => (olderFirst(a, b) <= 0 ? a : b)), why } : undefined;
+    const onAgent = (r) => r.agent.kind === 'agent' && (wantAgent === undefined || r.agent.id === wantAgent);
+    const preferred = typeof wantAgent === 'string'
+        ? pick(records.filter(onAgent), `the one mapped to the file's agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(wantAgent)}`)
+        : wantAgent === null
+            ? pick(records.filter(r => r.agent.kind === 'none'), 'the one without an agent, as the file says')
+            : pick(records.filter(onAgent), 'the one an agent answers');
+    if (preferred) {
+        const agent = preferred.number.agent;
+        return wantAgent === undefined && agent.kind === 'agent' ? { ...preferred, why: `the one agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(agent.id)} answers` } : preferred;
+    }
+    if (records.some(r => r.agent.kind === 'unknown'))
+        return pick(records, 'the oldest: Bolna does not show which agent answers each record, so the mapping is unknown');
+    return pick(records, 'the oldest');
+}
+/** Oldest first (a record without created_at first), then by id: a total order every run agrees on. */
+function olderFirst(a, b) {
+    const byAge = (a.createdAt ?? '').localeCompare(b.createdAt ?? '');
+    return byAge !== 0 ? byAge : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function pruneOff(pruneInput, trunkPrune) {
+    if (!pruneInput && !trunkPrune)
+        return 'prune is off';
+    return !pruneInput ? 'the prune input is false' : 'the trunk has no prune: true';
+}
+function countChanges(changes) {
+    const counts = {
+        add: 0,
+        remove: 0,
+        duplicates: 0,
+        duplicateNumbers: 0,
+        replace: 0,
+        unchanged: 0,
+        differ: 0,
+        agentChanges: 0,
+        agentUnknown: 0,
+        leftAlone: 0,
+        pruneHeld: 0
+    };
+    for (const change of changes) {
+        if (change.action === 'add')
+            counts.add++;
+        if (change.action === 'remove' && change.why === 'not in the file')
+            counts.remove++;
+        if (change.action === 'remove' && change.why === 'duplicate record')
+            counts.duplicates++;
+        if ((change.action === 'keep' || change.action === 'replace') && change.healed)
+            counts.duplicateNumbers++;
+        if (change.action === 'replace')
+            counts.replace++;
+        if (change.action === 'leave')
+            counts.leftAlone++;
+        if (change.action === 'leave' && change.drift)
+            counts.pruneHeld++;
+        if (change.action !== 'keep')
+            continue;
+        counts.unchanged++;
+        if (change.differences.length > 0)
+            counts.differ++;
+        if (change.agent?.from.kind === 'unknown')
+            counts.agentUnknown++;
+        else if (change.agent)
+            counts.agentChanges++;
+    }
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 7055:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   HX: () => (/* binding */ planTotals),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   Xg: () => (/* binding */ planMarkdown),
+/* harmony export */   iY: () => (/* binding */ planJson),
+/* harmony export */   ji: () => (/* binding */ resultsJson),
+/* harmony export */   qy: () => (/* binding */ html),
+/* harmony export */   yf: () => (/* binding */ numberJson)
+/* harmony export */ });
+/* unused harmony export changeLines */
+/* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
+
+
+/**
+ * Where GitHub would make a link of plain text: the `:` of `https://` (a bare URL), the `www`
+ * of `www.`, an `@` (a mention, a team, an e-mail address), a `#` or `GH` before an issue
+ * number. A zero-width space (U+200B, written `&#8203;`) goes after each: the text renders the
+ * same, and nothing in it links.
+ */
+const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi;
+/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
+function html(value) {
+    return (value ?? '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(LINK_START, '$&&#8203;');
+}
+/**
+ * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * links or images (bare URLs included), no emphasis, and no @mention of anyone.
+ */
+function cell(value) {
+    return html(value)
+        .replace(/[\\|[\]()!*_`~]/g, '\\$&')
+        .replace(/@/g, '&#64;');
+}
+function agentName(agent) {
+    if (agent.kind === 'agent')
+        return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(agent.id);
+    return agent.kind === 'none' ? 'none' : '(not shown by Bolna: it will be set)';
+}
+function differenceText(d) {
+    const fix = d.why ??
+        (d.field === 'name'
+            ? 'not renamed: set on_name_change: replace to remove and re-add it'
+            : 'not changed: no endpoint changes it; remove and re-add the number');
+    return `${d.field} in Bolna ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(d.bolna)}, file says ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(d.file)} (${fix})`;
+}
+/**
+ * A change as `terraform plan` lines: `+` add, `-` remove, `~` a change this run makes, `!` a
+ * difference this run cannot change (with why), `=` an unlisted number left alone. None when
+ * nothing differs.
+ */
+function changeLines(change) {
+    switch (change.action) {
+        case 'add': {
+            const { want } = change;
+            const name = want.name !== undefined ? ` name ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(want.name)}` : '';
+            const key = want.destinationKey !== undefined ? ` destination_key ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(want.destinationKey)}` : '';
+            const to = want.agentId ? ` agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(want.agentId)}` : '';
+            return [`+ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(_bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[change.trunk.api].spelling(want.e164, want.withPlus))}${name}${key}${to}`];
+        }
+        case 'replace': {
+            const { number, want } = change;
+            const agent = change.agentAfter ? `, agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.agentAfter)}` : '';
+            return [
+                `-/+ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(number.id)}) renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(number.name)} -> ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(want.name)}: removed and added back${agent}`,
+                ...healingLines(change)
+            ];
+        }
+        case 'remove':
+            return [
+                `- ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.id)}${change.number.name ? `, name ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.name)}` : ''}, ${change.why})`
+            ];
+        case 'leave':
+            return [`${change.drift ? '!' : '='} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.id)}, ${change.why})`];
+        case 'keep': {
+            const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.number.stored);
+            const lines = healingLines(change);
+            if (change.agent)
+                lines.push(`~ ${n} agent ${agentName(change.agent.from)} -> ${change.agent.to === null ? 'none' : (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(change.agent.to)}`);
+            for (const d of change.differences)
+                lines.push(`! ${n} ${differenceText(d)}`);
+            return lines;
+        }
+    }
+}
+/** For a number held by several records: which record stays, and why. */
+function healingLines(change) {
+    if (!change.healed)
+        return [];
+    const { number, healed } = change;
+    return [`~ ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(number.stored)} keeps the record with id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(number.id)} (${healed.why}); ${healed.duplicates} duplicate record(s) removed`];
+}
+/** The plan for the log: a heading per trunk, its notes, one line per change. */
+function planLines(plan) {
+    const lines = [];
+    let trunk;
+    const notes = Map.groupBy(plan.notes, note => note.trunkId);
+    for (const change of plan.changes) {
+        const changed = changeLines(change);
+        if (changed.length === 0)
+            continue;
+        if (change.trunk.id !== trunk) {
+            trunk = change.trunk.id;
+            lines.push(trunkHeading(change.trunk), ...(notes.get(trunk) ?? []).map(note => `  # ${note.text}`));
+        }
+        lines.push(...changed.map(line => `  ${line}`));
+    }
+    return lines;
+}
+function trunkHeading(trunk) {
+    return `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quote */ .hD)(trunk.id)} (${trunk.api})`;
+}
+function planTotals(plan) {
+    const c = plan.counts;
+    const extras = [
+        c.duplicates && `${c.duplicates} duplicate record(s) of ${c.duplicateNumbers} number(s) to remove, each number keeping one`,
+        c.replace && `${c.replace} to remove and add back with a new name`,
+        c.agentChanges && `${c.agentChanges} agent mapping(s) to change`,
+        c.agentUnknown && `${c.agentUnknown} mapping(s) Bolna does not show, to be set`,
+        c.differ && `${c.differ} with a difference this run cannot change`,
+        c.pruneHeld && `${c.pruneHeld} unlisted on a prune: true trunk, kept`,
+        c.leftAlone - c.pruneHeld && `${c.leftAlone - c.pruneHeld} unlisted left alone`
+    ].filter(Boolean);
+    return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`;
+}
+/**
+ * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
+ * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ */
+function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY) {
+    const rows = plan.changes.flatMap(change => changeLines(change).map(line => {
+        const [symbol = '', ...rest] = line.split(' ');
+        return `| ${cell(change.trunk.id)} | \`${symbol}\` | ${cell(rest.join(' '))} |`;
+    }));
+    const shown = rows.slice(0, maxRows);
+    if (rows.length > shown.length)
+        shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`);
+    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._';
+    const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table;
+    const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('');
+    return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`;
+}
+/** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */
+function agentJson(agent) {
+    if (agent.kind === 'unknown')
+        return 'unknown';
+    return agent.kind === 'agent' ? agent.id : null;
+}
+/** The plan as the `plan` output carries it. */
+function planJson(plan) {
+    const c = plan.counts;
+    return {
+        counts: {
+            add: c.add,
+            remove: c.remove,
+            duplicates: c.duplicates,
+            duplicate_numbers: c.duplicateNumbers,
+            replace: c.replace,
+            unchanged: c.unchanged,
+            differ: c.differ,
+            agent_changes: c.agentChanges,
+            agent_unknown: c.agentUnknown,
+            left_alone: c.leftAlone,
+            prune_held: c.pruneHeld
+        },
+        notes: plan.notes.map(note => ({ trunk_id: note.trunkId, note: note.text })),
+        changes: plan.changes.map(change => {
+            const trunk = { trunk_id: change.trunk.id, trunk_api: change.trunk.api };
+            if (change.action === 'remove' || change.action === 'leave') {
+                return { action: change.action, ...trunk, phone_number: change.number.stored, number_id: change.number.id, name: change.number.name, why: change.why };
+            }
+            if (change.action === 'replace') {
+                const { number, want } = change;
+                return {
+                    action: 'replace',
+                    ...trunk,
+                    phone_number: number.stored,
+                    number_id: number.id,
+                    name_in_bolna: number.name,
+                    name: want.name ?? null,
+                    agent_after: change.agentAfter,
+                    ...(change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates })
+                };
+            }
+            const number = change.action === 'keep' ? change.number : undefined;
+            return {
+                action: change.action,
+                ...trunk,
+                phone_number: number?.stored ?? _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[change.trunk.api].spelling(change.want.e164, change.want.withPlus),
+                number_id: number?.id ?? null,
+                name: change.want.name ?? null,
+                ...(change.action === 'keep' && change.differences.length > 0 && { differences: change.differences }),
+                ...(change.action === 'keep' && change.healed && { kept_because: change.healed.why, duplicates: change.healed.duplicates }),
+                ...(number && { agent_in_bolna: agentJson(number.agent) }),
+                ...(change.want.agentId !== undefined && {
+                    agent_id: change.want.agentId,
+                    agent_change: change.agent ? { from: agentJson(change.agent.from), to: change.agent.to } : null
+                })
+            };
+        })
+    };
+}
+/** A number as the single-mode `number` output carries it: the same fields whatever the trunk's family. */
+function numberJson(number, trunk) {
+    return {
+        id: number.id,
+        trunk_id: trunk.id,
+        trunk_api: trunk.api,
+        phone_number: number.stored,
+        e164: number.e164,
+        name: number.name,
+        agent_id: agentJson(number.agent),
+        destination_key: number.destinationKey,
+        created_at: number.createdAt
+    };
+}
+/** The results as the `results` output carries them. */
+function resultsJson(results) {
+    return results.map(({ number: _number, ...result }) => result);
+}
+
+
+/***/ }),
+
 /***/ 3683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -6739,6 +6894,144 @@ function messageOf(error) {
         shown = String(error);
     }
     return `unexpected failure: ${shown.slice(0, 200)}`;
+}
+
+
+/***/ }),
+
+/***/ 5538:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ verifyApplied),
+/* harmony export */   p: () => (/* binding */ CONCURRENT_RUNS_HINT)
+/* harmony export */ });
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
+
+
+
+
+/** Said when duplicates could not be healed: why they appear, and how to stop it. */
+const CONCURRENT_RUNS_HINT = 'More than one record of a number appeared while this run wrote: another run was likely writing the same trunks at once. ' +
+    'Give every workflow that applies a numbers file one concurrency group (concurrency: { group: bolna-numbers, cancel-in-progress: false }), so runs wait for each other; a re-run removes the extra records.';
+/** At most this many rounds of removing duplicates in one verification of a trunk. */
+const HEALING_ROUNDS = 3;
+/**
+ * Re-reads each trunk the apply wrote until it shows the result: every number that was added or
+ * kept is there exactly once, every removed record is gone, and each mapping made shows (where
+ * Bolna shows mappings). Extra records of a planned number are removed (the record kept is the
+ * one the plan's rule picks, so two runs at once keep the same one), and the result then names the
+ * record kept. One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
+ * green step means Bolna's list shows its numbers once each. `results` are applyPlan's, in the plan's order.
+ */
+async function verifyApplied(bolna, plan, results, options) {
+    const entries = plan.changes.filter(c => c.action !== 'leave');
+    const checks = new Map();
+    entries.forEach((change, i) => {
+        const result = results[i];
+        if (!result || result.status === 'failed')
+            return;
+        const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set(), wrote: false };
+        checks.set(change.trunk.id, check);
+        if (change.action === 'remove' || change.action === 'replace')
+            check.absent.add(change.number.id);
+        if (change.action !== 'remove') {
+            const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped';
+            check.present.set(change.want.e164, { agent: mapped ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result });
+            if (mapped)
+                check.wrote = true;
+        }
+        if (result.status !== 'exists')
+            check.wrote = true;
+    });
+    const unverified = [];
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)([...checks.values()].filter(check => check.wrote), 4, async (check) => {
+        let missing = [];
+        let duplicates = 0;
+        let rounds = 0;
+        // A read that fails is one more reason to look again, not the end of the run: what was
+        // written is reported either way, and the reason is said when the trunk never shows it.
+        const shown = await (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .pollUntil */ .g)(options.clock, options.settleMs, 1_000, async () => {
+            try {
+                let numbers = await bolna.listNumbers(check.trunk);
+                const extra = extraRecords(numbers, check);
+                if (extra.length > 0 && rounds < HEALING_ROUNDS) {
+                    rounds++;
+                    await removeExtra(bolna, check.trunk, extra, options);
+                    numbers = await bolna.listNumbers(check.trunk);
+                }
+                ;
+                ({ missing, duplicates } = whatIsMissing(numbers, check));
+            }
+            catch (error) {
+                missing = [`it could not be read again: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`];
+            }
+            return missing.length === 0 ? true : undefined;
+        });
+        if (!shown)
+            unverified.push({ trunkId: check.trunk.id, missing, ...(duplicates > 0 && { duplicates }) });
+    });
+    return unverified;
+}
+/** The records of planned numbers beyond the one to keep, each with the record kept. */
+function extraRecords(numbers, check) {
+    // Records this run removed may still be listed (lag): they are checked apart, never kept.
+    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
+    const extra = [];
+    for (const [e164, wanted] of check.present) {
+        const records = byE164.get(e164) ?? [];
+        const kept = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .keeper */ .tF)(records, wanted.fileAgent)?.number;
+        if (records.length < 2 || !kept)
+            continue;
+        for (const record of records)
+            if (record !== kept)
+                extra.push({ record, kept, wanted });
+    }
+    return extra;
+}
+/** Removes duplicate records; the results then name the record kept. A removal that fails is left for the next read. */
+async function removeExtra(bolna, trunk, extra, options) {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)(extra, 4, async ({ record, kept, wanted }) => {
+        try {
+            await bolna.removeNumber(trunk, record);
+        }
+        catch {
+            return;
+        }
+        options.log?.(`Removed a duplicate record of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(record.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(record.id)}) that appeared on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)} while this run wrote (another run at once?); kept id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(kept.id)}.`);
+        const { result } = wanted;
+        if (result.number_id === record.id) {
+            Object.assign(result, { number_id: kept.id, phone_number: kept.stored, name: kept.name, number: kept });
+        }
+    });
+}
+function whatIsMissing(numbers, check) {
+    const missing = [];
+    let duplicates = 0;
+    // One pass, not one search a number; records this run removed are checked below.
+    const byE164 = Map.groupBy(numbers.filter(n => !check.absent.has(n.id)), n => n.e164);
+    for (const [e164, { agent }] of check.present) {
+        const records = byE164.get(e164) ?? [];
+        const found = records[0];
+        if (!found) {
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} is not listed`);
+            continue;
+        }
+        if (records.length > 1) {
+            duplicates++;
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} is held by ${records.length} records, not one`);
+        }
+        const shows = (n) => n.agent.kind === 'unknown' || (n.agent.kind === 'agent' ? n.agent.id : null) === agent;
+        if (agent !== undefined && !records.every(shows))
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} does not show agent ${agent === null ? 'none' : (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent)} yet`);
+    }
+    for (const number of numbers)
+        if (check.absent.has(number.id))
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}) is still listed`);
+    return { missing, duplicates };
 }
 
 
@@ -7914,9 +8207,11 @@ function getIDToken(aud) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   _L: () => (/* binding */ _boolean),
+  LK: () => (/* binding */ _int),
   Eb: () => (/* binding */ _maxLength),
   m9: () => (/* binding */ _minLength),
   G8: () => (/* binding */ _never),
+  UI: () => (/* binding */ _nonnegative),
   fU: () => (/* binding */ _refine),
   Fk: () => (/* binding */ _regex),
   Rl: () => (/* binding */ _string),
@@ -7925,7 +8220,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   mI: () => (/* binding */ meta)
 });
 
-// UNUSED EXPORTS: TimePrecision, _any, _array, _base64, _base64url, _bigint, _catch, _check, _cidrv4, _cidrv6, _coercedBigint, _coercedBoolean, _coercedDate, _coercedNumber, _coercedString, _creditCard, _cuid, _cuid2, _custom, _date, _default, _discriminatedUnion, _e164, _email, _emoji, _endsWith, _enum, _file, _float32, _float64, _gt, _gte, _guid, _iban, _includes, _int, _int32, _int64, _intersection, _ipv4, _ipv6, _isoDate, _isoDateTime, _isoDuration, _isoTime, _jwt, _ksuid, _lazy, _length, _literal, _lowercase, _lt, _lte, _mac, _map, _max, _maxSize, _mime, _min, _minSize, _multipleOf, _nan, _nanoid, _nativeEnum, _negative, _nonnegative, _nonoptional, _nonpositive, _normalize, _null, _nullable, _number, _optional, _overwrite, _pipe, _positive, _promise, _properties, _property, _readonly, _record, _set, _size, _slugify, _startsWith, _stringFormat, _stringbool, _success, _superRefine, _symbol, _templateLiteral, _toLowerCase, _toUpperCase, _transform, _trim, _tuple, _uint32, _uint64, _ulid, _undefined, _union, _uppercase, _url, _uuid, _uuidv4, _uuidv6, _uuidv7, _void, _xid, _xor
+// UNUSED EXPORTS: TimePrecision, _any, _array, _base64, _base64url, _bigint, _catch, _check, _cidrv4, _cidrv6, _coercedBigint, _coercedBoolean, _coercedDate, _coercedNumber, _coercedString, _creditCard, _cuid, _cuid2, _custom, _date, _default, _discriminatedUnion, _e164, _email, _emoji, _endsWith, _enum, _file, _float32, _float64, _gt, _gte, _guid, _iban, _includes, _int32, _int64, _intersection, _ipv4, _ipv6, _isoDate, _isoDateTime, _isoDuration, _isoTime, _jwt, _ksuid, _lazy, _length, _literal, _lowercase, _lt, _lte, _mac, _map, _max, _maxSize, _mime, _min, _minSize, _multipleOf, _nan, _nanoid, _nativeEnum, _negative, _nonoptional, _nonpositive, _normalize, _null, _nullable, _number, _optional, _overwrite, _pipe, _positive, _promise, _properties, _property, _readonly, _record, _set, _size, _slugify, _startsWith, _stringFormat, _stringbool, _success, _superRefine, _symbol, _templateLiteral, _toLowerCase, _toUpperCase, _transform, _trim, _tuple, _uint32, _uint64, _ulid, _undefined, _union, _uppercase, _url, _uuid, _uuidv4, _uuidv6, _uuidv7, _void, _xid, _xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
 var core_checks = __nccwpck_require__(4890);
@@ -8322,7 +8617,7 @@ function _int(Class, params) {
         check: "number_format",
         abort: false,
         format: "safeint",
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -8514,9 +8809,9 @@ function _gt(value, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _gte(value, params) {
-    return new checks.$ZodCheckGreaterThan({
+    return new core_checks/* $ZodCheckGreaterThan */.J_({
         check: "greater_than",
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
         value,
         inclusive: true,
     });
@@ -9097,11 +9392,13 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DG: () => (/* binding */ $ZodCheckRegex),
+/* harmony export */   J_: () => (/* binding */ $ZodCheckGreaterThan),
+/* harmony export */   KH: () => (/* binding */ $ZodCheckNumberFormat),
 /* harmony export */   Kk: () => (/* binding */ $ZodCheckMinLength),
 /* harmony export */   QP: () => (/* binding */ $ZodCheck),
 /* harmony export */   Yk: () => (/* binding */ $ZodCheckMaxLength)
 /* harmony export */ });
-/* unused harmony exports $ZodCheckLessThan, $ZodCheckGreaterThan, $ZodCheckMultipleOf, $ZodCheckNumberFormat, $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckProperty, $ZodCheckProperties, $ZodCheckMimeType, $ZodCheckOverwrite */
+/* unused harmony exports $ZodCheckLessThan, $ZodCheckMultipleOf, $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckProperty, $ZodCheckProperties, $ZodCheckMimeType, $ZodCheckOverwrite */
 /* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8532);
 /* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4723);
 // import { $ZodType } from "./schemas.js";
@@ -9147,7 +9444,7 @@ const $ZodCheckLessThan = /*@__PURE__*/ (/* unused pure expression or super */ n
         });
     };
 })));
-const $ZodCheckGreaterThan = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckGreaterThan", (inst, def) => {
+const $ZodCheckGreaterThan = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckGreaterThan", (inst, def) => {
     $ZodCheck.init(inst, def);
     const origin = numericOriginMap[typeof def.value];
     inst._zod.check = (payload) => {
@@ -9164,7 +9461,7 @@ const $ZodCheckGreaterThan = /*@__PURE__*/ (/* unused pure expression or super *
             continue: !def.abort,
         });
     };
-})));
+});
 const $ZodCheckMultipleOf = 
 /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMultipleOf", (inst, def) => {
     $ZodCheck.init(inst, def);
@@ -9187,12 +9484,12 @@ const $ZodCheckMultipleOf =
         });
     };
 })));
-const $ZodCheckNumberFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckNumberFormat", (inst, def) => {
+const $ZodCheckNumberFormat = /*@__PURE__*/ _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$constructor */ .xI("$ZodCheckNumberFormat", (inst, def) => {
     $ZodCheck.init(inst, def); // no format checks
     def.format = def.format || "float64";
     const isInt = def.format?.includes("int");
     const origin = isInt ? "int" : "number";
-    const [minimum, maximum] = util.NUMBER_FORMAT_RANGES[def.format];
+    const [minimum, maximum] = _util_js__WEBPACK_IMPORTED_MODULE_1__/* .NUMBER_FORMAT_RANGES */ .zH[def.format];
     inst._zod.check = (payload) => {
         const input = payload.value;
         if (isInt) {
@@ -9277,7 +9574,7 @@ const $ZodCheckNumberFormat = /*@__PURE__*/ (/* unused pure expression or super 
             });
         }
     };
-})));
+});
 const $ZodCheckBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckBigIntFormat", (inst, def) => {
     $ZodCheck.init(inst, def); // no format checks
     const [minimum, maximum] = util.BIGINT_FORMAT_RANGES[def.format];
@@ -9812,9 +10109,10 @@ function config(newConfig) {
 /* harmony export */   sD: () => (/* binding */ escapeRegex),
 /* harmony export */   sn: () => (/* binding */ issue),
 /* harmony export */   v5: () => (/* binding */ defineLazyInternal),
-/* harmony export */   w5: () => (/* binding */ getEnumValues)
+/* harmony export */   w5: () => (/* binding */ getEnumValues),
+/* harmony export */   zH: () => (/* binding */ NUMBER_FORMAT_RANGES)
 /* harmony export */ });
-/* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, joinValues, floatSafeRemainder, defineLazy, objectClone, rawShape, mergeDefs, cloneDef, getElementAtPath, promiseAllObject, randomString, esc, slugify, allowsEval, isPlainObject, shallowClone, numKeys, getParsedType, primitiveTypes, createTransparentProxy, stringifyPrimitive, NUMBER_FORMAT_RANGES, BIGINT_FORMAT_RANGES, pick, omit, extend, safeExtend, merge, partial, required, unwrapMessage, getSizableOrigin, parsedType, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, derived, CONSTANT_CATCH, constantCatch */
+/* unused harmony exports assertEqual, assertNotEqual, toZod, assertIs, assertNever, assert, joinValues, floatSafeRemainder, defineLazy, objectClone, rawShape, mergeDefs, cloneDef, getElementAtPath, promiseAllObject, randomString, esc, slugify, allowsEval, isPlainObject, shallowClone, numKeys, getParsedType, primitiveTypes, createTransparentProxy, stringifyPrimitive, BIGINT_FORMAT_RANGES, pick, omit, extend, safeExtend, merge, partial, required, unwrapMessage, getSizableOrigin, parsedType, cleanEnum, base64ToUint8Array, uint8ArrayToBase64, base64urlToUint8Array, uint8ArrayToBase64url, hexToUint8Array, uint8ArrayToHex, Class, derived, CONSTANT_CATCH, constantCatch */
 
 // functions
 function assertEqual(val) {
@@ -10215,13 +10513,13 @@ function optionalKeys(shape) {
     });
 }
 // Wrapped in a `@__PURE__` IIFE: esbuild never tree-shakes a top-level initializer that contains a member access on `Number`, so the bare object literal survived into every bundle.
-const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (/* unused pure expression or super */ null && ((() => ({
+const NUMBER_FORMAT_RANGES = /*@__PURE__*/ (() => ({
     safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
     int32: [-2147483648, 2147483647],
     uint32: [0, 4294967295],
     float32: [-3.4028234663852886e38, 3.4028234663852886e38],
     float64: [-Number.MAX_VALUE, Number.MAX_VALUE],
-}))()));
+}))();
 const BIGINT_FORMAT_RANGES = {
     int64: [/* @__PURE__*/ BigInt("-9223372036854775808"), /* @__PURE__*/ BigInt("9223372036854775807")],
     uint64: [/* @__PURE__*/ BigInt(0), /* @__PURE__*/ BigInt("18446744073709551615")],
@@ -10701,6 +10999,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
   k5n: () => (/* binding */ _enum),
+  Whr: () => (/* binding */ schemas_int),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
   mee: () => (/* binding */ nullable),
@@ -10713,7 +11012,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   pdi: () => (/* binding */ transform)
 });
 
-// UNUSED EXPORTS: ZodMiniAny, ZodMiniArray, ZodMiniBase64, ZodMiniBase64URL, ZodMiniBigInt, ZodMiniBigIntFormat, ZodMiniBoolean, ZodMiniCIDRv4, ZodMiniCIDRv6, ZodMiniCUID, ZodMiniCUID2, ZodMiniCatch, ZodMiniCodec, ZodMiniCreditCard, ZodMiniCustom, ZodMiniCustomStringFormat, ZodMiniDate, ZodMiniDefault, ZodMiniDiscriminatedUnion, ZodMiniE164, ZodMiniEmail, ZodMiniEmoji, ZodMiniEnum, ZodMiniExactOptional, ZodMiniFile, ZodMiniFunction, ZodMiniGUID, ZodMiniIBAN, ZodMiniIPv4, ZodMiniIPv6, ZodMiniIntersection, ZodMiniJWT, ZodMiniKSUID, ZodMiniLazy, ZodMiniLiteral, ZodMiniMAC, ZodMiniMap, ZodMiniNaN, ZodMiniNanoID, ZodMiniNever, ZodMiniNonOptional, ZodMiniNull, ZodMiniNullable, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniObject, ZodMiniOptional, ZodMiniPipe, ZodMiniPrefault, ZodMiniPromise, ZodMiniReadonly, ZodMiniRecord, ZodMiniSet, ZodMiniString, ZodMiniStringFormat, ZodMiniSuccess, ZodMiniSymbol, ZodMiniTemplateLiteral, ZodMiniTransform, ZodMiniTuple, ZodMiniType, ZodMiniULID, ZodMiniURL, ZodMiniUUID, ZodMiniUndefined, ZodMiniUnion, ZodMiniUnknown, ZodMiniVoid, ZodMiniXID, ZodMiniXor, _default, _function, any, base64, base64url, bigint, catch, catchall, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, exactPartial, extend, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, merge, meta, nan, nanoid, nativeEnum, never, nonoptional, null, number, object, omit, partial, partialRecord, pick, prefault, promise, readonly, record, required, safeExtend, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodMiniAny, ZodMiniArray, ZodMiniBase64, ZodMiniBase64URL, ZodMiniBigInt, ZodMiniBigIntFormat, ZodMiniBoolean, ZodMiniCIDRv4, ZodMiniCIDRv6, ZodMiniCUID, ZodMiniCUID2, ZodMiniCatch, ZodMiniCodec, ZodMiniCreditCard, ZodMiniCustom, ZodMiniCustomStringFormat, ZodMiniDate, ZodMiniDefault, ZodMiniDiscriminatedUnion, ZodMiniE164, ZodMiniEmail, ZodMiniEmoji, ZodMiniEnum, ZodMiniExactOptional, ZodMiniFile, ZodMiniFunction, ZodMiniGUID, ZodMiniIBAN, ZodMiniIPv4, ZodMiniIPv6, ZodMiniIntersection, ZodMiniJWT, ZodMiniKSUID, ZodMiniLazy, ZodMiniLiteral, ZodMiniMAC, ZodMiniMap, ZodMiniNaN, ZodMiniNanoID, ZodMiniNever, ZodMiniNonOptional, ZodMiniNull, ZodMiniNullable, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniObject, ZodMiniOptional, ZodMiniPipe, ZodMiniPrefault, ZodMiniPromise, ZodMiniReadonly, ZodMiniRecord, ZodMiniSet, ZodMiniString, ZodMiniStringFormat, ZodMiniSuccess, ZodMiniSymbol, ZodMiniTemplateLiteral, ZodMiniTransform, ZodMiniTuple, ZodMiniType, ZodMiniULID, ZodMiniURL, ZodMiniUUID, ZodMiniUndefined, ZodMiniUnion, ZodMiniUnknown, ZodMiniVoid, ZodMiniXID, ZodMiniXor, _default, _function, any, base64, base64url, bigint, catch, catchall, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, exactPartial, extend, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, merge, meta, nan, nanoid, nativeEnum, never, nonoptional, null, number, object, omit, partial, partialRecord, pick, prefault, promise, readonly, record, required, safeExtend, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
@@ -11518,9 +11817,9 @@ const $ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super
         });
     };
 })));
-const $ZodNumber = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNumber", (inst, def) => {
+const $ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumber", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.number;
+    inst._zod.pattern = number;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -11547,11 +11846,11 @@ const $ZodNumber = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         });
         return payload;
     };
-})));
-const $ZodNumberFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNumberFormat", (inst, def) => {
-    checks.$ZodCheckNumberFormat.init(inst, def);
+});
+const $ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodNumberFormat", (inst, def) => {
+    core_checks/* $ZodCheckNumberFormat */.KH.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
-})));
+});
 const $ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = regexes_boolean;
@@ -14279,20 +14578,20 @@ function hash(alg, params) {
         throw new Error(`Unrecognized hash format: ${format}`);
     return core._stringFormat(ZodMiniCustomStringFormat, format, regex, params);
 }
-const ZodMiniNumber = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniNumber", (inst, def) => {
-    core.$ZodNumber.init(inst, def);
+const ZodMiniNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodMiniNumber", (inst, def) => {
+    $ZodNumber.init(inst, def);
     ZodMiniType.init(inst, def);
-})));
+});
 // @__NO_SIDE_EFFECTS__
 function schemas_number(params) {
     return core._number(ZodMiniNumber, params);
 }
-const ZodMiniNumberFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMiniNumberFormat", (inst, def) => {
-    core.$ZodNumberFormat.init(inst, def);
+const ZodMiniNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodMiniNumberFormat", (inst, def) => {
+    $ZodNumberFormat.init(inst, def);
     ZodMiniNumber.init(inst, def);
-})));
+});
 function schemas_int(params) {
-    return core._int(ZodMiniNumberFormat, params);
+    return api/* _int */.LK(ZodMiniNumberFormat, params);
 }
 function float32(params) {
     return core._float32(ZodMiniNumberFormat, params);
