@@ -3,8 +3,8 @@ import type { Bolna, NumberToAdd, TrunkApi, TrunkNumber, TrunkRef } from './boln
 import { pollUntil } from './clock.js'
 import type { Clock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
-import { agentChange } from './plan.js'
-import type { ActualState, AgentChange, Change, DesiredNumber, Plan } from './plan.js'
+import { agentChange, writtenChanges } from './plan.js'
+import type { ActualState, AgentChange, DesiredNumber, Plan, WrittenChange } from './plan.js'
 import { messageOf, quote } from './text.js'
 
 export interface ApplyOptions {
@@ -37,6 +37,8 @@ export interface ApplyResult {
   error?: string
   /** The record, after the run; not in the output (reporting reads it). */
   number?: TrunkNumber
+  /** The change this result answers; not in the output. */
+  change: WrittenChange
 }
 
 /**
@@ -44,25 +46,25 @@ export interface ApplyResult {
  * mappings, `concurrency` at a time. One failure does not stop the others.
  */
 export async function applyPlan(bolna: Bolna, plan: Plan, actual: ActualState, options: ApplyOptions): Promise<ApplyResult[]> {
-  const results = new Map<Change, ApplyResult>()
-  const removals = plan.changes.filter(c => c.action === 'remove')
-  const others = plan.changes.filter(c => c.action === 'add' || c.action === 'replace' || (c.action === 'keep' && c.agent))
+  const written = writtenChanges(plan)
+  const results = new Map<WrittenChange, ApplyResult>()
+  const removals = written.filter(c => c.action === 'remove')
+  const others = written.filter(c => c.action !== 'remove' && !(c.action === 'keep' && !c.agent))
   for (const phase of [removals, others]) {
     await eachConcurrently(phase, options.concurrency, async change => {
       results.set(change, await applyChange(bolna, change, actual, options))
     })
   }
-  const ordered = plan.changes.filter(c => c.action !== 'leave').map(c => results.get(c) ?? unchangedResult(c))
+  const ordered = written.map(c => results.get(c) ?? unchangedResult(c))
   await convergeTelephony(bolna, ordered, options)
   return ordered
 }
 
-async function applyChange(bolna: Bolna, change: Change, actual: ActualState, options: ApplyOptions): Promise<ApplyResult> {
+async function applyChange(bolna: Bolna, change: WrittenChange, actual: ActualState, options: ApplyOptions): Promise<ApplyResult> {
   const { trunk } = change
-  if (change.action === 'leave') throw new Error('a number the plan leaves alone is never written')
   if (change.action === 'remove') {
     const { number } = change
-    const entry: ApplyResult = { ...where(trunk), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number }
+    const entry: ApplyResult = { ...answering(change), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number }
     try {
       const done = await bolna.removeNumber(trunk, number)
       options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${quote(number.stored)} (id ${quote(number.id)}) from trunk ${quote(trunk.id)}.`)
@@ -75,7 +77,7 @@ async function applyChange(bolna: Bolna, change: Change, actual: ActualState, op
   if (change.action === 'replace') return replaceNumber(bolna, change, actual, options)
 
   const want = change.want
-  const entry: ApplyResult = { ...where(trunk), phone_number: want.written, number_id: null, status: 'failed' }
+  const entry: ApplyResult = { ...answering(change), phone_number: want.written, number_id: null, status: 'failed' }
   if (want.agentId !== undefined) entry.agent_id = want.agentId
   let number: TrunkNumber
   if (change.action === 'keep') {
@@ -114,9 +116,14 @@ async function applyChange(bolna: Bolna, change: Change, actual: ActualState, op
 }
 
 /** on_name_change: replace — removes the number, adds it back with its new name, and maps its agent again. */
-async function replaceNumber(bolna: Bolna, change: Extract<Change, { action: 'replace' }>, actual: ActualState, options: ApplyOptions): Promise<ApplyResult> {
+async function replaceNumber(
+  bolna: Bolna,
+  change: Extract<WrittenChange, { action: 'replace' }>,
+  actual: ActualState,
+  options: ApplyOptions
+): Promise<ApplyResult> {
   const { trunk, number: old, want, agentAfter } = change
-  const entry: ApplyResult = { ...where(trunk), phone_number: old.stored, number_id: old.id, name: old.name, status: 'failed' }
+  const entry: ApplyResult = { ...answering(change), phone_number: old.stored, number_id: old.id, name: old.name, status: 'failed' }
   if (agentAfter !== null) entry.agent_id = agentAfter
   try {
     await bolna.removeNumber(trunk, old)
@@ -228,19 +235,19 @@ async function convergeTelephony(bolna: Bolna, results: ApplyResult[], options: 
   }
 }
 
-function where(trunk: TrunkRef): Pick<ApplyResult, 'trunk_id' | 'trunk_api'> {
-  return { trunk_id: trunk.id, trunk_api: trunk.api }
+function answering(change: WrittenChange): Pick<ApplyResult, 'change' | 'trunk_id' | 'trunk_api'> {
+  return { change, trunk_id: change.trunk.id, trunk_api: change.trunk.api }
 }
 
 // Verification (one record per planned number, read back) lives in verify.ts.
 export { verifyApplied } from './verify.js'
 export type { Unverified, VerifyOptions } from './verify.js'
 
-function unchangedResult(change: Change): ApplyResult {
+function unchangedResult(change: WrittenChange): ApplyResult {
   if (change.action !== 'keep') throw new Error(`no result for a planned ${change.action}`)
   const { number, want } = change
   const result: ApplyResult = {
-    ...where(change.trunk),
+    ...answering(change),
     phone_number: number.stored,
     number_id: number.id,
     status: 'exists',
@@ -252,6 +259,15 @@ function unchangedResult(change: Change): ApplyResult {
 }
 
 /** True when the entry, or a part of it (mapping, telephony switch), failed. */
-export function failed(result: ApplyResult): boolean {
+export function failed(result: Pick<ApplyResult, 'status' | 'agent_status' | 'telephony_status'>): boolean {
   return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed'
+}
+
+/** Why the step fails after the apply: the entries that failed, each on its line; or undefined. */
+export function failuresProblem(results: readonly ApplyResult[]): string | undefined {
+  const failures = results.filter(failed)
+  if (failures.length === 0) return undefined
+  const lines = failures.map(r => `${quote(r.phone_number)} on trunk ${quote(r.trunk_id)}${r.number_id ? ` (id ${quote(r.number_id)})` : ''}: ${r.error}`)
+  if (results.length === 1) return lines.join('\n')
+  return `${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.map(line => `  ${line}`).join('\n')}`
 }

@@ -2,9 +2,9 @@ import * as core from '@actions/core'
 import * as z from 'zod/mini'
 import type { ConnectionSettings } from './bolna/connect.js'
 import { isDotSegment } from './bolna/paths.js'
-import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
+import { TRUNK_API_NAMES } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
-import { DESTINATION_KEY, e164CheckProblem, parsePhoneNumber } from './phone.js'
+import { DESTINATION_KEY, destinationKeyProblem, numberToSend } from './phone.js'
 import type { DesiredNumber, DesiredState, DesiredTrunk, OnNameChange } from './plan.js'
 import { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE } from './text.js'
@@ -94,10 +94,11 @@ const singleLine = (max: number) => z.string().check(z.maxLength(max, `must be a
 
 const id = singleLine(200).check(z.refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)'))
 
-const phoneNumber = reading((value, ctx) => {
-  const parsed = parsePhoneNumber(value)
-  return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem)
-})
+const phoneNumber = (e164CheckEnabled: boolean) =>
+  reading((value, ctx) => {
+    const parsed = numberToSend(value, e164CheckEnabled)
+    return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem)
+  })
 
 const destinationKey = z.string().check(z.regex(DESTINATION_KEY, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)'))
 
@@ -248,18 +249,51 @@ function editDistance(a: string, b: string): number {
 /** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
 const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'] as const
 const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'] as const
+/** The inputs that say which number to add in single mode. */
+const SINGLE_NUMBER = ['phone_number', 'name', 'agent_id', 'destination_key'] as const
+
+type FileOptions = Pick<NumbersFileSettings, 'prune' | 'failOnDrift' | 'prComment' | 'requireReviewedPlan'>
+type SingleOptions = Pick<SingleNumberSettings, 'ifExists'> & { e164CheckEnabled: boolean }
+
+/** The Bolna API key: the token input, else the BOLNA_API_KEY environment variable. */
+function apiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
+  return read('token') || (env.BOLNA_API_KEY ?? '').trim()
+}
 
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
 export function secretInputs(read: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Secrets {
-  return new Secrets([read('token') || (env.BOLNA_API_KEY ?? '').trim(), read('github_token')])
+  return new Secrets([apiKey(read, env), read('github_token')])
 }
 
 /**
- * Turns the inputs into Settings. The secrets are masked before anything else is read, so
- * no later log line can show them.
+ * Turns the inputs into Settings: the common ones, then those of the mode the inputs choose
+ * (export_file: export; numbers_file: file mode; else single mode).
  */
 export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.ProcessEnv = process.env): Settings {
-  const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim()
+  const { read, common } = readCommonSettings(readInput, env)
+  // Every input is checked, also those of the other modes: a typo must not pass unnoticed.
+  const fileOptions: FileOptions = {
+    prune: parse(read, 'prune', boolean),
+    failOnDrift: parse(read, 'fail_on_drift', boolean),
+    prComment: parse(read, 'pr_comment', boolean),
+    requireReviewedPlan: parse(read, 'require_reviewed_plan', boolean)
+  }
+  const singleOptions: SingleOptions = {
+    e164CheckEnabled: parse(read, 'e164_check_enabled', boolean),
+    ifExists: parse(read, 'if_exists', oneOf('skip', 'fail'))
+  }
+  if (read('export_file')) return readExportSettings(read, common)
+  if (read('numbers_file')) return readNumbersFileSettings(read, common, fileOptions)
+  return readSingleNumberSettings(read, common, singleOptions)
+}
+
+/**
+ * The key's checks and the settings of every mode. The secrets are masked before anything else
+ * is read, so no later log line can show them; `read` gives each input or its default, and
+ * refuses any input (but the two tokens) that holds a secret.
+ */
+function readCommonSettings(readInput: InputReader, env: NodeJS.ProcessEnv): { read: InputReader; common: CommonSettings } {
+  const token = apiKey(readInput, env)
   const secrets = secretInputs(readInput, env)
   secrets.mask()
   refuseUndeclaredInputs(env)
@@ -273,7 +307,6 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     }
     return value
   }
-  const githubToken = read('github_token')
   if (!token) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
     throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.')
@@ -284,7 +317,6 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
       'Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).'
     )
   }
-
   const common: CommonSettings = {
     token,
     apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
@@ -300,62 +332,53 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
     failOnWarnings: parse(read, 'fail_on_warnings', boolean)
   }
+  return { read, common }
+}
 
-  // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
-  const fileOptions = {
-    prune: parse(read, 'prune', boolean),
-    failOnDrift: parse(read, 'fail_on_drift', boolean),
-    prComment: parse(read, 'pr_comment', boolean),
-    requireReviewedPlan: parse(read, 'require_reviewed_plan', boolean)
-  }
-  const e164CheckEnabled = parse(read, 'e164_check_enabled', boolean)
-  const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'))
-
-  const exportFile = read('export_file')
-  if (exportFile) {
-    for (const other of ['numbers_file', 'phone_number', 'name', 'agent_id', 'destination_key']) {
-      if (read(other)) throw new InputError(`Input "${other}" must be empty when "export_file" is set: an export writes what Bolna holds.`)
-    }
-    // An export writes no number to Bolna: the inputs of both other modes would do nothing.
-    for (const input of [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change']) {
-      if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
-        throw new InputError(
-          `Input "${input}" does nothing in export mode (export_file is set); remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`
-        )
-      }
-    }
-    const trunkIds = read('trunk_id')
-      .split(/[,\n]/)
-      .map(part => part.trim())
-      .filter(Boolean)
-    for (const [i, trunkId] of trunkIds.entries()) parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id)
-    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) }
-  }
-
-  const numbersFile = read('numbers_file')
-  const ignored = numbersFile ? SINGLE_ONLY : FILE_ONLY
-  for (const input of ignored) {
+/** Refuses each input left at other than its default: it does nothing in this mode (`why` says which). */
+function refuseNonDefault(read: InputReader, inputs: readonly string[], why: string): void {
+  for (const input of inputs) {
     if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
-      const mode = numbersFile ? 'file mode (numbers_file is set), where each number carries its own settings' : 'single mode (no numbers_file)'
-      throw new InputError(`Input "${input}" does nothing in ${mode}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`)
+      throw new InputError(`Input "${input}" does nothing in ${why}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`)
     }
   }
-  if (numbersFile) {
-    for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id', 'destination_key']) {
-      if (read(single)) {
-        throw new InputError(`Input "${single}" must be empty when "numbers_file" is set: a numbers file lists its own trunks and numbers.`)
-      }
-    }
-    return { ...common, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken }
-  }
+}
 
+/** Refuses each of `inputs` that is set (`why` says why it must be empty). */
+function refuseSet(read: InputReader, inputs: readonly string[], why: string): void {
+  for (const input of inputs) if (read(input)) throw new InputError(`Input "${input}" must be empty when ${why}.`)
+}
+
+/** Export mode: the file to write, and the trunks to read (all of trunk_api's when none is named). */
+function readExportSettings(read: InputReader, common: CommonSettings): ExportSettings {
+  refuseSet(read, ['numbers_file', ...SINGLE_NUMBER], '"export_file" is set: an export writes what Bolna holds')
+  // An export writes no number to Bolna: the inputs of both other modes would do nothing.
+  refuseNonDefault(read, [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change'], 'export mode (export_file is set)')
+  const trunkIds = read('trunk_id')
+    .split(/[,\n]/)
+    .map(part => part.trim())
+    .filter(Boolean)
+  for (const [i, trunkId] of trunkIds.entries()) parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id)
+  return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) }
+}
+
+/** File mode: the numbers file lists the trunks and numbers, with their own settings. */
+function readNumbersFileSettings(read: InputReader, common: CommonSettings, options: FileOptions): NumbersFileSettings {
+  refuseNonDefault(read, SINGLE_ONLY, 'file mode (numbers_file is set), where each number carries its own settings')
+  refuseSet(read, ['trunk_id', ...SINGLE_NUMBER], '"numbers_file" is set: a numbers file lists its own trunks and numbers')
+  return { ...common, ...options, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken: read('github_token') }
+}
+
+/** Single mode: one number on one trunk, as a one-entry desired state (the numbers file's rules apply to it). */
+function readSingleNumberSettings(read: InputReader, common: CommonSettings, { e164CheckEnabled, ifExists }: SingleOptions): SingleNumberSettings {
+  refuseNonDefault(read, FILE_ONLY, 'single mode (no numbers_file)')
   if (!read('trunk_id') || !read('phone_number')) {
     const missing = read('trunk_id') ? 'phone_number' : 'trunk_id'
     throw new InputError(`Input "${missing}" is required (or set "numbers_file" to manage a file of numbers).`)
   }
   const trunk = { id: parse(read, 'trunk_id', id), api: common.trunkApi }
   const written = read('phone_number')
-  const { e164, withPlus } = parse(read, 'phone_number', phoneNumber)
+  const { e164, withPlus } = parse(read, 'phone_number', phoneNumber(e164CheckEnabled))
   const want: DesiredNumber = {
     written,
     e164,
@@ -365,15 +388,8 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     destinationKey: optional(read, 'destination_key', destinationKey),
     agentId: optional(read, 'agent_id', id)
   }
-  if (e164CheckEnabled) {
-    const problem = e164CheckProblem(written)
-    if (problem) throw new InputError(`Input "phone_number" ${problem} (got ${JSON.stringify(written)}).`)
-  }
-  if (want.destinationKey !== undefined && !TRUNK_APIS[trunk.api].destinationKey) {
-    throw new InputError(
-      `Input "destination_key" applies only to trunk_api: trunk; Bolna's ${TRUNK_APIS[trunk.api].title} has no such field (trunk_api is "${trunk.api}").`
-    )
-  }
+  const keyProblem = want.destinationKey !== undefined ? destinationKeyProblem(trunk.api) : undefined
+  if (keyProblem) throw new InputError(`Input "destination_key" ${keyProblem} (trunk_api is "${trunk.api}").`)
   if (common.setAgentTelephony && !want.agentId) {
     throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.')
   }

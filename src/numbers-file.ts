@@ -5,9 +5,9 @@ import { CORE_SCHEMA, load } from 'js-yaml'
 import type { Document } from 'yaml'
 import * as z from 'zod/mini'
 import { isDotSegment } from './bolna/paths.js'
-import { TRUNK_API_NAMES, TRUNK_APIS } from './bolna/port.js'
+import { TRUNK_API_NAMES } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
-import { DESTINATION_KEY, e164CheckProblem, parsePhoneNumber } from './phone.js'
+import { DESTINATION_KEY, destinationKeyProblem, numberToSend } from './phone.js'
 import type { DesiredNumber, DesiredState } from './plan.js'
 import type { Secrets } from './secrets.js'
 import { isOneLine, ONE_LINE, quote } from './text.js'
@@ -18,7 +18,10 @@ export interface FileProblem {
   message: string
 }
 
-export type NumbersFileResult = { ok: true; desired: DesiredState } | { ok: false; problems: FileProblem[] }
+export type NumbersFileResult = { ok: true; desired: DesiredState; trunkLines: TrunkLines } | { ok: false; problems: FileProblem[] }
+
+/** The line of each trunk's `trunk_id` in the file, from the parsed document's node positions (read when first asked). */
+export type TrunkLines = () => Promise<ReadonlyMap<string, number>>
 
 const text = (max: number) =>
   z
@@ -253,7 +256,7 @@ async function parseChecked(source: string, defaultApi: TrunkApi): Promise<Numbe
     value = positions.value
   }
   const checked = checkFile(value, defaultApi)
-  if ('desired' in checked) return { ok: true, desired: checked.desired }
+  if ('desired' in checked) return { ok: true, desired: checked.desired, trunkLines: trunkLinesOf(source, checked.desired, positions) }
   positions ??= await readPositions(source)
   if ('problems' in positions) return { ok: false, problems: positions.problems }
   const { lineOf } = positions
@@ -356,6 +359,29 @@ function close(open: number[], column: number): void {
 function place(open: number[], column: number): void {
   close(open, column)
   if (open.length === 0 || (open.at(-1) ?? 0) < column) open.push(column)
+}
+
+/**
+ * The trunks' lines, for the annotations of warnings: from the `yaml` document's node positions,
+ * parsed only when asked (a clean file is read by js-yaml, which keeps none). Trunk ids are unique
+ * in a valid file.
+ */
+function trunkLinesOf(source: string, desired: DesiredState, known?: Positions): TrunkLines {
+  let lines: Promise<ReadonlyMap<string, number>> | undefined
+  const read = async () => {
+    const positions = known ?? (await readPositions(source))
+    const found = new Map<string, number>()
+    if ('problems' in positions) return found
+    desired.trunks.forEach(({ trunk }, t) => {
+      const line = positions.lineOf(['trunks', t, 'trunk_id'])
+      if (line !== undefined) found.set(trunk.id, line)
+    })
+    return found
+  }
+  return () => {
+    lines ??= read()
+    return lines
+  }
 }
 
 const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i
@@ -475,17 +501,13 @@ function checkNumbers(file: NumbersShape, defaultApi: TrunkApi): { desired: Desi
       if (written === undefined) return
       const path = ['trunks', t, 'numbers', n, 'phone_number']
       const where = `trunks[${t}].numbers[${n}].phone_number ${quote(written)}`
-      if (entry.destination_key !== undefined && !TRUNK_APIS[api].destinationKey) {
-        findings.push({
-          path: ['trunks', t, 'numbers', n, 'destination_key'],
-          message: `trunks[${t}].numbers[${n}].destination_key applies only to trunks with api: trunk; Bolna's ${TRUNK_APIS[api].title} has no such field`
-        })
-      }
+      const keyProblem = entry.destination_key !== undefined ? destinationKeyProblem(api) : undefined
+      if (keyProblem)
+        findings.push({ path: ['trunks', t, 'numbers', n, 'destination_key'], message: `trunks[${t}].numbers[${n}].destination_key ${keyProblem}` })
       const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false
-      const parsed = parsePhoneNumber(written)
-      const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? e164CheckProblem(written) : undefined
-      if (problem || !('number' in parsed)) {
-        findings.push({ path, message: `${where} ${problem}` })
+      const parsed = numberToSend(written, e164CheckEnabled)
+      if ('problem' in parsed) {
+        findings.push({ path, message: `${where} ${parsed.problem}` })
         return
       }
       const { e164, withPlus } = parsed.number

@@ -1,4 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { TRUNK_APIS } from './bolna/port.js'
+import type { TrunkApi } from './bolna/port.js'
 
 /**
  * Phone-number rules, one set for both modes. A number is written with its country code, and
@@ -41,6 +43,22 @@ export function parsePhoneNumber(written: string): { number: PhoneNumber } | { p
 export function e164CheckProblem(written: string): string | undefined {
   if (written.startsWith('+')) return undefined
   return 'must start with "+" when e164_check_enabled is true: Bolna then enforces E.164 ("+", the country code and the number, e.g. "+919876543210")'
+}
+
+/**
+ * The number as it will be sent, or why it cannot be: the rules every number obeys, from the
+ * inputs or from a numbers file. With e164_check_enabled, Bolna also needs the leading "+".
+ */
+export function numberToSend(written: string, e164CheckEnabled: boolean): { number: PhoneNumber } | { problem: string } {
+  const parsed = parsePhoneNumber(written)
+  const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? e164CheckProblem(written) : undefined
+  return problem === undefined ? parsed : { problem }
+}
+
+/** Why a number on a trunk of this API cannot carry a destination_key (only `/trunk` has one), or undefined. */
+export function destinationKeyProblem(api: TrunkApi): string | undefined {
+  if (TRUNK_APIS[api].destinationKey) return undefined
+  return `applies only to trunks with api: trunk; Bolna's ${TRUNK_APIS[api].title} has no such field`
 }
 
 /** What the carrier puts in the SIP Request-URI (`/trunk` only): one token, no spaces. */

@@ -62,6 +62,14 @@ export interface Healing {
   duplicates: number
 }
 
+/** A change the apply answers with one result: every change but `leave`. */
+export type WrittenChange = Exclude<Change, { action: 'leave' }>
+
+/** What is written: the one place that decides which changes the apply answers (all but `leave`), in the plan's order. */
+export function writtenChanges(plan: Plan): WrittenChange[] {
+  return plan.changes.filter((change): change is WrittenChange => change.action !== 'leave')
+}
+
 /** What a rename does: report the difference, or remove and re-add the number (legacy trunks). */
 export type OnNameChange = 'report' | 'replace'
 

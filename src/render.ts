@@ -227,5 +227,5 @@ export function numberJson(number: TrunkNumber, trunk: TrunkRef): object {
 
 /** The results as the `results` output carries them. */
 export function resultsJson(results: readonly ApplyResult[]): object[] {
-  return results.map(({ number: _number, ...result }) => result)
+  return results.map(({ number: _number, change: _change, ...result }) => result)
 }

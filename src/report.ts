@@ -40,11 +40,6 @@ export interface NumberReport {
   hasChanges: boolean
 }
 
-/** The number's outputs again, when the check after the apply kept another record of it than the one reported (a duplicate healed). */
-export function reportKeptRecord(number: TrunkNumber, trunk: TrunkRef): void {
-  setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify(numberJson(number, trunk)) })
-}
-
 export async function reportNumber(report: NumberReport): Promise<void> {
   const { number, trunk, want } = report
   setOutputs({
@@ -153,7 +148,8 @@ export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Pro
   })
 }
 
-export async function reportResults(results: readonly ApplyResult[], unverified: readonly Unverified[], written: number): Promise<void> {
+/** What the apply did (verified by then: the results name the records kept where duplicates were healed). */
+export async function reportResults(results: readonly ApplyResult[]): Promise<void> {
   const json = resultsJson(results)
   const { shown, cut } = fitting(json)
   const resultsFile = await writeRunFile('results', json)
@@ -174,8 +170,6 @@ export async function reportResults(results: readonly ApplyResult[], unverified:
   core.info(
     `Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`
   )
-  const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined
-  if (verified) core.info(verified)
   await writeSummary(summary => {
     summary
       .addHeading('Applied', 4)
@@ -194,6 +188,15 @@ export async function reportResults(results: readonly ApplyResult[], unverified:
           ])
       ])
     if (results.length > MAX_SUMMARY_ROWS) summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true)
+  })
+}
+
+/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode). */
+export async function reportVerification(unverified: readonly Unverified[], written: number): Promise<void> {
+  if (written === 0) return
+  const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined
+  if (verified) core.info(verified)
+  await writeSummary(summary => {
     if (verified) summary.addRaw(`\n${verified}\n`, true)
     for (const trunk of unverified) {
       summary.addRaw(

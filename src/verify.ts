@@ -9,7 +9,6 @@ import { pollUntil } from './clock.js'
 import type { Clock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
 import { keeper } from './plan.js'
-import type { Plan } from './plan.js'
 import { messageOf, quote } from './text.js'
 
 export interface VerifyOptions {
@@ -57,24 +56,21 @@ const HEALING_ROUNDS = 3
  * Bolna shows mappings). Extra records of a planned number are removed (the record kept is the
  * one the plan's rule picks, so two runs at once keep the same one), and the result then names the
  * record kept. One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
- * green step means Bolna's list shows its numbers once each. `results` are applyPlan's, in the plan's order.
+ * green step means Bolna's list shows its numbers once each. Each result names the change it answers.
  */
-export async function verifyApplied(bolna: Bolna, plan: Plan, results: readonly ApplyResult[], options: VerifyOptions): Promise<Unverified[]> {
-  const entries = plan.changes.filter(c => c.action !== 'leave')
+export async function verifyApplied(bolna: Bolna, results: readonly ApplyResult[], options: VerifyOptions): Promise<Unverified[]> {
   const checks = new Map<string, Check>()
-  entries.forEach((change, i) => {
-    const result = results[i]
-    if (!result || result.status === 'failed') return
+  for (const result of results) {
+    const { change } = result
+    if (result.status === 'failed') continue
     const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set<string>(), wrote: false }
     checks.set(change.trunk.id, check)
     if (change.action === 'remove' || change.action === 'replace') check.absent.add(change.number.id)
     if (change.action !== 'remove') {
-      const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped'
-      check.present.set(change.want.e164, { agent: mapped ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result })
-      if (mapped) check.wrote = true
+      check.present.set(change.want.e164, { agent: mapped(result) ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result })
     }
-    if (result.status !== 'exists') check.wrote = true
-  })
+    if (wrote(result)) check.wrote = true
+  }
   const unverified: Unverified[] = []
   await eachConcurrently(
     [...checks.values()].filter(check => check.wrote),
@@ -165,4 +161,28 @@ function whatIsMissing(numbers: readonly TrunkNumber[], check: Check): { missing
   }
   for (const number of numbers) if (check.absent.has(number.id)) missing.push(`${quote(number.stored)} (id ${quote(number.id)}) is still listed`)
   return { missing, duplicates }
+}
+
+/** True when the apply wrote this entry: added, removed, replaced, or its mapping set. */
+function wrote(result: ApplyResult): boolean {
+  return result.status !== 'failed' && (result.status !== 'exists' || mapped(result))
+}
+
+function mapped(result: ApplyResult): boolean {
+  return result.agent_status === 'mapped' || result.agent_status === 'unmapped'
+}
+
+/** How many trunks the apply wrote to (those verifyApplied reads again). */
+export function writtenTrunks(results: readonly ApplyResult[]): number {
+  return new Set(results.filter(wrote).map(r => r.change.trunk.id)).size
+}
+
+/** Why the step fails after verifying: the trunks that did not show what was written (and, for duplicates, why they appear); or undefined. */
+export function unverifiedProblem(unverified: readonly Unverified[]): string | undefined {
+  if (unverified.length === 0) return undefined
+  const lines = unverified.map(
+    u => `  trunk ${quote(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`
+  )
+  const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : ''
+  return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`
 }

@@ -117,7 +117,7 @@ describe.concurrent('single mode on a /trunk trunk', () => {
     const refused = await run({ trunk_api: 'sip-trunks', trunk_id: LEGACY, phone_number: '+14155550199', destination_key: '4155550199' })
     expect(refused.code).toBe(1)
     expect(failure(refused)).toContain(
-      'Input "destination_key" applies only to trunk_api: trunk; Bolna\'s legacy /sip-trunks API has no such field (trunk_api is "sip-trunks").'
+      'Input "destination_key" applies only to trunks with api: trunk; Bolna\'s legacy /sip-trunks API has no such field (trunk_api is "sip-trunks").'
     )
     expect(emulator.requests).toHaveLength(0)
   })

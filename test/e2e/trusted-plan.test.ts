@@ -56,7 +56,7 @@ describe('a verified end state', () => {
     emulator.setOptions({ listLagMs: 1200 })
     const inputs = { token: KEY, api_base_url: emulator.url, trunk_id: 'trunk-a', phone_number: '919876543210', settle_seconds: '5' }
     const first = await runAction({ inputs })
-    expect(first.stdout).toContain('Verified: the trunk was read again and shows the result.')
+    expect(first.stdout).toContain('Verified: 1 trunk(s) written were read again and show the result.')
     const second = await runAction({ inputs })
     expect([first.outputs.status, second.outputs.status]).toEqual(['created', 'exists'])
     expect(emulator.numbers('trunk-a')).toHaveLength(1)

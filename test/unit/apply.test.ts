@@ -6,7 +6,7 @@ import { applyPlan, failed, numberToAdd, verifyApplied } from '../../src/apply.j
 import type { ApplyResult } from '../../src/apply.js'
 import { BolnaClient } from '../../src/bolna/client.js'
 import type { TrunkNumber, TrunkRef } from '../../src/bolna/port.js'
-import { hasChanges, planChanges } from '../../src/plan.js'
+import { hasChanges, planChanges, writtenChanges } from '../../src/plan.js'
 import type { DesiredNumber, DesiredState, OnNameChange, Plan } from '../../src/plan.js'
 import { FakeBolna, FakeClock } from '../fakes/bolna-families.ts'
 import type { FakeBehaviour, FakeMethod, Fault } from '../fakes/bolna-families.ts'
@@ -52,6 +52,9 @@ async function run(w: World, desired: DesiredState, { prune = true, onNameChange
   const calls = w.fake.calls.slice(from).filter(c => c.method !== 'provider' && c.method !== 'setTelephonyProvider')
   return { plan, results, lines, calls }
 }
+
+/** A result as the `results` output shows it: without the change it answers. */
+const withoutChange = ({ change: _change, ...result }: ApplyResult) => result
 
 /** Each telephony switch made, as "agent provider". */
 const switches = (w: World) => w.fake.calls.filter(c => c.method === 'setTelephonyProvider').map(c => `${c.agentId} ${c.provider}`)
@@ -139,7 +142,7 @@ describe('applyPlan: results and log lines', () => {
       ],
       [n1, [wanted('+14155550100', { agentId: 'ag3' })]]
     )
-    const { results, lines } = await run(w, desired, { concurrency: 1, setAgentTelephony: false })
+    const { plan, results, lines } = await run(w, desired, { concurrency: 1, setAgentTelephony: false })
     const added = idOf(w, 't1', '+919800000006')
     const addedPlain = idOf(w, 't1', '+919800000007')
     const onTrunk = w.fake.live('n1')[0]!
@@ -153,7 +156,7 @@ describe('applyPlan: results and log lines', () => {
       destinationKey: null,
       createdAt: r.createdAt
     })
-    const expected: ApplyResult[] = [
+    const expected: Omit<ApplyResult, 'change'>[] = [
       {
         ...legacy,
         phone_number: '919800000001',
@@ -240,7 +243,10 @@ describe('applyPlan: results and log lines', () => {
         number: { ...record(onTrunk, { kind: 'agent', id: 'ag3' }), destinationKey: '14155550100' }
       }
     ]
-    expect(results).toEqual(expected)
+    expect(results.map(withoutChange)).toEqual(expected)
+    // Each result holds the change it answers: every written change, once, in the plan's order.
+    expect(results.map(r => r.change)).toEqual(writtenChanges(plan))
+    expect(new Set(results.map(r => r.change)).size).toBe(results.length)
     expect(lines).toEqual([
       `Removed "919800000004" (id "${seeded.drop.id}") from trunk "t1".`,
       'Moved "919800000002" from agent "ag1" to "ag2".',
@@ -431,7 +437,7 @@ describe('applyPlan: failures are reported per entry', () => {
     const { results } = await run(w, file([t1, [wanted('+91 98765 43210', { agentId: 'ag1' })]]), {
       before: () => void w.fake.inject({ on: 'create', fault: { kind: 'fail', error: 'rejected', status: 400, message: 'no' } })
     })
-    expect(results).toEqual([
+    expect(results.map(withoutChange)).toEqual([
       { trunk_id: 't1', trunk_api: 'sip-trunks', phone_number: '+91 98765 43210', number_id: null, status: 'failed', agent_id: 'ag1', error: 'no' }
     ])
     expect(w.fake.count('setAgent')).toBe(0)
@@ -582,7 +588,7 @@ describe('on_name_change: replace', () => {
     expect(now).toMatchObject([{ name: 'New', agent: 'ag1', stored: '919876543210' }])
     expect(now[0]!.id).not.toBe(old.id)
     expect(calls.map(c => c.method)).toEqual(['remove', 'create', 'setAgent'])
-    expect(results).toEqual([
+    expect(results.map(withoutChange)).toEqual([
       {
         trunk_id: 't1',
         trunk_api: 'sip-trunks',
@@ -645,7 +651,7 @@ describe('on_name_change: replace', () => {
       onNameChange: 'replace',
       before: () => void w.fake.inject({ on: 'remove', fault: { kind: 'fail', error: 'server', status: 500, message: 'no delete' } })
     })
-    expect(results).toEqual([
+    expect(results.map(withoutChange)).toEqual([
       {
         trunk_id: 't1',
         trunk_api: 'sip-trunks',
@@ -699,9 +705,9 @@ describe('on_name_change: replace', () => {
 })
 
 describe('verifyApplied: a step ends when the trunks show what was written', () => {
-  const verify = async (w: World, plan: Plan, results: readonly import('../../src/apply.js').ApplyResult[], settleMs = 3000) => {
+  const verify = async (w: World, results: readonly import('../../src/apply.js').ApplyResult[], settleMs = 3000) => {
     const from = w.fake.calls.length
-    const unverified = await verifyApplied(w.bolna, plan, results, { settleMs, clock: w.clock })
+    const unverified = await verifyApplied(w.bolna, results, { settleMs, clock: w.clock })
     return {
       unverified,
       reads: w.fake.calls
@@ -715,15 +721,15 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
     const w = world()
     w.fake.seed('t1', '918888888888')
     w.fake.seed('t2', '917777777777', { agent: 'ag1' })
-    const { plan, results } = await run(w, file([t1, [wanted('919876543210', { agentId: 'ag1' })], true], [t2, [wanted('917777777777', { agentId: 'ag1' })]]))
-    expect(await verify(w, plan, results)).toEqual({ unverified: [], reads: ['t1'] })
+    const { results } = await run(w, file([t1, [wanted('919876543210', { agentId: 'ag1' })], true], [t2, [wanted('917777777777', { agentId: 'ag1' })]]))
+    expect(await verify(w, results)).toEqual({ unverified: [], reads: ['t1'] })
   })
 
   it('waits out list lag, within settle_seconds', async () => {
     const w = world({ listLagMs: 1200 })
-    const { plan, results } = await run(w, file([n1, [wanted('+14155550100'), wanted('+14155550101')]]))
+    const { results } = await run(w, file([n1, [wanted('+14155550100'), wanted('+14155550101')]]))
     const started = w.clock.now()
-    expect(await verify(w, plan, results)).toEqual({ unverified: [], reads: ['n1', 'n1', 'n1', 'n1'] })
+    expect(await verify(w, results)).toEqual({ unverified: [], reads: ['n1', 'n1', 'n1', 'n1'] })
     expect(w.clock.now() - started).toBe(1750)
   })
 
@@ -733,10 +739,10 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
     w.fake.seed('t2', '917777777777', { agent: 'ag1' })
     w.fake.seed('t2', '916666666666', { agent: 'ag1' })
     const desired = file([t1, [wanted('919876543210')], true], [t2, [wanted('917777777777', { agentId: 'ag2' }), wanted('916666666666', { agentId: null })]])
-    const { plan, results } = await run(w, desired)
+    const { results } = await run(w, desired)
     gone.deleted = false
     for (const r of w.fake.live('t2')) r.agent = 'ag1'
-    const { unverified } = await verify(w, plan, results, 1000)
+    const { unverified } = await verify(w, results, 1000)
     expect(unverified.sort((a, b) => a.trunkId.localeCompare(b.trunkId))).toEqual([
       { trunkId: 't1', missing: ['"+919876543210" is not listed', `"918888888888" (id "${gone.id}") is still listed`] },
       { trunkId: 't2', missing: ['"+917777777777" does not show agent "ag2" yet', '"+916666666666" does not show agent none yet'] }
@@ -746,11 +752,11 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
   it('a mapping Bolna does not show is not waited for; failed entries are not checked', async () => {
     const w = world({ legacyAgentIds: 'absent' })
     w.fake.seed('t1', '919876543210')
-    const { plan, results } = await run(w, file([t1, [wanted('919876543210', { agentId: 'ag1' }), wanted('919876543211')]]), {
+    const { results } = await run(w, file([t1, [wanted('919876543210', { agentId: 'ag1' }), wanted('919876543211')]]), {
       before: () => void w.fake.inject({ on: 'create', fault: { kind: 'fail', error: 'rejected', status: 400 } })
     })
     expect(results.map(r => r.status)).toEqual(['exists', 'failed'])
-    expect(await verify(w, plan, results)).toEqual({ unverified: [], reads: ['t1'] })
+    expect(await verify(w, results)).toEqual({ unverified: [], reads: ['t1'] })
   })
 
   it('entries line up with results past numbers left alone; an unmapping that shows is verified', async () => {
@@ -759,18 +765,18 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
     w.fake.seed('t1', '919876543210', { agent: 'ag1' })
     const { plan, results } = await run(w, file([t1, [wanted('919876543210', { agentId: null }), wanted('919876543211')]]), { prune: false })
     expect(plan.changes.map(c => c.action)).toEqual(['keep', 'add', 'leave'])
-    expect(await verify(w, plan, results)).toEqual({ unverified: [], reads: ['t1'] })
-    const before: Plan = { ...plan, changes: [plan.changes[2]!, ...plan.changes.slice(0, 2)] }
-    expect(await verify(w, before, results)).toEqual({ unverified: [], reads: ['t1'] })
+    expect(await verify(w, results)).toEqual({ unverified: [], reads: ['t1'] })
+    // Each result names its change: their order does not matter.
+    expect(await verify(w, [...results].reverse())).toEqual({ unverified: [], reads: ['t1'] })
   })
 
   it('a renamed number: the old record must be gone and the number listed', async () => {
     const w = world()
     const old = w.fake.seed('t1', '919876543210', { name: 'Old' })
-    const { plan, results } = await run(w, file([t1, [wanted('919876543210', { name: 'New' })]]), { onNameChange: 'replace' })
-    expect(await verify(w, plan, results)).toEqual({ unverified: [], reads: ['t1'] })
+    const { results } = await run(w, file([t1, [wanted('919876543210', { name: 'New' })]]), { onNameChange: 'replace' })
+    expect(await verify(w, results)).toEqual({ unverified: [], reads: ['t1'] })
     old.deleted = false
-    const { unverified } = await verify(w, plan, results, 0)
+    const { unverified } = await verify(w, results, 0)
     expect(unverified).toEqual([{ trunkId: 't1', missing: [`"919876543210" (id "${old.id}") is still listed`] }])
   })
 })
@@ -819,7 +825,7 @@ describe('numberToAdd and failed', () => {
   })
 
   it('an entry failed when it, its mapping or its telephony switch failed', () => {
-    const base: ApplyResult = { trunk_id: 't', trunk_api: 'trunk', phone_number: '+1', number_id: 'a', status: 'created' }
+    const base: Omit<ApplyResult, 'change'> = { trunk_id: 't', trunk_api: 'trunk', phone_number: '+1', number_id: 'a', status: 'created' }
     expect(failed(base)).toBe(false)
     expect(failed({ ...base, status: 'failed' })).toBe(true)
     expect(failed({ ...base, agent_status: 'failed' })).toBe(true)

@@ -86,7 +86,7 @@ describe('readSettings', () => {
     expect(onTrunk.mode === 'single' && onTrunk.desired.trunks[0]).toMatchObject({ trunk: { api: 'trunk' }, numbers: [{ destinationKey: '4155550199' }] })
     expect(fail({ ...single, trunk_api: 'trunks' })).toThrow('Input "trunk_api" must be one of: sip-trunks, trunk (got "trunks")')
     expect(fail({ ...single, destination_key: '4155550199' })).toThrow(
-      /^Input "destination_key" applies only to trunk_api: trunk; Bolna's legacy \/sip-trunks API has no such field/
+      /^Input "destination_key" applies only to trunks with api: trunk; Bolna's legacy \/sip-trunks API has no such field/
     )
     expect(fail({ ...single, trunk_api: 'trunk', destination_key: '415 555' })).toThrow(/^Input "destination_key" must be 1 to 64 characters with no spaces/)
     expect(fail({ token: 'k', numbers_file: 'n.yml', destination_key: '1' })).toThrow('Input "destination_key" must be empty when "numbers_file" is set')
