@@ -130,6 +130,24 @@ ${numbers}`
     expect(run.summary).not.toContain('<h4>Warnings</h4>')
   })
 
+  it('a warning lands on the line of its own trunk, from the parsed file: trunk-1 listed after trunk-10 (whose id contains it)', async () => {
+    emulator.addTrunk('trunk-10', {})
+    emulator.addTrunk('trunk-1', { is_active: false })
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: AGENT })
+    const text = [
+      '# trunk_id trunk-1 is the inactive one (this comment must not catch its warning)',
+      'version: 1',
+      'trunks:',
+      '  - trunk_id: trunk-10',
+      '    numbers: []',
+      `  - {trunk_id: "trunk-1", numbers: [{phone_number: "919876543210", agent_id: ${JSON.stringify(AGENT)}}]}`,
+      ''
+    ].join('\n')
+    const run = await act({ numbers_file: 'n.yml', dry_run: 'true' }, { files: { 'n.yml': text } })
+    expect(run.code, run.stdout).toBe(0)
+    expect(annotations(run, 'warning')).toEqual([expect.stringMatching(/^::warning title=Bolna trunk,file=n\.yml,line=6::Trunk "trunk-1" is inactive/)])
+  })
+
   it('a run that fails still says its warnings: they may be why calls would not arrive', async () => {
     emulator.addTrunk('01HQINACTIVE', { is_active: false })
     emulator.injectFault({ kind: 'status', status: 422, method: 'POST', times: Infinity })
