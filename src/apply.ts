@@ -1,7 +1,5 @@
 import { TRUNK_APIS } from './bolna/port.js'
-import type { Bolna, NumberToAdd, TrunkApi, TrunkNumber, TrunkRef } from './bolna/port.js'
-import { pollUntil } from './clock.js'
-import type { Clock } from './clock.js'
+import type { Bolna, NumberToAdd, TrunkApi, TrunkNumber } from './bolna/port.js'
 import { eachConcurrently } from './concurrency.js'
 import { agentChange, writtenChanges } from './plan.js'
 import type { ActualState, AgentChange, DesiredNumber, Plan, WrittenChange } from './plan.js'
