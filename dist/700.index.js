@@ -14,12 +14,12 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3243);
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8395);
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3305);
-/* harmony import */ var _bolna_paths_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8688);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3305);
+/* harmony import */ var _bolna_paths_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8688);
 /* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9521);
-/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(2947);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8992);
+/* harmony import */ var _phone_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2947);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8992);
 
 
 
@@ -28,32 +28,32 @@ export const modules = {
 
 
 
-const text = (max) => zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
-    .check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1, 'must not be empty'), zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._maxLength */ .Eb(max, `must be at most ${max} characters`), zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .refine */ .YPB(_text_js__WEBPACK_IMPORTED_MODULE_6__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_6__/* .ONE_LINE */ .St));
-const flag = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY({ error: 'must be true or false' });
-const api = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
-const notDotSegment = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .refine */ .YPB(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_7__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
+const text = (max) => zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
+    .check(zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._minLength */ .m9(1, 'must not be empty'), zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._maxLength */ .Eb(max, `must be at most ${max} characters`), zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .refine */ .YPB(_text_js__WEBPACK_IMPORTED_MODULE_7__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_7__/* .ONE_LINE */ .St));
+const flag = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .boolean */ .zMY({ error: 'must be true or false' });
+const api = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
+const notDotSegment = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .refine */ .YPB(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_8__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
 const agentId = text(200).check(notDotSegment);
-const numberEntry = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
-    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .pipe */ .FsL(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP({
+const numberEntry = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
+    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .pipe */ .FsL(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP({
         error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
-    }), zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .transform */ .pdi(value => value.trim())),
-    name: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(text(255)),
-    e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag),
-    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(text(64).check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._regex */ .Fk(_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .DESTINATION_KEY */ .PU, 'must have no spaces (the called number as your carrier sends it)'))),
+    }), zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .transform */ .pdi(value => value.trim())),
+    name: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(text(255)),
+    e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag),
+    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(text(64).check(zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._regex */ .Fk(_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .DESTINATION_KEY */ .PU, 'must have no spaces (the called number as your carrier sends it)'))),
     // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
-    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullable */ .mee(agentId))
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .nullable */ .mee(agentId))
 });
-const fileSchema = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
-    version: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(1, { error: 'must be 1' }),
-    defaults: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({ api: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(api), e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag) })),
-    trunks: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .strictObject */ .rej({
+const fileSchema = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
+    version: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .literal */ .euz(1, { error: 'must be 1' }),
+    defaults: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({ api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api), e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag) })),
+    trunks: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
         trunk_id: text(200).check(notDotSegment),
-        api: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(api),
-        prune: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(flag),
-        numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
+        api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api),
+        prune: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag),
+        numbers: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
     }), { error: 'must be a list of trunks' })
-        .check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1, 'must list at least one trunk'))
+        .check(zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._minLength */ .m9(1, 'must list at least one trunk'))
 });
 /**
  * The largest numbers file read: it is held in memory and parsed whole, and 5 MiB is room for
@@ -253,7 +253,7 @@ async function parseChecked(source, defaultApi) {
     }
     const checked = checkFile(value, defaultApi);
     if ('desired' in checked)
-        return { ok: true, desired: checked.desired };
+        return { ok: true, desired: checked.desired, trunkLines: trunkLinesOf(source, checked.desired, positions) };
     positions ??= await readPositions(source);
     if ('problems' in positions)
         return { ok: false, problems: positions.problems };
@@ -372,6 +372,30 @@ function place(open, column) {
     if (open.length === 0 || (open.at(-1) ?? 0) < column)
         open.push(column);
 }
+/**
+ * The trunks' lines, for the annotations of warnings: from the `yaml` document's node positions,
+ * parsed only when asked (a clean file is read by js-yaml, which keeps none). Trunk ids are unique
+ * in a valid file.
+ */
+function trunkLinesOf(source, desired, known) {
+    let lines;
+    const read = async () => {
+        const positions = known ?? (await readPositions(source));
+        const found = new Map();
+        if ('problems' in positions)
+            return found;
+        desired.trunks.forEach(({ trunk }, t) => {
+            const line = positions.lineOf(['trunks', t, 'trunk_id']);
+            if (line !== undefined)
+                found.set(trunk.id, line);
+        });
+        return found;
+    };
+    return () => {
+        lines ??= read();
+        return lines;
+    };
+}
 const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i;
 /** The `yaml` library's reading: every syntax problem with its line, and the line of any node. */
 async function readPositions(source) {
@@ -470,7 +494,7 @@ function checkNumbers(file, defaultApi) {
         if (trunk.trunk_id !== undefined && first !== undefined) {
             findings.push({
                 path: ['trunks', t, 'trunk_id'],
-                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)} is listed twice; list each trunk once`,
+                message: `trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .hD)(trunkId)} is listed twice; list each trunk once`,
                 first: ['trunks', first, 'trunk_id']
             });
         }
@@ -481,26 +505,22 @@ function checkNumbers(file, defaultApi) {
             if (written === undefined)
                 return;
             const path = ['trunks', t, 'numbers', n, 'phone_number'];
-            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(written)}`;
-            if (entry.destination_key !== undefined && !_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_APIS */ .R1[api].destinationKey) {
-                findings.push({
-                    path: ['trunks', t, 'numbers', n, 'destination_key'],
-                    message: `trunks[${t}].numbers[${n}].destination_key applies only to trunks with api: trunk; Bolna's ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_APIS */ .R1[api].title} has no such field`
-                });
-            }
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .hD)(written)}`;
+            const keyProblem = entry.destination_key !== undefined ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .destinationKeyProblem */ .Ld)(api) : undefined;
+            if (keyProblem)
+                findings.push({ path: ['trunks', t, 'numbers', n, 'destination_key'], message: `trunks[${t}].numbers[${n}].destination_key ${keyProblem}` });
             const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
-            const parsed = (0,_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .parsePhoneNumber */ .lq)(written);
-            const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? (0,_phone_js__WEBPACK_IMPORTED_MODULE_8__/* .e164CheckProblem */ .CN)(written) : undefined;
-            if (problem || !('number' in parsed)) {
-                findings.push({ path, message: `${where} ${problem}` });
+            const parsed = (0,_phone_js__WEBPACK_IMPORTED_MODULE_4__/* .numberToSend */ .Nx)(written, e164CheckEnabled);
+            if ('problem' in parsed) {
+                findings.push({ path, message: `${where} ${parsed.problem}` });
                 return;
             }
             const { e164, withPlus } = parsed.number;
             const earlier = seen.get(e164);
             if (earlier) {
                 const again = earlier.trunkId === trunkId
-                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)}`
-                    : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
+                    ? `is listed twice on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .hD)(trunkId)}`
+                    : `is already listed on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
                 findings.push({ path, message: `${where} ${again}`, first: earlier.path });
                 return;
             }

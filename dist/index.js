@@ -5,18 +5,16 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bi: () => (/* reexport safe */ _verify_js__WEBPACK_IMPORTED_MODULE_5__.B),
 /* harmony export */   QX: () => (/* binding */ numberToAdd),
 /* harmony export */   gj: () => (/* binding */ applyPlan),
-/* harmony export */   gz: () => (/* binding */ failed)
+/* harmony export */   gz: () => (/* binding */ failed),
+/* harmony export */   xO: () => (/* binding */ failuresProblem)
 /* harmony export */ });
 /* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9373);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1532);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2464);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8992);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5538);
-
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5538);
 
 
 
@@ -26,38 +24,37 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
  * mappings, `concurrency` at a time. One failure does not stop the others.
  */
 async function applyPlan(bolna, plan, actual, options) {
+    const written = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .writtenChanges */ .NY)(plan);
     const results = new Map();
-    const removals = plan.changes.filter(c => c.action === 'remove');
-    const others = plan.changes.filter(c => c.action === 'add' || c.action === 'replace' || (c.action === 'keep' && c.agent));
+    const removals = written.filter(c => c.action === 'remove');
+    const others = written.filter(c => c.action !== 'remove' && !(c.action === 'keep' && !c.agent));
     for (const phase of [removals, others]) {
-        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)(phase, options.concurrency, async (change) => {
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)(phase, options.concurrency, async (change) => {
             results.set(change, await applyChange(bolna, change, actual, options));
         });
     }
-    const ordered = plan.changes.filter(c => c.action !== 'leave').map(c => results.get(c) ?? unchangedResult(c));
+    const ordered = written.map(c => results.get(c) ?? unchangedResult(c));
     await convergeTelephony(bolna, ordered, options);
     return ordered;
 }
 async function applyChange(bolna, change, actual, options) {
     const { trunk } = change;
-    if (change.action === 'leave')
-        throw new Error('a number the plan leaves alone is never written');
     if (change.action === 'remove') {
         const { number } = change;
-        const entry = { ...where(trunk), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number };
+        const entry = { ...answering(change), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number };
         try {
             const done = await bolna.removeNumber(trunk, number);
-            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}) from trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)}.`);
+            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}) from trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)}.`);
             return entry;
         }
         catch (error) {
-            return { ...entry, status: 'failed', error: (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error) };
+            return { ...entry, status: 'failed', error: (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error) };
         }
     }
     if (change.action === 'replace')
         return replaceNumber(bolna, change, actual, options);
     const want = change.want;
-    const entry = { ...where(trunk), phone_number: want.written, number_id: null, status: 'failed' };
+    const entry = { ...answering(change), phone_number: want.written, number_id: null, status: 'failed' };
     if (want.agentId !== undefined)
         entry.agent_id = want.agentId;
     let number;
@@ -71,14 +68,14 @@ async function applyChange(bolna, change, actual, options) {
             number = outcome.number;
             Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number });
             if (outcome.status === 'created')
-                options.log(`Added ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} to trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}).`);
+                options.log(`Added ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} to trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}).`);
         }
         catch (error) {
-            entry.error = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error);
+            entry.error = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error);
             return entry;
         }
     }
-    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .agentChange */ .C$)(want.agentId, number);
+    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .agentChange */ .C$)(want.agentId, number);
     if (!agent) {
         // Set in the add itself (`/trunk`), or already so.
         if (want.agentId !== undefined)
@@ -94,22 +91,22 @@ async function applyChange(bolna, change, actual, options) {
     catch (error) {
         entry.agent_status = 'failed';
         const done = entry.status === 'created' ? 'was added' : 'is on the trunk';
-        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}`;
-        entry.error = `the number ${done}, but ${what} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`;
+        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}`;
+        entry.error = `the number ${done}, but ${what} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
 /** on_name_change: replace — removes the number, adds it back with its new name, and maps its agent again. */
 async function replaceNumber(bolna, change, actual, options) {
     const { trunk, number: old, want, agentAfter } = change;
-    const entry = { ...where(trunk), phone_number: old.stored, number_id: old.id, name: old.name, status: 'failed' };
+    const entry = { ...answering(change), phone_number: old.stored, number_id: old.id, name: old.name, status: 'failed' };
     if (agentAfter !== null)
         entry.agent_id = agentAfter;
     try {
         await bolna.removeNumber(trunk, old);
     }
     catch (error) {
-        return { ...entry, error: `removing it to add it back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(want.name)} failed, so it keeps its old name: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` };
+        return { ...entry, error: `removing it to add it back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(want.name)} failed, so it keeps its old name: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` };
     }
     let number;
     try {
@@ -118,13 +115,13 @@ async function replaceNumber(bolna, change, actual, options) {
         number = (await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)).number;
     }
     catch (error) {
-        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` };
+        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` };
     }
     Object.assign(entry, { status: 'replaced', number_id: number.id, phone_number: number.stored, name: number.name, number });
-    options.log(`Renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(trunk.id)}: removed (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(old.id)}) and added back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(want.name)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.id)}).`);
+    options.log(`Renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)}: removed (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(old.id)}) and added back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(want.name)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}).`);
     if (agentAfter === null)
         return entry;
-    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .agentChange */ .C$)(agentAfter, number);
+    const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .agentChange */ .C$)(agentAfter, number);
     if (!agent) {
         entry.agent_status = 'mapped';
         return entry;
@@ -137,17 +134,17 @@ async function replaceNumber(bolna, change, actual, options) {
     }
     catch (error) {
         entry.agent_status = 'failed';
-        entry.error = `the number was added back, but mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentAfter)} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}`;
+        entry.error = `the number was added back, but mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentAfter)} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
 function mappingLine(number, agent) {
-    const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(number.stored);
+    const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored);
     if (agent.to === null)
-        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.from.id) : '(unknown)'}.`;
+        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.from.id) : '(unknown)'}.`;
     if (agent.from.kind === 'agent')
-        return `Moved ${n} from agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.from.id)} to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}.`;
-    return `Mapped ${n} to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agent.to)}.`;
+        return `Moved ${n} from agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.from.id)} to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}.`;
+    return `Mapped ${n} to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}.`;
 }
 /** The number as the trunk's family adds it; fields a family does not have are not sent. */
 function numberToAdd(want) {
@@ -178,11 +175,11 @@ async function convergeTelephony(bolna, results, options) {
         const other = relevant.find(r => r.agent_id === agentId && r.trunk_api !== first.trunk_api);
         if (other) {
             const provider = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
-            options.warn?.(other.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(provider)} (for trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
+            options.warn?.(other.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(provider)} (for trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
         }
     }
     const outcomes = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)([...agents], options.concurrency, async ([agentId, first]) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)([...agents], options.concurrency, async ([agentId, first]) => {
         const target = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
         try {
             const provider = await bolna.agentProvider(agentId);
@@ -192,19 +189,19 @@ async function convergeTelephony(bolna, results, options) {
                 // Where the provider shows is unverified (reference 3.2): an agent Bolna shows none for is
                 // not known to be wrong, so it is a note, not a warning that would repeat on every run.
                 if (provider === undefined) {
-                    options.log(`Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(target)}.`);
+                    options.log(`Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(target)}.`);
                 }
                 else {
-                    options.warn?.(first.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} calls out through the ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(provider)} provider, not ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                    options.warn?.(first.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} calls out through the ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(provider)} provider, not ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
                 }
                 return;
             }
             await bolna.useTrunkTelephony(agentId, first.trunk_api);
-            options.log(`Switched agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
+            options.log(`Switched agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
             outcomes.set(agentId, { status: 'switched' });
         }
         catch (error) {
-            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} to the ${target} telephony provider failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}` });
+            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} to the ${target} telephony provider failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` });
         }
     });
     for (const result of named) {
@@ -216,8 +213,8 @@ async function convergeTelephony(bolna, results, options) {
             result.error = `the number ${result.agent_status === 'mapped' ? 'is mapped' : 'is on the trunk'}, but ${outcome.error}`;
     }
 }
-function where(trunk) {
-    return { trunk_id: trunk.id, trunk_api: trunk.api };
+function answering(change) {
+    return { change, trunk_id: change.trunk.id, trunk_api: change.trunk.api };
 }
 // Verification (one record per planned number, read back) lives in verify.ts.
 
@@ -226,7 +223,7 @@ function unchangedResult(change) {
         throw new Error(`no result for a planned ${change.action}`);
     const { number, want } = change;
     const result = {
-        ...where(change.trunk),
+        ...answering(change),
         phone_number: number.stored,
         number_id: number.id,
         status: 'exists',
@@ -240,6 +237,16 @@ function unchangedResult(change) {
 /** True when the entry, or a part of it (mapping, telephony switch), failed. */
 function failed(result) {
     return result.status === 'failed' || result.agent_status === 'failed' || result.telephony_status === 'failed';
+}
+/** Why the step fails after the apply: the entries that failed, each on its line; or undefined. */
+function failuresProblem(results) {
+    const failures = results.filter(failed);
+    if (failures.length === 0)
+        return undefined;
+    const lines = failures.map(r => `${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.phone_number)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.trunk_id)}${r.number_id ? ` (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.number_id)})` : ''}: ${r.error}`);
+    if (results.length === 1)
+        return lines.join('\n');
+    return `${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.map(line => `  ${line}`).join('\n')}`;
 }
 
 
@@ -1438,7 +1445,7 @@ async function eachConcurrently(items, limit, work) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6529);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4374);
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
 
 
@@ -1455,7 +1462,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6529:
+/***/ 4374:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1464,16 +1471,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(7532);
 // EXTERNAL MODULE: ./src/apply.ts
 var apply = __nccwpck_require__(8931);
-// EXTERNAL MODULE: ./src/verify.ts
-var verify = __nccwpck_require__(5538);
 // EXTERNAL MODULE: ./src/clock.ts
 var src_clock = __nccwpck_require__(9373);
 // EXTERNAL MODULE: ./src/bolna/agents.ts
@@ -1720,6 +1721,534 @@ function connectToBolna(settings, debug, clock = src_clock/* realClock */.d) {
 
 // EXTERNAL MODULE: ./src/concurrency.ts
 var src_concurrency = __nccwpck_require__(1532);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./src/phone.ts + 43 modules
+var phone = __nccwpck_require__(2947);
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
+;// CONCATENATED MODULE: ./src/export.ts
+/**
+ * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
+ * it right away plans no change, except the removal of duplicate records of one number.
+ */
+
+
+
+
+
+/** A value as YAML reads it back exactly: a double-quoted scalar (JSON's escapes are YAML's). */
+const scalar = (value) => JSON.stringify(value);
+/**
+ * The numbers file for these trunks, and how many numbers it lists. A number is written as Bolna
+ * stores it, with its name, its agent where Bolna shows one, and (`/trunk`) its destination key.
+ * What a numbers file cannot hold is written as a comment saying why: a second record of a number,
+ * a number already listed on another trunk, a stored string that is no valid number.
+ */
+function exportedFile(trunks, source, at) {
+    const lines = [
+        `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
+        '# The numbers as Bolna holds them: applying this file right away changes nothing, except that duplicate records of one number are removed.',
+        'version: 1',
+        'trunks:'
+    ];
+    const seen = new Map();
+    let count = 0;
+    for (const { trunk, numbers } of trunks) {
+        const entries = [];
+        let listed = 0;
+        // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
+        const answered = (n) => (n.agent.kind === 'agent' ? 0 : 1);
+        const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || (0,src_plan/* olderFirst */.XL)(a, b));
+        for (const number of keptFirst) {
+            const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
+            const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
+            if ('problem' in parsed) {
+                skip(`as stored, it ${parsed.problem.split(':')[0]}`);
+                continue;
+            }
+            const first = seen.get(number.e164);
+            if (first !== undefined) {
+                skip(first === trunk.id ? 'a second record of a number listed above' : `already listed on trunk ${scalar(first)}`);
+                continue;
+            }
+            seen.set(number.e164, trunk.id);
+            listed++;
+            entries.push(`      - phone_number: ${scalar(number.stored.trim())}`);
+            if (port/* TRUNK_APIS */.R1[trunk.api].labels && number.name)
+                entries.push(`        name: ${scalar(number.name)}`);
+            if (number.agent.kind === 'agent')
+                entries.push(`        agent_id: ${scalar(number.agent.id)}`);
+            if (port/* TRUNK_APIS */.R1[trunk.api].destinationKey && number.destinationKey !== null)
+                entries.push(`        destination_key: ${scalar(number.destinationKey)}`);
+        }
+        // A trunk whose numbers are all left out still lists none ("numbers:" alone would read as null).
+        lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, listed > 0 ? '    numbers:' : '    numbers: []', ...entries);
+        count += listed;
+    }
+    return { text: `${lines.join('\n')}\n`, count };
+}
+async function writeExport(path, text) {
+    await (0,promises_.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_.writeFile)(path, text);
+}
+
+// EXTERNAL MODULE: ./src/plan-fingerprint.ts
+var plan_fingerprint = __nccwpck_require__(6697);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+/** Every output the action sets, by name, as action.yml declares them (a test keeps the two equal). */
+const Outputs = {
+    // Single mode.
+    NumberId: 'number_id',
+    Status: 'status',
+    PhoneNumber: 'phone_number',
+    TrunkId: 'trunk_id',
+    Number: 'number',
+    AgentStatus: 'agent_status',
+    TelephonyStatus: 'telephony_status',
+    // File mode.
+    Plan: 'plan',
+    ToAdd: 'to_add',
+    ToRemove: 'to_remove',
+    Unchanged: 'unchanged',
+    Results: 'results',
+    PlanFile: 'plan_file',
+    ResultsFile: 'results_file',
+    Created: 'created',
+    Removed: 'removed',
+    Failed: 'failed',
+    // Export.
+    Exported: 'exported',
+    // Both modes.
+    HasChanges: 'has_changes',
+    Warnings: 'warnings'
+};
+/**
+ * A step's outputs share about 1 MiB, so a JSON output over this many characters is cut to a
+ * valid, shorter JSON value that says what was cut (the whole value is in a file beside it).
+ */
+const MAX_JSON_OUTPUT_CHARS = 256 * 1024;
+/** Sets the step's outputs; the only place that writes them. */
+function setOutputs(values) {
+    for (const [name, value] of Object.entries(values)) {
+        if (value !== undefined)
+            core/* setOutput */.uH(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/health.ts
+
+/** The warnings proper, without the notices: what the `warnings` output counts and `fail_on_warnings` fails on. */
+function onlyWarnings(warnings) {
+    return warnings.filter(w => w.level !== 'notice');
+}
+/** Up to five quoted numbers, and how many more. */
+function some(numbers) {
+    const more = numbers.length > 5 ? ` and ${numbers.length - 5} more` : '';
+    return `${numbers.slice(0, 5).map(src_text/* quote */.hD).join(', ')}${more}`;
+}
+/** The warnings and notices for the file's (or the inputs') trunks, as they will be once the plan is applied. */
+function healthWarnings(desired, states) {
+    const warnings = [];
+    for (const { trunk, numbers } of desired.trunks) {
+        const state = states.get(trunk.id);
+        if (!state)
+            continue;
+        const warn = (message) => warnings.push({ trunkId: trunk.id, message });
+        const notice = (message) => warnings.push({ trunkId: trunk.id, message, level: 'notice' });
+        const where = `Trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
+        if (state.settings.active === false)
+            warn(`${where} is inactive: it takes no inbound calls and places no outbound ones. Activate it in Bolna.`);
+        // Each number's agent once the plan is applied: the file's (or input's) when it names one (null:
+        // none, on purpose), else the one Bolna shows; undefined where Bolna does not show it.
+        const answered = [];
+        const unanswered = [];
+        const held = new Map(state.numbers.map(n => [n.e164, n]));
+        for (const want of numbers) {
+            if (want.agentId === null)
+                continue;
+            const now = held.get(want.e164);
+            const agent = want.agentId !== undefined ? want.agentId : now?.agent.kind === 'agent' ? now.agent.id : now?.agent.kind === 'unknown' ? undefined : null;
+            if (typeof agent === 'string')
+                answered.push(want.e164);
+            else if (agent === null && state.settings.defaultAgentId === null)
+                unanswered.push(want.e164);
+        }
+        if (state.settings.inboundEnabled === false) {
+            // Calls from the carrier are refused whoever answers: only agents say that someone expects them.
+            const who = [
+                ...(answered.length > 0
+                    ? [`${answered.length === 1 ? `${some(answered)} has an agent` : `${answered.length} numbers (${some(answered)}) have agents`}`]
+                    : []),
+                ...(state.settings.defaultAgentId ? [`its default agent is ${(0,src_text/* quote */.hD)(state.settings.defaultAgentId)}`] : [])
+            ];
+            if (who.length > 0) {
+                warn(`${where} has inbound calls disabled, yet ${who.join(' and ')} to answer them: calls from the carrier are refused. Enable inbound on the trunk.`);
+            }
+            else {
+                notice(`${where} has inbound calls disabled and no agent answers its numbers: it places outbound calls only. If it should take calls, enable inbound and give its numbers an agent_id.`);
+            }
+            continue;
+        }
+        // One notice a trunk, however many numbers: a thousand caller-ID numbers are one fact.
+        if (unanswered.length > 0) {
+            const fallback = trunk.api === 'trunk' ? ', and the trunk has no default agent' : '';
+            const one = unanswered.length === 1;
+            const subject = one
+                ? `${some(unanswered)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has`
+                : `${unanswered.length} numbers on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${some(unanswered)}) have`;
+            notice(`${subject} no agent${fallback}: inbound calls to ${one ? 'it' : 'them'} are refused, which suits a caller-ID number. To take calls, give ${one ? 'it' : 'each'} an agent_id; to say that none is wanted, write agent_id: null in a numbers file.`);
+        }
+    }
+    return warnings;
+}
+
+// EXTERNAL MODULE: ./src/render.ts
+var render = __nccwpck_require__(7055);
+;// CONCATENATED MODULE: ./src/report.ts
+/** Writes what the step did: the log, the outputs, the job summary, files, and file annotations. */
+
+
+
+
+
+
+
+
+
+
+
+async function writeSummary(build) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    build(core/* summary */.z);
+    await core/* summary */.z.write();
+}
+async function reportNumber(report) {
+    const { number, trunk, want } = report;
+    setOutputs({
+        [Outputs.NumberId]: number?.id ?? '',
+        [Outputs.Status]: report.status,
+        [Outputs.PhoneNumber]: number?.stored ?? port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus),
+        [Outputs.TrunkId]: trunk.id,
+        [Outputs.Number]: number ? JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) : '',
+        [Outputs.AgentStatus]: report.agentStatus ?? '',
+        [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
+        [Outputs.HasChanges]: report.hasChanges
+    });
+    const where = `trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
+    const spelled = port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus);
+    for (const note of report.notes)
+        core/* info */.pq(`Note: ${note}.`);
+    if (report.status === 'planned') {
+        const agent = want.agentId ? ` and map it to agent ${(0,src_text/* quote */.hD)(want.agentId)}` : '';
+        core/* info */.pq(`Dry run: would add ${(0,src_text/* quote */.hD)(spelled)} to ${where}${agent}.`);
+    }
+    else if (report.status === 'exists') {
+        const idle = report.agentStatus === undefined || report.agentStatus === 'unchanged';
+        const planned = report.agentStatus === 'planned' ? ` Dry run: would set its agent to ${(0,src_text/* quote */.hD)(want.agentId)}.` : '';
+        core/* info */.pq(`${(0,src_text/* quote */.hD)(number?.stored)} is already on ${where} (id ${(0,src_text/* quote */.hD)(number?.id)})${idle ? '; nothing to do' : ''}.${planned}`);
+    }
+    for (const d of report.differences) {
+        const has = d.field === 'name' ? `is named ${(0,src_text/* quote */.hD)(d.bolna)}` : `has destination_key ${(0,src_text/* quote */.hD)(d.bolna)}`;
+        const fix = d.field === 'name' ? 'Bolna has no rename endpoint' : 'no endpoint changes it';
+        core/* warning */.$e(`The number on ${where} ${has}, not ${(0,src_text/* quote */.hD)(d.file)}. ${fix}: remove and re-add the number to change it.`);
+    }
+    await writeSummary(summary => summary
+        .addHeading('Bolna SIP trunk number', 3)
+        .addTable([
+        ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
+        [
+            (0,render/* html */.qy)(trunk.id),
+            trunk.api,
+            (0,render/* html */.qy)(number?.stored ?? spelled),
+            (0,render/* html */.qy)(number?.name ?? want.name),
+            report.status,
+            (0,render/* html */.qy)(number?.id ?? '—'),
+            (0,render/* html */.qy)(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
+        ]
+    ]));
+}
+// ---- a numbers file: problems, plan and results ------------------------------
+/**
+ * The file's problems as annotations on their lines: the first 50, then one that counts the
+ * rest (a file of 100,000 bad entries must not print 100,000 annotations; GitHub shows only
+ * the first few per step anyway). The step's failure message gives the total.
+ */
+function annotateProblems(file, problems) {
+    const shown = 50;
+    const title = 'Bolna numbers file';
+    for (const problem of problems.slice(0, shown)) {
+        core/* error */.z3(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) });
+    }
+    const more = problems.length - shown;
+    if (more > 0)
+        core/* error */.z3(`…and ${more} more problem${more === 1 ? '' : 's'}, not annotated: fix these and run again to see them`, { title, file });
+}
+/** Rows of a table in the job summary (a step's summary is cut by the runner past 1 MiB). */
+const MAX_SUMMARY_ROWS = 1_000;
+/** A file under RUNNER_TEMP for this step, for actions/upload-artifact; its path is an output. */
+async function writeRunFile(kind, value) {
+    const step = (process.env.GITHUB_ACTION ?? 'step').replace(/[^\w.-]+/g, '_');
+    const path = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `bolna-numbers-${kind}-${step}.json`);
+    await (0,promises_.writeFile)(path, `${JSON.stringify(value, null, 2)}\n`);
+    return path;
+}
+/** The first items whose JSON fits in the output limit, and how many were cut. */
+function fitting(items) {
+    let size = 2;
+    let count = 0;
+    for (const item of items) {
+        size += JSON.stringify(item).length + 1;
+        if (size > MAX_JSON_OUTPUT_CHARS)
+            break;
+        count++;
+    }
+    return { shown: items.slice(0, count), cut: items.length - count };
+}
+async function reportPlan(plan, file, dryRun) {
+    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
+    const json = (0,render/* planJson */.iY)(plan);
+    const { shown, cut } = fitting(json.changes);
+    const planFile = await writeRunFile('plan', json);
+    if (cut)
+        core/* info */.pq(`The plan output lists the first ${shown.length} of ${json.changes.length} changes; all of them are in ${planFile} (the plan_file output).`);
+    setOutputs({
+        [Outputs.Plan]: JSON.stringify(cut ? { ...json, changes: shown, changes_cut: cut } : json),
+        [Outputs.PlanFile]: planFile,
+        [Outputs.ToAdd]: plan.counts.add,
+        [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
+        [Outputs.Unchanged]: plan.counts.unchanged,
+        [Outputs.HasChanges]: (0,src_plan/* hasChanges */.ik)(plan)
+    });
+    await writeSummary(summary => {
+        summary.addRaw((0,render/* planMarkdown */.Xg)(plan, file, MAX_SUMMARY_ROWS), true);
+        if (dryRun)
+            summary.addRaw('\n**Dry run: nothing was changed.**\n', true);
+    });
+}
+/** What the apply did (verified by then: the results name the records kept where duplicates were healed). */
+async function reportResults(results) {
+    const json = (0,render/* resultsJson */.ji)(results);
+    const { shown, cut } = fitting(json);
+    const resultsFile = await writeRunFile('results', json);
+    if (cut)
+        core/* info */.pq(`The results output lists the first ${shown.length} of ${json.length} entries; all of them are in ${resultsFile} (the results_file output).`);
+    const count = (status) => results.filter(r => r.status === status).length;
+    const partly = results.filter(r => r.status !== 'failed' && (0,apply/* failed */.gz)(r)).length;
+    setOutputs({
+        [Outputs.Results]: JSON.stringify(shown),
+        [Outputs.ResultsFile]: resultsFile,
+        [Outputs.Created]: count('created') + count('replaced'),
+        [Outputs.Removed]: count('removed'),
+        [Outputs.Failed]: results.filter(apply/* failed */.gz).length
+    });
+    // Each entry is counted once, by its status; a mapping or switch that failed is said after.
+    const renamed = count('replaced') ? `, ${count('replaced')} renamed` : '';
+    const mappings = partly ? `; of those, ${partly} with a failed agent mapping or telephony switch` : '';
+    core/* info */.pq(`Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`);
+    await writeSummary(summary => {
+        summary
+            .addHeading('Applied', 4)
+            .addTable([
+            ['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })),
+            ...results
+                .slice(0, MAX_SUMMARY_ROWS)
+                .map(r => [
+                (0,render/* html */.qy)(r.trunk_id),
+                (0,render/* html */.qy)(r.phone_number),
+                (0,render/* html */.qy)(r.name ?? ''),
+                r.status,
+                (0,render/* html */.qy)(r.number_id ?? '—'),
+                (0,render/* html */.qy)(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
+                (0,render/* html */.qy)(r.error ?? '')
+            ])
+        ]);
+        if (results.length > MAX_SUMMARY_ROWS)
+            summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true);
+    });
+}
+/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode). */
+async function reportVerification(unverified, written) {
+    if (written === 0)
+        return;
+    const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined;
+    if (verified)
+        core/* info */.pq(verified);
+    await writeSummary(summary => {
+        if (verified)
+            summary.addRaw(`\n${verified}\n`, true);
+        for (const trunk of unverified) {
+            summary.addRaw(`\nNot verified: trunk ${(0,render/* html */.qy)(trunk.trunkId)} did not show the result within settle_seconds: ${(0,render/* html */.qy)(trunk.missing.slice(0, 10).join('; '))}\n`, true);
+        }
+    });
+}
+/** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
+async function reportFailure(reason, problems = []) {
+    await writeSummary(summary => {
+        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${(0,render/* cell */.Hn)(reason)}\n`, true);
+        if (problems.length > 0) {
+            summary.addList(problems.slice(0, 50).map(p => (0,render/* html */.qy)(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
+            if (problems.length > 50)
+                summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true);
+        }
+    });
+}
+/**
+ * Warnings and notices: in file mode an annotation on the trunk's line of the file, else a plain
+ * workflow command; a table of each in the job summary; and the `warnings` output (how many
+ * warnings: notices are not counted).
+ */
+async function reportWarnings(warnings, file) {
+    const proper = onlyWarnings(warnings);
+    setOutputs({ [Outputs.Warnings]: proper.length });
+    if (warnings.length === 0)
+        return;
+    for (const w of warnings) {
+        const line = file?.lineOf(w.trunkId);
+        const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' };
+        if (w.level === 'notice')
+            core/* notice */.lm(w.message, where);
+        else
+            core/* warning */.$e(w.message, where);
+    }
+    const notices = warnings.filter(w => w.level === 'notice');
+    await writeSummary(summary => {
+        for (const [heading, rows] of [
+            ['Warnings', proper],
+            ['Notices', notices]
+        ]) {
+            if (rows.length === 0)
+                continue;
+            summary
+                .addHeading(heading, 4)
+                .addTable([
+                ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
+                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [(0,render/* html */.qy)(w.trunkId), (0,render/* html */.qy)(w.message)])
+            ]);
+        }
+    });
+}
+async function reportExport(count, trunks, shownAs) {
+    setOutputs({ [Outputs.Exported]: count });
+    const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${(0,src_text/* quote */.hD)(shownAs)}.`;
+    core/* info */.pq(line);
+    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${(0,render/* html */.qy)(line)}\n`, true));
+}
+
+;// CONCATENATED MODULE: ./src/heap.ts
+/**
+ * V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
+ * host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB while
+ * the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set at run time, it
+ * has no effect); this keeps the young generation at its starting size. Measured on that file (npm run
+ * bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged. Only file mode
+ * needs it, so the single-number path does not load node:v8 (about 4 ms of a cold start).
+ */
+async function boundYoungGeneration() {
+    const { setFlagsFromString } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
+    setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+;// CONCATENATED MODULE: ./src/workspace.ts
+
+
+
+/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file, input) {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
+    const outside = (from, to) => {
+        const rel = (0,external_node_path_namespaceObject.relative)(from, to);
+        return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+    };
+    const real = (p) => (0,promises_.realpath)(p).catch(() => p);
+    if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
+        throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
+    }
+    // As GitHub names files: with "/" on Windows too.
+    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path).split(external_node_path_namespaceObject.sep).join('/') };
+}
+
+;// CONCATENATED MODULE: ./src/file-mode.ts
+/** File mode: the numbers file planned against every trunk it lists, shown in the job summary and on the pull request. */
+
+
+
+
+
+
+
+/** A numbers file with problems: each is annotated on its line; nothing was changed. */
+class FileProblems extends Error {
+    problems;
+    constructor(file, problems) {
+        const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above';
+        super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`);
+        this.problems = problems;
+    }
+}
+async function numbersFileMode(settings, secrets) {
+    await boundYoungGeneration();
+    const file = await inWorkspace(settings.numbersFile, 'numbers_file');
+    const { shownAs } = file;
+    // The PR comment always shows this run: its plan, or why there is none.
+    const comment = async (outcome) => {
+        if (!settings.prComment)
+            return;
+        const { commentPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
+        await commentPlan(outcome, shownAs, settings);
+    };
+    let trunkLines = async () => new Map();
+    return {
+        prune: settings.prune,
+        async desired() {
+            const read = await readNumbersFileOrFail(file, settings, secrets);
+            trunkLines = read.trunkLines;
+            return read.desired;
+        },
+        planned: plan => reportPlan(plan, shownAs, settings.dryRun),
+        async guard(plan) {
+            const fingerprint = (0,plan_fingerprint/* planFingerprint */.an)(plan, settings);
+            await comment({ status: 'planned', plan, fingerprint });
+            const review = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 1056));
+            if (review.reviewRequired(settings))
+                await review.refuseUnreviewedPlan(plan, fingerprint, shownAs, settings);
+        },
+        async dryRun(plan) {
+            if (settings.failOnDrift && (0,src_plan/* hasChanges */.ik)(plan))
+                throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
+        },
+        applied: (_plan, results) => reportResults(results),
+        async failed(reason, plan) {
+            // A run that stopped before its plan was posted rewrites the comment with the reason
+            // (redacted, as the step's own failure line is: a comment is more public than a log).
+            if (!plan || (0,src_plan/* deleteLimitProblem */.AD)(plan, settings.maxDeletes)) {
+                await comment(plan ? { status: 'blocked', reason, plan } : { status: 'failed', reason }).catch(failed => core/* error */.z3(secrets.redact((0,src_text/* messageOf */.bD)(failed))));
+            }
+        },
+        async warned(warnings) {
+            const lines = warnings.length > 0 ? await trunkLines() : new Map();
+            await reportWarnings(warnings, { shownAs, lineOf: trunkId => lines.get(trunkId) });
+        }
+    };
+}
+/** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
+async function readNumbersFileOrFail({ path, shownAs }, settings, secrets) {
+    const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
+    const file = await readNumbersFile(path, secrets, settings.trunkApi);
+    if (!file.ok) {
+        annotateProblems(shownAs, file.problems);
+        throw new FileProblems(shownAs, file.problems);
+    }
+    return file;
+}
+
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
@@ -1728,8 +2257,6 @@ var schemas = __nccwpck_require__(8395);
 var api = __nccwpck_require__(3305);
 // EXTERNAL MODULE: ./src/bolna/paths.ts
 var paths = __nccwpck_require__(8688);
-// EXTERNAL MODULE: ./src/phone.ts + 43 modules
-var phone = __nccwpck_require__(2947);
 ;// CONCATENATED MODULE: ./src/secrets.ts
 
 /**
@@ -1803,8 +2330,8 @@ const number = (min, max, kind) => reading((value, ctx) => {
 });
 const singleLine = (max) => schemas/* string */.YjP().check(api/* _maxLength */.Eb(max, `must be at most ${max} characters`), schemas/* refine */.YPB(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St));
 const id = singleLine(200).check(schemas/* refine */.YPB(value => !(0,paths/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)'));
-const phoneNumber = reading((value, ctx) => {
-    const parsed = (0,phone/* parsePhoneNumber */.lq)(value);
+const phoneNumber = (e164CheckEnabled) => reading((value, ctx) => {
+    const parsed = (0,phone/* numberToSend */.Nx)(value, e164CheckEnabled);
     return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem);
 });
 const destinationKey = schemas/* string */.YjP().check(api/* _regex */.Fk(phone/* DESTINATION_KEY */.PU, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)'));
@@ -1948,16 +2475,46 @@ function editDistance(a, b) {
 /** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
 const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'];
 const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'];
+/** The inputs that say which number to add in single mode. */
+const SINGLE_NUMBER = ['phone_number', 'name', 'agent_id', 'destination_key'];
+/** The Bolna API key: the token input, else the BOLNA_API_KEY environment variable. */
+function apiKey(read, env) {
+    return read('token') || (env.BOLNA_API_KEY ?? '').trim();
+}
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
 function secretInputs(read = actionInputs, env = process.env) {
-    return new Secrets([read('token') || (env.BOLNA_API_KEY ?? '').trim(), read('github_token')]);
+    return new Secrets([apiKey(read, env), read('github_token')]);
 }
 /**
- * Turns the inputs into Settings. The secrets are masked before anything else is read, so
- * no later log line can show them.
+ * Turns the inputs into Settings: the common ones, then those of the mode the inputs choose
+ * (export_file: export; numbers_file: file mode; else single mode).
  */
 function readSettings(readInput = actionInputs, env = process.env) {
-    const token = readInput('token') || (env.BOLNA_API_KEY ?? '').trim();
+    const { read, common } = readCommonSettings(readInput, env);
+    // Every input is checked, also those of the other modes: a typo must not pass unnoticed.
+    const fileOptions = {
+        prune: parse(read, 'prune', inputs_boolean),
+        failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
+        prComment: parse(read, 'pr_comment', inputs_boolean),
+        requireReviewedPlan: parse(read, 'require_reviewed_plan', inputs_boolean)
+    };
+    const singleOptions = {
+        e164CheckEnabled: parse(read, 'e164_check_enabled', inputs_boolean),
+        ifExists: parse(read, 'if_exists', oneOf('skip', 'fail'))
+    };
+    if (read('export_file'))
+        return readExportSettings(read, common);
+    if (read('numbers_file'))
+        return readNumbersFileSettings(read, common, fileOptions);
+    return readSingleNumberSettings(read, common, singleOptions);
+}
+/**
+ * The key's checks and the settings of every mode. The secrets are masked before anything else
+ * is read, so no later log line can show them; `read` gives each input or its default, and
+ * refuses any input (but the two tokens) that holds a secret.
+ */
+function readCommonSettings(readInput, env) {
+    const token = apiKey(readInput, env);
     const secrets = secretInputs(readInput, env);
     secrets.mask();
     refuseUndeclaredInputs(env);
@@ -1969,7 +2526,6 @@ function readSettings(readInput = actionInputs, env = process.env) {
         }
         return value;
     };
-    const githubToken = read('github_token');
     if (!token) {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
         throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.');
@@ -1993,58 +2549,51 @@ function readSettings(readInput = actionInputs, env = process.env) {
         onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
         failOnWarnings: parse(read, 'fail_on_warnings', inputs_boolean)
     };
-    // Every input is checked, also those of the other mode: a typo must not pass unnoticed.
-    const fileOptions = {
-        prune: parse(read, 'prune', inputs_boolean),
-        failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
-        prComment: parse(read, 'pr_comment', inputs_boolean),
-        requireReviewedPlan: parse(read, 'require_reviewed_plan', inputs_boolean)
-    };
-    const e164CheckEnabled = parse(read, 'e164_check_enabled', inputs_boolean);
-    const ifExists = parse(read, 'if_exists', oneOf('skip', 'fail'));
-    const exportFile = read('export_file');
-    if (exportFile) {
-        for (const other of ['numbers_file', 'phone_number', 'name', 'agent_id', 'destination_key']) {
-            if (read(other))
-                throw new InputError(`Input "${other}" must be empty when "export_file" is set: an export writes what Bolna holds.`);
-        }
-        // An export writes no number to Bolna: the inputs of both other modes would do nothing.
-        for (const input of [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change']) {
-            if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
-                throw new InputError(`Input "${input}" does nothing in export mode (export_file is set); remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
-            }
-        }
-        const trunkIds = read('trunk_id')
-            .split(/[,\n]/)
-            .map(part => part.trim())
-            .filter(Boolean);
-        for (const [i, trunkId] of trunkIds.entries())
-            parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
-        return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
-    }
-    const numbersFile = read('numbers_file');
-    const ignored = numbersFile ? SINGLE_ONLY : FILE_ONLY;
-    for (const input of ignored) {
+    return { read, common };
+}
+/** Refuses each input left at other than its default: it does nothing in this mode (`why` says which). */
+function refuseNonDefault(read, inputs, why) {
+    for (const input of inputs) {
         if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
-            const mode = numbersFile ? 'file mode (numbers_file is set), where each number carries its own settings' : 'single mode (no numbers_file)';
-            throw new InputError(`Input "${input}" does nothing in ${mode}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
+            throw new InputError(`Input "${input}" does nothing in ${why}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
         }
     }
-    if (numbersFile) {
-        for (const single of ['trunk_id', 'phone_number', 'name', 'agent_id', 'destination_key']) {
-            if (read(single)) {
-                throw new InputError(`Input "${single}" must be empty when "numbers_file" is set: a numbers file lists its own trunks and numbers.`);
-            }
-        }
-        return { ...common, ...fileOptions, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken };
-    }
+}
+/** Refuses each of `inputs` that is set (`why` says why it must be empty). */
+function refuseSet(read, inputs, why) {
+    for (const input of inputs)
+        if (read(input))
+            throw new InputError(`Input "${input}" must be empty when ${why}.`);
+}
+/** Export mode: the file to write, and the trunks to read (all of trunk_api's when none is named). */
+function readExportSettings(read, common) {
+    refuseSet(read, ['numbers_file', ...SINGLE_NUMBER], '"export_file" is set: an export writes what Bolna holds');
+    // An export writes no number to Bolna: the inputs of both other modes would do nothing.
+    refuseNonDefault(read, [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change'], 'export mode (export_file is set)');
+    const trunkIds = read('trunk_id')
+        .split(/[,\n]/)
+        .map(part => part.trim())
+        .filter(Boolean);
+    for (const [i, trunkId] of trunkIds.entries())
+        parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
+    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
+}
+/** File mode: the numbers file lists the trunks and numbers, with their own settings. */
+function readNumbersFileSettings(read, common, options) {
+    refuseNonDefault(read, SINGLE_ONLY, 'file mode (numbers_file is set), where each number carries its own settings');
+    refuseSet(read, ['trunk_id', ...SINGLE_NUMBER], '"numbers_file" is set: a numbers file lists its own trunks and numbers');
+    return { ...common, ...options, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken: read('github_token') };
+}
+/** Single mode: one number on one trunk, as a one-entry desired state (the numbers file's rules apply to it). */
+function readSingleNumberSettings(read, common, { e164CheckEnabled, ifExists }) {
+    refuseNonDefault(read, FILE_ONLY, 'single mode (no numbers_file)');
     if (!read('trunk_id') || !read('phone_number')) {
         const missing = read('trunk_id') ? 'phone_number' : 'trunk_id';
         throw new InputError(`Input "${missing}" is required (or set "numbers_file" to manage a file of numbers).`);
     }
     const trunk = { id: parse(read, 'trunk_id', id), api: common.trunkApi };
     const written = read('phone_number');
-    const { e164, withPlus } = parse(read, 'phone_number', phoneNumber);
+    const { e164, withPlus } = parse(read, 'phone_number', phoneNumber(e164CheckEnabled));
     const want = {
         written,
         e164,
@@ -2054,430 +2603,75 @@ function readSettings(readInput = actionInputs, env = process.env) {
         destinationKey: optional(read, 'destination_key', destinationKey),
         agentId: optional(read, 'agent_id', id)
     };
-    if (e164CheckEnabled) {
-        const problem = (0,phone/* e164CheckProblem */.CN)(written);
-        if (problem)
-            throw new InputError(`Input "phone_number" ${problem} (got ${JSON.stringify(written)}).`);
-    }
-    if (want.destinationKey !== undefined && !port/* TRUNK_APIS */.R1[trunk.api].destinationKey) {
-        throw new InputError(`Input "destination_key" applies only to trunk_api: trunk; Bolna's ${port/* TRUNK_APIS */.R1[trunk.api].title} has no such field (trunk_api is "${trunk.api}").`);
-    }
+    const keyProblem = want.destinationKey !== undefined ? (0,phone/* destinationKeyProblem */.Ld)(trunk.api) : undefined;
+    if (keyProblem)
+        throw new InputError(`Input "destination_key" ${keyProblem} (trunk_api is "${trunk.api}").`);
     if (common.setAgentTelephony && !want.agentId) {
         throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.');
     }
     return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists };
 }
 
-// EXTERNAL MODULE: ./src/plan.ts
-var src_plan = __nccwpck_require__(2464);
-;// CONCATENATED MODULE: ./src/export.ts
-/**
- * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
- * it right away plans no change, except the removal of duplicate records of one number.
- */
+;// CONCATENATED MODULE: ./src/single-mode.ts
 
 
 
-
-
-/** A value as YAML reads it back exactly: a double-quoted scalar (JSON's escapes are YAML's). */
-const scalar = (value) => JSON.stringify(value);
-/**
- * The numbers file for these trunks, and how many numbers it lists. A number is written as Bolna
- * stores it, with its name, its agent where Bolna shows one, and (`/trunk`) its destination key.
- * What a numbers file cannot hold is written as a comment saying why: a second record of a number,
- * a number already listed on another trunk, a stored string that is no valid number.
- */
-function exportedFile(trunks, source, at) {
-    const lines = [
-        `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
-        '# The numbers as Bolna holds them: applying this file right away changes nothing, except that duplicate records of one number are removed.',
-        'version: 1',
-        'trunks:'
-    ];
-    const seen = new Map();
-    let count = 0;
-    for (const { trunk, numbers } of trunks) {
-        const entries = [];
-        let listed = 0;
-        // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
-        const answered = (n) => (n.agent.kind === 'agent' ? 0 : 1);
-        const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || (0,src_plan/* olderFirst */.XL)(a, b));
-        for (const number of keptFirst) {
-            const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
-            const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
-            if ('problem' in parsed) {
-                skip(`as stored, it ${parsed.problem.split(':')[0]}`);
-                continue;
-            }
-            const first = seen.get(number.e164);
-            if (first !== undefined) {
-                skip(first === trunk.id ? 'a second record of a number listed above' : `already listed on trunk ${scalar(first)}`);
-                continue;
-            }
-            seen.set(number.e164, trunk.id);
-            listed++;
-            entries.push(`      - phone_number: ${scalar(number.stored.trim())}`);
-            if (port/* TRUNK_APIS */.R1[trunk.api].labels && number.name)
-                entries.push(`        name: ${scalar(number.name)}`);
-            if (number.agent.kind === 'agent')
-                entries.push(`        agent_id: ${scalar(number.agent.id)}`);
-            if (port/* TRUNK_APIS */.R1[trunk.api].destinationKey && number.destinationKey !== null)
-                entries.push(`        destination_key: ${scalar(number.destinationKey)}`);
-        }
-        // A trunk whose numbers are all left out still lists none ("numbers:" alone would read as null).
-        lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, listed > 0 ? '    numbers:' : '    numbers: []', ...entries);
-        count += listed;
-    }
-    return { text: `${lines.join('\n')}\n`, count };
-}
-async function writeExport(path, text) {
-    await (0,promises_.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_.writeFile)(path, text);
-}
-
-;// CONCATENATED MODULE: ./src/health.ts
-
-/** The warnings proper, without the notices: what the `warnings` output counts and `fail_on_warnings` fails on. */
-function onlyWarnings(warnings) {
-    return warnings.filter(w => w.level !== 'notice');
-}
-/** Up to five quoted numbers, and how many more. */
-function some(numbers) {
-    const more = numbers.length > 5 ? ` and ${numbers.length - 5} more` : '';
-    return `${numbers.slice(0, 5).map(src_text/* quote */.hD).join(', ')}${more}`;
-}
-/** The warnings and notices for the file's (or the inputs') trunks, as they will be once the plan is applied. */
-function healthWarnings(desired, states) {
-    const warnings = [];
-    for (const { trunk, numbers } of desired.trunks) {
-        const state = states.get(trunk.id);
-        if (!state)
-            continue;
-        const warn = (message) => warnings.push({ trunkId: trunk.id, message });
-        const notice = (message) => warnings.push({ trunkId: trunk.id, message, level: 'notice' });
-        const where = `Trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
-        if (state.settings.active === false)
-            warn(`${where} is inactive: it takes no inbound calls and places no outbound ones. Activate it in Bolna.`);
-        // Each number's agent once the plan is applied: the file's (or input's) when it names one (null:
-        // none, on purpose), else the one Bolna shows; undefined where Bolna does not show it.
-        const answered = [];
-        const unanswered = [];
-        const held = new Map(state.numbers.map(n => [n.e164, n]));
-        for (const want of numbers) {
-            if (want.agentId === null)
-                continue;
-            const now = held.get(want.e164);
-            const agent = want.agentId !== undefined ? want.agentId : now?.agent.kind === 'agent' ? now.agent.id : now?.agent.kind === 'unknown' ? undefined : null;
-            if (typeof agent === 'string')
-                answered.push(want.e164);
-            else if (agent === null && state.settings.defaultAgentId === null)
-                unanswered.push(want.e164);
-        }
-        if (state.settings.inboundEnabled === false) {
-            // Calls from the carrier are refused whoever answers: only agents say that someone expects them.
-            const who = [
-                ...(answered.length > 0
-                    ? [`${answered.length === 1 ? `${some(answered)} has an agent` : `${answered.length} numbers (${some(answered)}) have agents`}`]
-                    : []),
-                ...(state.settings.defaultAgentId ? [`its default agent is ${(0,src_text/* quote */.hD)(state.settings.defaultAgentId)}`] : [])
-            ];
-            if (who.length > 0) {
-                warn(`${where} has inbound calls disabled, yet ${who.join(' and ')} to answer them: calls from the carrier are refused. Enable inbound on the trunk.`);
-            }
-            else {
-                notice(`${where} has inbound calls disabled and no agent answers its numbers: it places outbound calls only. If it should take calls, enable inbound and give its numbers an agent_id.`);
-            }
-            continue;
-        }
-        // One notice a trunk, however many numbers: a thousand caller-ID numbers are one fact.
-        if (unanswered.length > 0) {
-            const fallback = trunk.api === 'trunk' ? ', and the trunk has no default agent' : '';
-            const one = unanswered.length === 1;
-            const subject = one
-                ? `${some(unanswered)} on trunk ${(0,src_text/* quote */.hD)(trunk.id)} has`
-                : `${unanswered.length} numbers on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (${some(unanswered)}) have`;
-            notice(`${subject} no agent${fallback}: inbound calls to ${one ? 'it' : 'them'} are refused, which suits a caller-ID number. To take calls, give ${one ? 'it' : 'each'} an agent_id; to say that none is wanted, write agent_id: null in a numbers file.`);
-        }
-    }
-    return warnings;
-}
-
-// EXTERNAL MODULE: ./src/plan-fingerprint.ts
-var plan_fingerprint = __nccwpck_require__(6697);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/outputs.ts
-
-/** Every output the action sets, by name, as action.yml declares them (a test keeps the two equal). */
-const Outputs = {
-    // Single mode.
-    NumberId: 'number_id',
-    Status: 'status',
-    PhoneNumber: 'phone_number',
-    TrunkId: 'trunk_id',
-    Number: 'number',
-    AgentStatus: 'agent_status',
-    TelephonyStatus: 'telephony_status',
-    // File mode.
-    Plan: 'plan',
-    ToAdd: 'to_add',
-    ToRemove: 'to_remove',
-    Unchanged: 'unchanged',
-    Results: 'results',
-    PlanFile: 'plan_file',
-    ResultsFile: 'results_file',
-    Created: 'created',
-    Removed: 'removed',
-    Failed: 'failed',
-    // Export.
-    Exported: 'exported',
-    // Both modes.
-    HasChanges: 'has_changes',
-    Warnings: 'warnings'
-};
-/**
- * A step's outputs share about 1 MiB, so a JSON output over this many characters is cut to a
- * valid, shorter JSON value that says what was cut (the whole value is in a file beside it).
- */
-const MAX_JSON_OUTPUT_CHARS = 256 * 1024;
-/** Sets the step's outputs; the only place that writes them. */
-function setOutputs(values) {
-    for (const [name, value] of Object.entries(values)) {
-        if (value !== undefined)
-            core/* setOutput */.uH(name, value);
-    }
-}
-
-// EXTERNAL MODULE: ./src/render.ts
-var render = __nccwpck_require__(7055);
-;// CONCATENATED MODULE: ./src/report.ts
-/** Writes what the step did: the log, the outputs, the job summary, files, and file annotations. */
-
-
-
-
-
-
-
-
-
-
-
-async function writeSummary(build) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    build(core/* summary */.z);
-    await core/* summary */.z.write();
-}
-/** The number's outputs again, when the check after the apply kept another record of it than the one reported (a duplicate healed). */
-function reportKeptRecord(number, trunk) {
-    setOutputs({ [Outputs.NumberId]: number.id, [Outputs.PhoneNumber]: number.stored, [Outputs.Number]: JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) });
-}
-async function reportNumber(report) {
-    const { number, trunk, want } = report;
-    setOutputs({
-        [Outputs.NumberId]: number?.id ?? '',
-        [Outputs.Status]: report.status,
-        [Outputs.PhoneNumber]: number?.stored ?? port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus),
-        [Outputs.TrunkId]: trunk.id,
-        [Outputs.Number]: number ? JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) : '',
-        [Outputs.AgentStatus]: report.agentStatus ?? '',
-        [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
-        [Outputs.HasChanges]: report.hasChanges
+function singleNumberMode(settings) {
+    const { desired } = settings;
+    const [{ trunk, numbers: [want] }] = desired.trunks;
+    /** The report of the number's change; `status` and what the run found are added to it. */
+    const report = (plan, change, rest) => reportNumber({
+        trunk,
+        want,
+        differences: change.action === 'keep' ? change.differences : [],
+        notes: plan.notes.map(note => note.text),
+        hasChanges: (0,src_plan/* hasChanges */.ik)(plan),
+        number: found(change),
+        ...rest
     });
-    const where = `trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
-    const spelled = port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus);
-    for (const note of report.notes)
-        core/* info */.pq(`Note: ${note}.`);
-    if (report.status === 'planned') {
-        const agent = want.agentId ? ` and map it to agent ${(0,src_text/* quote */.hD)(want.agentId)}` : '';
-        core/* info */.pq(`Dry run: would add ${(0,src_text/* quote */.hD)(spelled)} to ${where}${agent}.`);
-    }
-    else if (report.status === 'exists') {
-        const idle = report.agentStatus === undefined || report.agentStatus === 'unchanged';
-        const planned = report.agentStatus === 'planned' ? ` Dry run: would set its agent to ${(0,src_text/* quote */.hD)(want.agentId)}.` : '';
-        core/* info */.pq(`${(0,src_text/* quote */.hD)(number?.stored)} is already on ${where} (id ${(0,src_text/* quote */.hD)(number?.id)})${idle ? '; nothing to do' : ''}.${planned}`);
-    }
-    for (const d of report.differences) {
-        const has = d.field === 'name' ? `is named ${(0,src_text/* quote */.hD)(d.bolna)}` : `has destination_key ${(0,src_text/* quote */.hD)(d.bolna)}`;
-        const fix = d.field === 'name' ? 'Bolna has no rename endpoint' : 'no endpoint changes it';
-        core/* warning */.$e(`The number on ${where} ${has}, not ${(0,src_text/* quote */.hD)(d.file)}. ${fix}: remove and re-add the number to change it.`);
-    }
-    await writeSummary(summary => summary
-        .addHeading('Bolna SIP trunk number', 3)
-        .addTable([
-        ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
-        [
-            (0,render/* html */.qy)(trunk.id),
-            trunk.api,
-            (0,render/* html */.qy)(number?.stored ?? spelled),
-            (0,render/* html */.qy)(number?.name ?? want.name),
-            report.status,
-            (0,render/* html */.qy)(number?.id ?? '—'),
-            (0,render/* html */.qy)(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
-        ]
-    ]));
+    return {
+        prune: false,
+        desired: async () => desired,
+        planned: async () => undefined,
+        async guard(plan) {
+            const change = numberChange(plan);
+            const number = found(change);
+            if (!number || settings.ifExists !== 'fail')
+                return;
+            await report(plan, change, { status: 'exists' });
+            throw new Error(`${(0,src_text/* quote */.hD)(number.stored)} is already on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (id ${(0,src_text/* quote */.hD)(number.id)}) and if_exists is "fail".`);
+        },
+        async dryRun(plan) {
+            const change = numberChange(plan);
+            const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned';
+            await report(plan, change, { status: found(change) ? 'exists' : 'planned', agentStatus });
+        },
+        async applied(plan, results) {
+            const change = numberChange(plan);
+            const result = results.find(r => r.change === change);
+            if (!result)
+                throw new Error('the apply answers every change it is given');
+            const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created';
+            await report(plan, change, { status, number: result.number, agentStatus: result.agent_status, telephonyStatus: result.telephony_status });
+        },
+        failed: async () => undefined,
+        warned: warnings => reportWarnings(warnings)
+    };
 }
-// ---- a numbers file: problems, plan and results ------------------------------
-/**
- * The file's problems as annotations on their lines: the first 50, then one that counts the
- * rest (a file of 100,000 bad entries must not print 100,000 annotations; GitHub shows only
- * the first few per step anyway). The step's failure message gives the total.
- */
-function annotateProblems(file, problems) {
-    const shown = 50;
-    const title = 'Bolna numbers file';
-    for (const problem of problems.slice(0, shown)) {
-        core/* error */.z3(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) });
-    }
-    const more = problems.length - shown;
-    if (more > 0)
-        core/* error */.z3(`…and ${more} more problem${more === 1 ? '' : 's'}, not annotated: fix these and run again to see them`, { title, file });
+/** The plan's change for the number: added, kept or replaced (any other removes a duplicate record of it). */
+function numberChange(plan) {
+    const change = (0,src_plan/* writtenChanges */.NY)(plan).find((c) => c.action !== 'remove');
+    if (!change)
+        throw new Error('a one-number plan always adds or keeps its number');
+    return change;
 }
-/** Rows of a table in the job summary (a step's summary is cut by the runner past 1 MiB). */
-const MAX_SUMMARY_ROWS = 1_000;
-/** A file under RUNNER_TEMP for this step, for actions/upload-artifact; its path is an output. */
-async function writeRunFile(kind, value) {
-    const step = (process.env.GITHUB_ACTION ?? 'step').replace(/[^\w.-]+/g, '_');
-    const path = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `bolna-numbers-${kind}-${step}.json`);
-    await (0,promises_.writeFile)(path, `${JSON.stringify(value, null, 2)}\n`);
-    return path;
-}
-/** The first items whose JSON fits in the output limit, and how many were cut. */
-function fitting(items) {
-    let size = 2;
-    let count = 0;
-    for (const item of items) {
-        size += JSON.stringify(item).length + 1;
-        if (size > MAX_JSON_OUTPUT_CHARS)
-            break;
-        count++;
-    }
-    return { shown: items.slice(0, count), cut: items.length - count };
-}
-async function reportPlan(plan, file, dryRun) {
-    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
-    const json = (0,render/* planJson */.iY)(plan);
-    const { shown, cut } = fitting(json.changes);
-    const planFile = await writeRunFile('plan', json);
-    if (cut)
-        core/* info */.pq(`The plan output lists the first ${shown.length} of ${json.changes.length} changes; all of them are in ${planFile} (the plan_file output).`);
-    setOutputs({
-        [Outputs.Plan]: JSON.stringify(cut ? { ...json, changes: shown, changes_cut: cut } : json),
-        [Outputs.PlanFile]: planFile,
-        [Outputs.ToAdd]: plan.counts.add,
-        [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
-        [Outputs.Unchanged]: plan.counts.unchanged,
-        [Outputs.HasChanges]: (0,src_plan/* hasChanges */.ik)(plan)
-    });
-    await writeSummary(summary => {
-        summary.addRaw((0,render/* planMarkdown */.Xg)(plan, file, MAX_SUMMARY_ROWS), true);
-        if (dryRun)
-            summary.addRaw('\n**Dry run: nothing was changed.**\n', true);
-    });
-}
-async function reportResults(results, unverified, written) {
-    const json = (0,render/* resultsJson */.ji)(results);
-    const { shown, cut } = fitting(json);
-    const resultsFile = await writeRunFile('results', json);
-    if (cut)
-        core/* info */.pq(`The results output lists the first ${shown.length} of ${json.length} entries; all of them are in ${resultsFile} (the results_file output).`);
-    const count = (status) => results.filter(r => r.status === status).length;
-    const partly = results.filter(r => r.status !== 'failed' && (0,apply/* failed */.gz)(r)).length;
-    setOutputs({
-        [Outputs.Results]: JSON.stringify(shown),
-        [Outputs.ResultsFile]: resultsFile,
-        [Outputs.Created]: count('created') + count('replaced'),
-        [Outputs.Removed]: count('removed'),
-        [Outputs.Failed]: results.filter(apply/* failed */.gz).length
-    });
-    // Each entry is counted once, by its status; a mapping or switch that failed is said after.
-    const renamed = count('replaced') ? `, ${count('replaced')} renamed` : '';
-    const mappings = partly ? `; of those, ${partly} with a failed agent mapping or telephony switch` : '';
-    core/* info */.pq(`Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`);
-    const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined;
-    if (verified)
-        core/* info */.pq(verified);
-    await writeSummary(summary => {
-        summary
-            .addHeading('Applied', 4)
-            .addTable([
-            ['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })),
-            ...results
-                .slice(0, MAX_SUMMARY_ROWS)
-                .map(r => [
-                (0,render/* html */.qy)(r.trunk_id),
-                (0,render/* html */.qy)(r.phone_number),
-                (0,render/* html */.qy)(r.name ?? ''),
-                r.status,
-                (0,render/* html */.qy)(r.number_id ?? '—'),
-                (0,render/* html */.qy)(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
-                (0,render/* html */.qy)(r.error ?? '')
-            ])
-        ]);
-        if (results.length > MAX_SUMMARY_ROWS)
-            summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true);
-        if (verified)
-            summary.addRaw(`\n${verified}\n`, true);
-        for (const trunk of unverified) {
-            summary.addRaw(`\nNot verified: trunk ${(0,render/* html */.qy)(trunk.trunkId)} did not show the result within settle_seconds: ${(0,render/* html */.qy)(trunk.missing.slice(0, 10).join('; '))}\n`, true);
-        }
-    });
-}
-/** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
-async function reportFailure(reason, problems = []) {
-    await writeSummary(summary => {
-        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${(0,render/* cell */.Hn)(reason)}\n`, true);
-        if (problems.length > 0) {
-            summary.addList(problems.slice(0, 50).map(p => (0,render/* html */.qy)(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
-            if (problems.length > 50)
-                summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true);
-        }
-    });
-}
-/**
- * Warnings and notices: in file mode an annotation on the trunk's line of the file, else a plain
- * workflow command; a table of each in the job summary; and the `warnings` output (how many
- * warnings: notices are not counted).
- */
-async function reportWarnings(warnings, file) {
-    const proper = onlyWarnings(warnings);
-    setOutputs({ [Outputs.Warnings]: proper.length });
-    if (warnings.length === 0)
-        return;
-    for (const w of warnings) {
-        const line = file?.lineOf(w.trunkId);
-        const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' };
-        if (w.level === 'notice')
-            core/* notice */.lm(w.message, where);
-        else
-            core/* warning */.$e(w.message, where);
-    }
-    const notices = warnings.filter(w => w.level === 'notice');
-    await writeSummary(summary => {
-        for (const [heading, rows] of [
-            ['Warnings', proper],
-            ['Notices', notices]
-        ]) {
-            if (rows.length === 0)
-                continue;
-            summary
-                .addHeading(heading, 4)
-                .addTable([
-                ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
-                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [(0,render/* html */.qy)(w.trunkId), (0,render/* html */.qy)(w.message)])
-            ]);
-        }
-    });
-}
-async function reportExport(count, trunks, shownAs) {
-    setOutputs({ [Outputs.Exported]: count });
-    const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${(0,src_text/* quote */.hD)(shownAs)}.`;
-    core/* info */.pq(line);
-    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${(0,render/* html */.qy)(line)}\n`, true));
+/** The record Bolna already holds, if any. */
+function found(change) {
+    return change.action === 'add' ? undefined : change.number;
 }
 
+// EXTERNAL MODULE: ./src/verify.ts
+var verify = __nccwpck_require__(5538);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -2494,19 +2688,18 @@ async function reportExport(count, trunks, shownAs) {
 
 
 
-/** The step: read the inputs, plan against what Bolna holds, then apply unless dry_run. */
+/** The step: read the settings, then the numbers wanted and what Bolna holds; plan, guard, apply unless dry_run, verify, report. */
 async function run() {
     const secrets = secretInputs();
     try {
         const settings = readSettings();
         // One line per request only when step debug is on: a thousand-number apply stays quiet.
         const bolna = connectToBolna(settings, core/* isDebug */._o() ? line => core/* debug */.Yz(line) : undefined);
-        if (settings.mode === 'single')
-            await addOneNumber(bolna, settings);
-        else if (settings.mode === 'export')
-            await exportNumbers(bolna, settings);
-        else
-            await syncNumbersFile(bolna, settings, secrets);
+        if (settings.mode === 'export')
+            return await exportNumbers(bolna, settings);
+        // Single mode is a one-entry plan: the same steps, reported as one number.
+        const mode = settings.mode === 'single' ? singleNumberMode(settings) : await numbersFileMode(settings, secrets);
+        await reconcile(bolna, settings, mode, secrets);
     }
     catch (error) {
         const reason = secrets.redact((0,src_text/* messageOf */.bD)(error));
@@ -2515,64 +2708,45 @@ async function run() {
         await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined);
     }
 }
-/** A numbers file with problems: each is annotated on its line; nothing was changed. */
-class FileProblems extends Error {
-    problems;
-    constructor(file, problems) {
-        const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above';
-        super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`);
-        this.problems = problems;
-    }
-}
-/** Single mode: a one-entry plan, applied like a file's. */
-async function addOneNumber(bolna, settings) {
-    const states = await readTrunks(bolna, settings.desired, 1);
-    const warnings = healthWarnings(settings.desired, states);
+/** Makes Bolna hold the numbers wanted: every step, in every mode but export; `mode` says what differs. */
+async function reconcile(bolna, settings, mode, secrets) {
+    const warnings = [];
+    let plan;
     try {
-        await addToTrunk(bolna, settings, states, warnings);
+        // Read: the numbers wanted, then every trunk they name, before any write.
+        const desired = await mode.desired();
+        const states = await readTrunks(bolna, desired, settings.concurrency);
+        const actual = new Map([...states].map(([id, state]) => [id, state.numbers]));
+        warnings.push(...healthWarnings(desired, states));
+        // Plan, and guard: nothing is written unless the whole plan may be.
+        plan = (0,src_plan/* planChanges */.XA)(desired, actual, mode.prune, settings.onNameChange);
+        await mode.planned(plan);
+        const tooMany = (0,src_plan/* deleteLimitProblem */.AD)(plan, settings.maxDeletes);
+        if (tooMany)
+            throw new Error(tooMany);
+        await mode.guard(plan);
+        if (settings.dryRun) {
+            await mode.dryRun(plan);
+            return failOnWarnings(warnings, settings);
+        }
+        // Apply, verify, report. Verifying never throws (a read that fails is one of its answers), so what
+        // was written is always reported, naming the record kept where a duplicate was healed.
+        const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
+        const unverified = await (0,verify/* verifyApplied */.Bi)(bolna, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
+        await mode.applied(plan, results);
+        await reportVerification(unverified, (0,verify/* writtenTrunks */.pL)(results));
+        const problem = (0,apply/* failuresProblem */.xO)(results) ?? (0,verify/* unverifiedProblem */.nr)(unverified);
+        if (problem)
+            throw new Error(problem);
+        failOnWarnings(warnings, settings);
+    }
+    catch (error) {
+        await mode.failed(secrets.redact((0,src_text/* messageOf */.bD)(error)), plan);
+        throw error;
     }
     finally {
-        // Said on a failed run too: they may be why calls would not arrive.
-        await sayWarnings(warnings);
+        await mode.warned(warnings);
     }
-}
-/** The number added (or found) and reported, on the trunk as read. */
-async function addToTrunk(bolna, settings, states, warnings) {
-    const { desired } = settings;
-    const [{ trunk, numbers: [want] }] = desired.trunks;
-    const actual = numbersOf(states);
-    const plan = (0,src_plan/* planChanges */.XA)(desired, actual, false, settings.onNameChange);
-    const entries = plan.changes.filter(c => c.action !== 'leave');
-    const change = entries.find((c) => c.action !== 'remove');
-    if (!change)
-        throw new Error('a one-number plan always adds or keeps its number');
-    const found = change.action === 'add' ? undefined : change.number;
-    const report = {
-        trunk,
-        want,
-        differences: change.action === 'keep' ? change.differences : [],
-        notes: plan.notes.map(note => note.text),
-        hasChanges: (0,src_plan/* hasChanges */.ik)(plan)
-    };
-    if (found && settings.ifExists === 'fail') {
-        await reportNumber({ ...report, status: 'exists', number: found });
-        throw new Error(`${(0,src_text/* quote */.hD)(found.stored)} is already on trunk ${(0,src_text/* quote */.hD)(trunk.id)} (id ${(0,src_text/* quote */.hD)(found.id)}) and if_exists is "fail".`);
-    }
-    refuseTooManyDeletes(plan, settings.maxDeletes);
-    if (settings.dryRun) {
-        const agentStatus = want.agentId === undefined ? undefined : change.action === 'keep' && !change.agent ? 'unchanged' : 'planned';
-        await reportNumber({ ...report, status: found ? 'exists' : 'planned', number: found, agentStatus });
-        return failOnWarnings(warnings, settings);
-    }
-    const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
-    const result = results[entries.indexOf(change)];
-    const status = result.status === 'failed' ? 'failed' : result.status === 'exists' ? 'exists' : 'created';
-    await reportNumber({ ...report, status, number: result.number, agentStatus: result.agent_status, telephonyStatus: result.telephony_status });
-    const failures = results.filter(apply/* failed */.gz);
-    if (failures.length > 0)
-        throw new Error(failures.map(r => failureLine(r)).join('\n'));
-    await verifyOrFail(bolna, plan, results, settings);
-    failOnWarnings(warnings, settings);
 }
 /** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing but duplicate records. */
 async function exportNumbers(bolna, settings) {
@@ -2588,145 +2762,6 @@ async function exportNumbers(bolna, settings) {
     await writeExport(path, text);
     await reportExport(count, trunks.length, shownAs);
 }
-/** Reports the warnings: in the log, as annotations on the trunks' lines, in the summary and the `warnings` output. */
-async function sayWarnings(warnings, file) {
-    const lineOf = file && warnings.length > 0 ? await trunkLines(file.path) : undefined;
-    await reportWarnings(warnings, file && lineOf && { shownAs: file.shownAs, lineOf });
-}
-/** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
-function failOnWarnings(all, settings) {
-    const warnings = onlyWarnings(all);
-    if (settings.failOnWarnings && warnings.length > 0) {
-        throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`);
-    }
-}
-/** The line of each trunk_id in the numbers file, for annotations (read again only when there are warnings). */
-async function trunkLines(path) {
-    const lines = (await (0,promises_.readFile)(path, 'utf8').catch(() => '')).split(/\r?\n/);
-    // Once per trunk: a file of 20,000 numbers without agents has 20,000 warnings on 20 trunks.
-    const found = new Map();
-    return trunkId => {
-        if (found.has(trunkId))
-            return found.get(trunkId);
-        const index = lines.findIndex(line => /trunk_id/.test(line) && line.includes(trunkId));
-        found.set(trunkId, index >= 0 ? index + 1 : undefined);
-        return found.get(trunkId);
-    };
-}
-/** File mode: check the whole file, plan against every listed trunk, then apply unless dry_run. */
-async function syncNumbersFile(bolna, settings, secrets) {
-    await boundYoungGeneration();
-    const { path, shownAs } = await inWorkspace(settings.numbersFile);
-    // The PR comment always shows this run: its plan, or why there is none.
-    const comment = async (outcome) => {
-        if (!settings.prComment)
-            return;
-        const { commentPlan } = await __nccwpck_require__.e(/* import() */ 525).then(__nccwpck_require__.bind(__nccwpck_require__, 5525));
-        await commentPlan(outcome, shownAs, settings);
-    };
-    let plan;
-    const warnings = [];
-    try {
-        const desired = await readNumbersFileOrFail(path, shownAs, settings, secrets);
-        const states = await readTrunks(bolna, desired, settings.concurrency);
-        const actual = numbersOf(states);
-        warnings.push(...healthWarnings(desired, states));
-        plan = (0,src_plan/* planChanges */.XA)(desired, actual, settings.prune, settings.onNameChange);
-        await reportPlan(plan, shownAs, settings.dryRun);
-        refuseTooManyDeletes(plan, settings.maxDeletes);
-        const fingerprint = (0,plan_fingerprint/* planFingerprint */.an)(plan, settings);
-        await comment({ status: 'planned', plan, fingerprint });
-        const review = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 1056));
-        if (review.reviewRequired(settings))
-            await review.refuseUnreviewedPlan(plan, fingerprint, shownAs, settings);
-        if (settings.dryRun) {
-            if (settings.failOnDrift && (0,src_plan/* hasChanges */.ik)(plan))
-                throw new Error('Drift: Bolna does not match the numbers file (see the plan above).');
-            return failOnWarnings(warnings, settings);
-        }
-        const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
-        const unverified = await (0,apply/* verifyApplied */.Bi)(bolna, plan, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
-        await reportResults(results, unverified, writtenTrunks(plan, results));
-        const failures = results.filter(apply/* failed */.gz);
-        if (failures.length > 0) {
-            const lines = failures.map(r => `  ${failureLine(r)}`);
-            throw new Error(`${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.join('\n')}`);
-        }
-        if (unverified.length > 0)
-            throw new Error(unverifiedMessage(unverified));
-        failOnWarnings(warnings, settings);
-    }
-    catch (error) {
-        // A run that stopped before its plan was posted rewrites the comment with the reason
-        // (redacted, as the step's own failure line is: a comment is more public than a log).
-        if (!plan || (0,src_plan/* deleteLimitProblem */.AD)(plan, settings.maxDeletes)) {
-            const reason = secrets.redact((0,src_text/* messageOf */.bD)(error));
-            await comment(plan ? { status: 'blocked', reason, plan } : { status: 'failed', reason }).catch(failed => core/* error */.z3(secrets.redact((0,src_text/* messageOf */.bD)(failed))));
-        }
-        throw error;
-    }
-    finally {
-        // Said on a failed run too: they may be why calls would not arrive.
-        await sayWarnings(warnings, { shownAs, path });
-    }
-}
-/**
- * V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
- * host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB while
- * the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set at run time, it
- * has no effect); this keeps the young generation at its starting size. Measured on that file (npm run
- * bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged. Only file mode
- * needs it, so the single-number path does not load node:v8 (about 4 ms of a cold start).
- */
-async function boundYoungGeneration() {
-    const { setFlagsFromString } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
-    setFlagsFromString('--semi-space-growth-factor=1');
-}
-/** Single mode's check that Bolna shows what it wrote; fails the step when it does not. */
-async function verifyOrFail(bolna, plan, results, settings) {
-    const reported = results.map(r => r.number_id);
-    const unverified = await (0,apply/* verifyApplied */.Bi)(bolna, plan, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
-    for (const [i, r] of results.entries())
-        if (r.number && r.number_id !== reported[i])
-            reportKeptRecord(r.number, { id: r.trunk_id, api: r.trunk_api });
-    if (unverified.length > 0)
-        throw new Error(unverifiedMessage(unverified));
-    if (writtenTrunks(plan, results) > 0)
-        core/* info */.pq('Verified: the trunk was read again and shows the result.');
-}
-function unverifiedMessage(unverified) {
-    const lines = unverified.map(u => `  trunk ${(0,src_text/* quote */.hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
-    const hint = unverified.some(u => u.duplicates) ? `\n${verify/* CONCURRENT_RUNS_HINT */.p}` : '';
-    return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`;
-}
-/** How many trunks the apply wrote to (those verifyApplied re-reads). */
-function writtenTrunks(plan, results) {
-    const entries = plan.changes.filter(c => c.action !== 'leave');
-    const written = new Set();
-    results.forEach((r, i) => {
-        const wrote = r.status === 'created' || r.status === 'removed' || r.status === 'replaced' || r.agent_status === 'mapped' || r.agent_status === 'unmapped';
-        if (wrote)
-            written.add(entries[i]?.trunk.id ?? '');
-    });
-    return written.size;
-}
-function applyOptions(settings, warnings) {
-    return {
-        concurrency: settings.concurrency,
-        setAgentTelephony: settings.setAgentTelephony,
-        log: line => core/* info */.pq(line),
-        warn: (trunkId, message) => warnings.push({ trunkId, message })
-    };
-}
-function failureLine(result) {
-    const id = result.number_id ? ` (id ${(0,src_text/* quote */.hD)(result.number_id)})` : '';
-    return `${(0,src_text/* quote */.hD)(result.phone_number)} on trunk ${(0,src_text/* quote */.hD)(result.trunk_id)}${id}: ${result.error}`;
-}
-function refuseTooManyDeletes(plan, maxDeletes) {
-    const tooMany = (0,src_plan/* deleteLimitProblem */.AD)(plan, maxDeletes);
-    if (tooMany)
-        throw new Error(tooMany);
-}
 /** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */
 async function readTrunks(bolna, desired, concurrency) {
     const states = new Map();
@@ -2735,33 +2770,20 @@ async function readTrunks(bolna, desired, concurrency) {
     });
     return states;
 }
-function numbersOf(states) {
-    return new Map([...states].map(([id, state]) => [id, state.numbers]));
-}
-/** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
-async function readNumbersFileOrFail(path, shownAs, settings, secrets) {
-    const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
-    const file = await readNumbersFile(path, secrets, settings.trunkApi);
-    if (!file.ok) {
-        annotateProblems(shownAs, file.problems);
-        throw new FileProblems(shownAs, file.problems);
+/** With fail_on_warnings, the warnings fail the step (after the work is done; they are said either way). */
+function failOnWarnings(all, settings) {
+    const warnings = onlyWarnings(all);
+    if (settings.failOnWarnings && warnings.length > 0) {
+        throw new Error(`${warnings.length} warning(s), and fail_on_warnings is true:\n${warnings.map(w => `  ${w.message}`).join('\n')}`);
     }
-    return file.desired;
 }
-/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
-async function inWorkspace(file, input = 'numbers_file') {
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
-    const outside = (from, to) => {
-        const rel = (0,external_node_path_namespaceObject.relative)(from, to);
-        return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+function applyOptions(settings, warnings) {
+    return {
+        concurrency: settings.concurrency,
+        setAgentTelephony: settings.setAgentTelephony,
+        log: line => core/* info */.pq(line),
+        warn: (trunkId, message) => warnings.push({ trunkId, message })
     };
-    const real = (p) => (0,promises_.realpath)(p).catch(() => p);
-    if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
-        throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
-    }
-    // As GitHub names files (annotations, the PR comment's marker): with "/" on Windows too.
-    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path).split(external_node_path_namespaceObject.sep).join('/') };
 }
 
 
@@ -2774,11 +2796,12 @@ async function inWorkspace(file, input = 'numbers_file') {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   PU: () => (/* binding */ DESTINATION_KEY),
-  CN: () => (/* binding */ e164CheckProblem),
+  Ld: () => (/* binding */ destinationKeyProblem),
+  Nx: () => (/* binding */ numberToSend),
   lq: () => (/* binding */ phone_parsePhoneNumber)
 });
 
-// UNUSED EXPORTS: INTERNATIONAL_HINT
+// UNUSED EXPORTS: INTERNATIONAL_HINT, e164CheckProblem
 
 ;// CONCATENATED MODULE: ./node_modules/libphonenumber-js/metadata.min.json.js
 // This file is a workaround for a bug in web browsers' "native"
@@ -6241,7 +6264,10 @@ function es6_parsePhoneNumber_parsePhoneNumber() {
 function exports_parsePhoneNumber_parsePhoneNumber() {
 	return withMetadataArgument(es6_parsePhoneNumber_parsePhoneNumber, arguments)
 }
+// EXTERNAL MODULE: ./src/bolna/port.ts
+var port = __nccwpck_require__(9521);
 ;// CONCATENATED MODULE: ./src/phone.ts
+
 
 const WRITTEN_FORM = /^\+?[0-9(][0-9 ().-]*$/;
 const MIN_DIGITS = 7;
@@ -6270,6 +6296,21 @@ function e164CheckProblem(written) {
     if (written.startsWith('+'))
         return undefined;
     return 'must start with "+" when e164_check_enabled is true: Bolna then enforces E.164 ("+", the country code and the number, e.g. "+919876543210")';
+}
+/**
+ * The number as it will be sent, or why it cannot be: the rules every number obeys, from the
+ * inputs or from a numbers file. With e164_check_enabled, Bolna also needs the leading "+".
+ */
+function numberToSend(written, e164CheckEnabled) {
+    const parsed = phone_parsePhoneNumber(written);
+    const problem = 'problem' in parsed ? parsed.problem : e164CheckEnabled ? e164CheckProblem(written) : undefined;
+    return problem === undefined ? parsed : { problem };
+}
+/** Why a number on a trunk of this API cannot carry a destination_key (only `/trunk` has one), or undefined. */
+function destinationKeyProblem(api) {
+    if (port/* TRUNK_APIS */.R1[api].destinationKey)
+        return undefined;
+    return `applies only to trunks with api: trunk; Bolna's ${port/* TRUNK_APIS */.R1[api].title} has no such field`;
 }
 /** What the carrier puts in the SIP Request-URI (`/trunk` only): one token, no spaces. */
 const DESTINATION_KEY = /^\S{1,64}$/;
@@ -6398,6 +6439,7 @@ function planFingerprint(plan, options) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AD: () => (/* binding */ deleteLimitProblem),
 /* harmony export */   C$: () => (/* binding */ agentChange),
+/* harmony export */   NY: () => (/* binding */ writtenChanges),
 /* harmony export */   XA: () => (/* binding */ planChanges),
 /* harmony export */   XL: () => (/* binding */ olderFirst),
 /* harmony export */   ik: () => (/* binding */ hasChanges),
@@ -6407,6 +6449,10 @@ function planFingerprint(plan, options) {
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
 
 
+/** What is written: the one place that decides which changes the apply answers (all but `leave`), in the plan's order. */
+function writtenChanges(plan) {
+    return plan.changes.filter((change) => change.action !== 'leave');
+}
 /**
  * Why the plan may not be applied (it removes more than maxDeletes numbers), or undefined. Removing
  * the extra records of a number that stays never removes the number, so those are not counted.
@@ -6820,7 +6866,7 @@ function numberJson(number, trunk) {
 }
 /** The results as the `results` output carries them. */
 function resultsJson(results) {
-    return results.map(({ number: _number, ...result }) => result);
+    return results.map(({ number: _number, change: _change, ...result }) => result);
 }
 
 
@@ -6903,9 +6949,11 @@ function messageOf(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ verifyApplied),
-/* harmony export */   p: () => (/* binding */ CONCURRENT_RUNS_HINT)
+/* harmony export */   Bi: () => (/* binding */ verifyApplied),
+/* harmony export */   nr: () => (/* binding */ unverifiedProblem),
+/* harmony export */   pL: () => (/* binding */ writtenTrunks)
 /* harmony export */ });
+/* unused harmony export CONCURRENT_RUNS_HINT */
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
 /* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
@@ -6925,28 +6973,24 @@ const HEALING_ROUNDS = 3;
  * Bolna shows mappings). Extra records of a planned number are removed (the record kept is the
  * one the plan's rule picks, so two runs at once keep the same one), and the result then names the
  * record kept. One list per written trunk when Bolna is not lagging; bounded by settleMs. So a
- * green step means Bolna's list shows its numbers once each. `results` are applyPlan's, in the plan's order.
+ * green step means Bolna's list shows its numbers once each. Each result names the change it answers.
  */
-async function verifyApplied(bolna, plan, results, options) {
-    const entries = plan.changes.filter(c => c.action !== 'leave');
+async function verifyApplied(bolna, results, options) {
     const checks = new Map();
-    entries.forEach((change, i) => {
-        const result = results[i];
-        if (!result || result.status === 'failed')
-            return;
+    for (const result of results) {
+        const { change } = result;
+        if (result.status === 'failed')
+            continue;
         const check = checks.get(change.trunk.id) ?? { trunk: change.trunk, present: new Map(), absent: new Set(), wrote: false };
         checks.set(change.trunk.id, check);
         if (change.action === 'remove' || change.action === 'replace')
             check.absent.add(change.number.id);
         if (change.action !== 'remove') {
-            const mapped = result.agent_status === 'mapped' || result.agent_status === 'unmapped';
-            check.present.set(change.want.e164, { agent: mapped ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result });
-            if (mapped)
-                check.wrote = true;
+            check.present.set(change.want.e164, { agent: mapped(result) ? (result.agent_id ?? null) : undefined, fileAgent: change.want.agentId, result });
         }
-        if (result.status !== 'exists')
+        if (wrote(result))
             check.wrote = true;
-    });
+    }
     const unverified = [];
     await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)([...checks.values()].filter(check => check.wrote), 4, async (check) => {
         let missing = [];
@@ -7032,6 +7076,25 @@ function whatIsMissing(numbers, check) {
         if (check.absent.has(number.id))
             missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}) is still listed`);
     return { missing, duplicates };
+}
+/** True when the apply wrote this entry: added, removed, replaced, or its mapping set. */
+function wrote(result) {
+    return result.status !== 'failed' && (result.status !== 'exists' || mapped(result));
+}
+function mapped(result) {
+    return result.agent_status === 'mapped' || result.agent_status === 'unmapped';
+}
+/** How many trunks the apply wrote to (those verifyApplied reads again). */
+function writtenTrunks(results) {
+    return new Set(results.filter(wrote).map(r => r.change.trunk.id)).size;
+}
+/** Why the step fails after verifying: the trunks that did not show what was written (and, for duplicates, why they appear); or undefined. */
+function unverifiedProblem(unverified) {
+    if (unverified.length === 0)
+        return undefined;
+    const lines = unverified.map(u => `  trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
+    const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : '';
+    return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`;
 }
 
 
