@@ -82,6 +82,9 @@ const TRUNK_NUMBER = [
 ]
 const AGENT = ['id', 'agent_name', 'agent_type', 'agent_status', 'created_at', 'updated_at', 'tasks', 'ingest_source_config', 'agent_prompts']
 
+/** Bolna's answer to a key it does not know (§4.1): the check cannot run, and says so, but it is no difference. */
+const BAD_KEY = 'Unrecognized access token'
+
 /** Ids of trunks that cannot exist, read for the shape of a 404 answer. */
 const NO_SUCH_TRUNK: Readonly<Record<TrunkApi, string>> = { 'sip-trunks': 'contract-check-no-such-trunk', trunk: '00000000-0000-4000-8000-000000000000' }
 
@@ -135,7 +138,8 @@ export async function checkApi(http: HttpClient, request: CheckRequest): Promise
       const status = error instanceof BolnaApiError && error.status !== undefined ? String(error.status) : 'no answer'
       const check: CallCheck = { call, status, fields: [], unknown: [], notes: [messageOf(error)] }
       report.calls.push(check)
-      if (error instanceof BolnaApiError && error.kind === 'forbidden') {
+      // A wrong key is the user's to fix; a 403 for a key Bolna knows is an answer worth reporting (§5 "403").
+      if (error instanceof BolnaApiError && error.kind === 'forbidden' && error.details.reason !== BAD_KEY) {
         report.differences.push({
           call,
           what: `refused (${status}): ${error.details.reason ?? 'no reason given'}`,

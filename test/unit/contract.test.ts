@@ -2,7 +2,12 @@
 // difference; with each §5 option turned on in turn it reports exactly that option's difference
 // and no other; and it never writes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { validAnswer } from '../../src/bolna/answers.js'
+import { listenForDrift } from '../../src/bolna/drift.js'
+import type { Drift } from '../../src/bolna/drift.js'
 import { HttpClient } from '../../src/bolna/http.js'
+import { records as legacyRecords } from '../../src/bolna/sip-trunks.js'
+import { trunkRecord } from '../../src/bolna/trunk.js'
 import type { TrunkRef } from '../../src/bolna/port.js'
 import { realClock } from '../../src/clock.js'
 import { checkApi, checkMarkdown, checkText, masked } from '../../src/contract.js'
@@ -256,5 +261,43 @@ describe('npm run contract', () => {
     expect(run.out).toMatch(/Write probe on trunk 3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e21 \(trunk\) with \+•••••••0100:\n {2}POST .* -> 201/)
     expect(run.out).toContain("no difference from the action's reading of the API")
     expect(emulator.writes().map(w => w.method)).toEqual(['POST', 'DELETE'])
+  })
+})
+
+describe('drift noted by a normal read (validAnswer)', () => {
+  const noted = (body: unknown, schema: Parameters<typeof validAnswer>[0] = legacyRecords): { drift: Drift[]; threw: boolean } => {
+    const drift: Drift[] = []
+    const stop = listenForDrift(d => drift.push(d))
+    let threw = false
+    try {
+      validAnswer(schema, body, 'GET', '/p')
+    } catch {
+      threw = true
+    } finally {
+      stop()
+    }
+    return { drift, threw }
+  }
+  const record = (n: number, extra: object = {}) => ({ id: `id-${n}`, phone_number: `9198765432${n}`, name: null, deleted: false, agent_id: null, created_at: 'x', ...extra })
+
+  it('notes an optional field that is absent (read as unknown), and says nothing when every field is there', () => {
+    expect(noted([record(1), record(2)])).toEqual({ drift: [], threw: false })
+    const { agent_id: _, ...withoutAgent } = record(3)
+    expect(noted([record(1), withoutAgent])).toEqual({ drift: [{ call: 'GET /p', field: '[].agent_id', state: 'missing' }], threw: false })
+  })
+
+  it('notes a required field missing or of another type, past the sample too, and the read still fails', () => {
+    expect(noted([record(1, { id: 5 })])).toEqual({ drift: [{ call: 'GET /p', field: '[].id', state: 'other type' }], threw: true })
+    const many = Array.from({ length: 30 }, (_, i) => record(i))
+    many[25] = record(25, { phone_number: 919876543225 })
+    expect(noted(many)).toEqual({ drift: [{ call: 'GET /p', field: '[].phone_number', state: 'other type' }], threw: true })
+    expect(noted({ numbers: 'none', is_active: true, inbound_enabled: true, default_inbound_agent_id: null }, trunkRecord)).toEqual({ drift: [{ call: 'GET /p', field: 'numbers', state: 'other type' }], threw: true })
+  })
+
+  it('stops telling once the listener is removed', () => {
+    const drift: Drift[] = []
+    listenForDrift(d => drift.push(d))()
+    validAnswer(legacyRecords, [{ id: 'a', phone_number: '1' }], 'GET', '/p')
+    expect(drift).toEqual([])
   })
 })
