@@ -84,6 +84,10 @@ export async function probeWrites(http: HttpClient, trunk: TrunkRef, e164: strin
       const what = viaOtherKey ? 'id: missing; the id is under "phone_number_id"' : `${f.field}: ${f.state}`
       report.differences.push({ call: `POST ${base}/numbers`, what, ...(option && { option }), field: true })
     }
+    // The name sent, answered as null (§5 "Legacy records carrying name"): a name Bolna does not show.
+    if (trunk.api === 'sip-trunks' && 'name' in added && added.name === null) {
+      report.differences.push({ call: `POST ${base}/numbers`, what: 'name: null, though the add sent one', option: "legacyName: 'null'", field: false })
+    }
     const candidate = typeof added.id === 'string' ? added.id : typeof added.phone_number_id === 'string' ? added.phone_number_id : undefined
     id = candidate
   }

@@ -256,6 +256,8 @@ function optionFor(api: TrunkApi | undefined, field: string, state: string): { o
   if (api === 'sip-trunks' && field === 'phone_numbers') return { option: `legacyTrunkNumbers: '${state === 'null' ? 'null' : 'omitted'}'` }
   if (api === 'sip-trunks' && state === 'missing' && last === 'name') return { option: "legacyName: 'absent'" }
   if (api === 'sip-trunks' && state === 'missing' && last === 'agent_id') return { option: "legacyAgentId: 'absent'" }
+  if (api === 'trunk' && state === 'missing' && field === 'numbers[].agent_id') return { option: "trunkNumberAgentId: 'absent'" }
+  if (api === 'trunk' && state === 'missing' && field === 'numbers[].destination_key') return { option: "trunkNumberDestinationKey: 'absent'" }
   return {}
 }
 

@@ -60,6 +60,9 @@ const ROWS: Array<{ row: string; set: Partial<EmulatorOptions>; reports: string 
   { row: 'Soft-deleted rows in lists', set: { softDeleted: 'omitted' }, reports: null },
   { row: 'List answer shape', set: { listShape: 'envelope' }, reports: "listShape: 'envelope'" },
   { row: 'Legacy records carrying agent_id', set: { legacyAgentId: 'absent' }, reports: "legacyAgentId: 'absent'" },
+  { row: '/trunk numbers carrying agent_id', set: { trunkNumberAgentId: 'absent' }, reports: "trunkNumberAgentId: 'absent'" },
+  { row: '/trunk numbers carrying destination_key', set: { trunkNumberDestinationKey: 'absent' }, reports: "trunkNumberDestinationKey: 'absent'" },
+  { row: 'Legacy records with name null (a read cannot tell it from no name)', set: { legacyName: 'null' }, reports: null },
   { row: 'List lag after an add', set: { listLagMs: 2_000 }, reports: null },
   { row: '404 bodies', set: { notFoundBodies: 'generic' }, reports: "notFoundBodies: 'generic'" },
   { row: '403', set: { forbidden: 'not-authorised' }, reports: "forbidden: 'not-authorised'" },
@@ -159,6 +162,7 @@ const PROBE_ROWS: Array<{ row: string; api: 'sip-trunks' | 'trunk'; set: Partial
   { row: 'Soft-deleted rows in lists (/trunk)', api: 'trunk', set: { softDeleted: 'omitted' }, reports: /^softDeleted: 'omitted'$/ },
   { row: 'List lag after an add', api: 'sip-trunks', set: { listLagMs: 1_500 }, reports: /^listLagMs: \d{4}$/ },
   { row: 'Legacy records carrying name', api: 'sip-trunks', set: { legacyName: 'absent' }, reports: /^legacyName: 'absent'$/ },
+  { row: 'Legacy records with name null', api: 'sip-trunks', set: { legacyName: 'null' }, reports: /^legacyName: 'null'$/ },
   { row: 'Same number added twice (not seen: one add)', api: 'sip-trunks', set: { duplicates: 'reject' }, reports: null }
 ]
 
