@@ -191,7 +191,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   trunk_api: 'sip-trunks',
   on_name_change: 'report',
   require_reviewed_plan: 'true',
-  fail_on_warnings: 'false'
+  fail_on_warnings: 'false',
+  check_api: 'false'
 }
 
 /** Every input action.yml declares (a test keeps the two equal). */
@@ -278,6 +279,8 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
     prComment: parse(read, 'pr_comment', boolean),
     requireReviewedPlan: parse(read, 'require_reviewed_plan', boolean)
   }
+  // check_api: true never gets here (api-check.ts runs the check instead); any other value must still be a boolean.
+  parse(read, 'check_api', boolean)
   const singleOptions: SingleOptions = {
     e164CheckEnabled: parse(read, 'e164_check_enabled', boolean),
     ifExists: parse(read, 'if_exists', oneOf('skip', 'fail'))
@@ -292,7 +295,7 @@ export function readSettings(readInput: InputReader = actionInputs, env: NodeJS.
  * is read, so no later log line can show them; `read` gives each input or its default, and
  * refuses any input (but the two tokens) that holds a secret.
  */
-function readCommonSettings(readInput: InputReader, env: NodeJS.ProcessEnv): { read: InputReader; common: CommonSettings } {
+export function readCommonSettings(readInput: InputReader, env: NodeJS.ProcessEnv): { read: InputReader; common: CommonSettings } {
   const token = apiKey(readInput, env)
   const secrets = secretInputs(readInput, env)
   secrets.mask()

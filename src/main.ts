@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { checkApiIfAsked, watchForDrift } from './api-check.js'
 import { applyPlan, failuresProblem } from './apply.js'
 import type { ApplyOptions } from './apply.js'
 import { connectToBolna } from './bolna/connect.js'
@@ -24,7 +25,9 @@ import { inWorkspace } from './workspace.js'
 /** The step: read the settings, then the numbers wanted and what Bolna holds; plan, guard, apply unless dry_run, verify, report. */
 export async function run(): Promise<void> {
   const secrets = secretInputs()
+  const noticeDrift = watchForDrift()
   try {
+    if (await checkApiIfAsked(secrets)) return
     const settings = readSettings()
     // One line per request only when step debug is on: a thousand-number apply stays quiet.
     const bolna = connectToBolna(settings, core.isDebug() ? line => core.debug(line) : undefined)
@@ -37,6 +40,8 @@ export async function run(): Promise<void> {
     core.setFailed(reason)
     // The job summary says why on every failure too (best effort: the step has failed already).
     await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined)
+  } finally {
+    noticeDrift()
   }
 }
 

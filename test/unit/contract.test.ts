@@ -282,7 +282,15 @@ describe('drift noted by a normal read (validAnswer)', () => {
     }
     return { drift, threw }
   }
-  const record = (n: number, extra: object = {}) => ({ id: `id-${n}`, phone_number: `9198765432${n}`, name: null, deleted: false, agent_id: null, created_at: 'x', ...extra })
+  const record = (n: number, extra: object = {}) => ({
+    id: `id-${n}`,
+    phone_number: `9198765432${n}`,
+    name: null,
+    deleted: false,
+    agent_id: null,
+    created_at: 'x',
+    ...extra
+  })
 
   it('notes an optional field that is absent (read as unknown), and says nothing when every field is there', () => {
     expect(noted([record(1), record(2)])).toEqual({ drift: [], threw: false })
@@ -295,7 +303,10 @@ describe('drift noted by a normal read (validAnswer)', () => {
     const many = Array.from({ length: 30 }, (_, i) => record(i))
     many[25] = record(25, { phone_number: 919876543225 })
     expect(noted(many)).toEqual({ drift: [{ call: 'GET /p', field: '[].phone_number', state: 'other type' }], threw: true })
-    expect(noted({ numbers: 'none', is_active: true, inbound_enabled: true, default_inbound_agent_id: null }, trunkRecord)).toEqual({ drift: [{ call: 'GET /p', field: 'numbers', state: 'other type' }], threw: true })
+    expect(noted({ numbers: 'none', is_active: true, inbound_enabled: true, default_inbound_agent_id: null }, trunkRecord)).toEqual({
+      drift: [{ call: 'GET /p', field: 'numbers', state: 'other type' }],
+      threw: true
+    })
   })
 
   it('stops telling once the listener is removed', () => {
