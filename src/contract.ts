@@ -243,7 +243,7 @@ function answered(
       differences.push({ call, what: `${f.field}: null`, ...optionFor(api, f.field, 'null'), field: false })
     }
   }
-  for (const field of shape.unknown) differences.push({ call, what: `${field}: a field shared/bolna-api.md does not name`, field: false })
+  for (const field of shape.unknown) differences.push({ call, what: `${field}: a field Bolna's documentation does not name`, field: false })
   return check
 }
 
