@@ -59,7 +59,7 @@ export class TrunkApiFamily implements TrunkFamily {
     const path = `/trunk/trunks/${segment(trunkId)}`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      const trunk = validAnswer(trunkAnswer, body, 'GET', path)
+      const trunk = validAnswer(trunkAnswer, body, 'GET', path, trunkRecord)
       const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path)
       return {
         numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),

@@ -82,12 +82,27 @@ describe.concurrent('drift in a normal run', () => {
     expect(drift[0]).toContain('Run the step once with check_api: true')
   })
 
-  it('none when every answer has the fields the action reads', async ({ onTestFinished }) => {
-    const { emulator, run } = await emulatedStep(onTestFinished, KEY, { trunks: [LEGACY] })
+  it('none when every answer has the fields the action reads, on either API', async ({ onTestFinished }) => {
+    const { emulator, run } = await emulatedStep(onTestFinished, KEY, { trunks: [LEGACY], newTrunks: [NEW] })
     emulator.seed(LEGACY, { phone_number: '919876543210' })
-    const result = await run({ trunk_id: LEGACY, phone_number: '+14155550100' })
+    emulator.seed(NEW, { e164: '+12025550143' })
+    for (const inputs of <Record<string, string>[]>[
+      { trunk_id: LEGACY, phone_number: '+14155550100' },
+      { trunk_id: NEW, trunk_api: 'trunk', phone_number: '+14155550101' }
+    ]) {
+      const result = await run(inputs)
+      expect(result.code, result.stdout).toBe(0)
+      expect(notices(result.stdout).filter(line => line.includes('check_api'))).toEqual([])
+    }
+  })
+
+  it('one for a /trunk trunk whose numbers are under phone_numbers, which the action still reads', async ({ onTestFinished }) => {
+    const { emulator, run } = await emulatedStep(onTestFinished, KEY, { newTrunks: [NEW], trunkNumbersKey: 'phone_numbers' })
+    emulator.seed(NEW, { e164: '+14155550100' })
+    const result = await run({ trunk_id: NEW, trunk_api: 'trunk', phone_number: '+14155550100' })
     expect(result.code, result.stdout).toBe(0)
-    expect(notices(result.stdout).filter(line => line.includes('check_api'))).toEqual([])
+    expect(result.outputs.status).toBe('exists')
+    expect(notices(result.stdout).filter(line => line.includes('check_api'))).toEqual([expect.stringContaining(`GET /trunk/trunks/${NEW}: numbers missing`)])
   })
 
   it('also when the action fails on the answer', async ({ onTestFinished }) => {
@@ -97,6 +112,7 @@ describe.concurrent('drift in a normal run', () => {
     expect(result.code).toBe(1)
     const drift = notices(result.stdout).filter(line => line.includes('check_api'))
     expect(drift).toEqual([expect.stringContaining(`GET /trunk/trunks/${NEW}: numbers missing; GET /trunk/trunks/${NEW}: is_active other type`)])
+    expect(drift[0]).not.toContain('phone_numbers')
     expect(emulator.writes()).toEqual([])
   })
 })
