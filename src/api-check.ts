@@ -4,7 +4,6 @@ import { listenForDrift } from './bolna/drift.js'
 import type { Drift } from './bolna/drift.js'
 import { HttpClient } from './bolna/http.js'
 import type { TrunkRef } from './bolna/port.js'
-import { checkApi, checkMarkdown, checkText } from './contract.js'
 import { actionInputs, InputError, readCommonSettings } from './inputs.js'
 import type { InputReader } from './inputs.js'
 import type { Secrets } from './secrets.js'
@@ -56,6 +55,8 @@ export async function checkApiIfAsked(secrets: Secrets, readInput: InputReader =
  */
 export async function runApiCheck(settings: ApiCheckSettings): Promise<void> {
   const { connection } = settings
+  // Loaded only for the check: a normal run's bundle start stays as it was.
+  const { checkApi, checkMarkdown, checkText } = await import('./contract.js')
   const http = new HttpClient({ baseUrl: connection.apiBaseUrl, token: connection.token, timeoutMs: connection.timeoutMs, maxRetries: connection.maxRetries })
   const report = await checkApi(http, { trunks: settings.trunks, ...(settings.agentId !== undefined && { agentId: settings.agentId }) })
   core.info(checkText(report))
