@@ -256,12 +256,13 @@ function failuresProblem(results) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PW: () => (/* binding */ agentRecord),
 /* harmony export */   iA: () => (/* binding */ telephonyRequest),
 /* harmony export */   lt: () => (/* binding */ Agents)
 /* harmony export */ });
-/* unused harmony exports agentRecord, TRUNK_PROVIDER_DOCS */
+/* unused harmony export TRUNK_PROVIDER_DOCS */
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8395);
-/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8688);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8992);
@@ -343,137 +344,19 @@ function agentNotFound(error, agentId) {
 
 /***/ }),
 
-/***/ 5662:
+/***/ 2271:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  f_: () => (/* binding */ listAnswer),
-  Wi: () => (/* binding */ trunkIdList),
-  DY: () => (/* binding */ validAnswer)
-});
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
-var schemas = __nccwpck_require__(8395);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
-var api = __nccwpck_require__(3305);
-;// CONCATENATED MODULE: ./src/bolna/drift.ts
-let listener;
-/** Sends drift to `listen` until the returned function is called. */
-function listenForDrift(listen) {
-    const previous = listener;
-    listener = listen;
-    return () => {
-        listener = previous;
-    };
-}
-function noteDrift(drift) {
-    listener?.(drift);
-}
-
-// EXTERNAL MODULE: ./src/bolna/errors.ts
-var errors = __nccwpck_require__(1005);
-;// CONCATENATED MODULE: ./src/bolna/shape.ts
-const defOf = (schema) => schema._zod.def;
-/** The schema under optional / nullable / default wrappers. */
-function core(schema) {
-    let current = schema;
-    for (let def = defOf(current); ['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly'].includes(def.type); def = defOf(current)) {
-        current = def.innerType;
-    }
-    return current;
-}
-/**
- * Checks `value` against `schema`, looking at no more than `limit` records of each list (a normal
- * run samples; the contract check reads them all). A pipe (a list in an envelope) is read through
- * its own transform first.
- */
-function checkShape(schema, value, known = {}, limit = Number.POSITIVE_INFINITY) {
-    const out = { fields: [], unknown: [] };
-    let root = core(schema);
-    let input = value;
-    if (defOf(root).type === 'pipe') {
-        const piped = defOf(root).in.safeParse(value);
-        input = piped.success ? piped.data : value;
-        root = core(defOf(root).out);
-    }
-    const def = defOf(root);
-    if (def.type === 'array') {
-        const items = Array.isArray(input) ? input.slice(0, limit) : [];
-        walkItems(def.element, items, '[]', known, limit, out);
-    }
-    else if (def.type === 'object') {
-        walkObject(root, isRecord(input) ? [input] : [], '', known, limit, out);
-    }
-    return out;
-}
-function walkItems(element, items, prefix, known, limit, out) {
-    const inner = core(element);
-    if (defOf(inner).type === 'object')
-        walkObject(inner, items.filter(isRecord), `${prefix}.`, known, limit, out);
-}
-function walkObject(schema, records, prefix, known, limit, out) {
-    const shape = defOf(schema).shape;
-    const list = known[prefix];
-    if (list) {
-        const seen = new Set();
-        for (const record of records) {
-            for (const key of Object.keys(record))
-                if (!(key in shape) && !list.includes(key))
-                    seen.add(`${prefix}${key}`);
-        }
-        out.unknown.push(...seen);
-    }
-    for (const [key, field] of Object.entries(shape)) {
-        const inner = core(field);
-        const kind = defOf(inner).type;
-        const container = kind === 'object' || kind === 'array';
-        const required = !field.safeParse(undefined).success;
-        const check = { field: `${prefix}${key}`, state: 'found', required, found: 0, of: records.length, nulls: 0, container };
-        const nested = [];
-        let missing = 0;
-        let wrong = 0;
-        for (const record of records) {
-            const v = record[key];
-            if (v === undefined) {
-                missing++;
-                continue;
-            }
-            // A nested object or list is checked for its kind here and field by field below, so one
-            // missing field deep inside is reported as itself, not as its container of another type.
-            const ok = v === null ? field.safeParse(null).success : kind === 'object' ? isRecord(v) : kind === 'array' ? Array.isArray(v) : field.safeParse(v).success;
-            if (!ok) {
-                if (wrong++ === 0)
-                    check.sample = v;
-                continue;
-            }
-            if (check.found++ === 0 && wrong === 0)
-                check.sample = v;
-            if (v === null)
-                check.nulls++;
-            if (v !== null && kind === 'object')
-                nested.push(v);
-            if (v !== null && kind === 'array')
-                nested.push(...v.slice(0, limit));
-        }
-        check.state = wrong > 0 ? 'other type' : missing > 0 ? 'missing' : 'found';
-        out.fields.push(check);
-        if (kind === 'object')
-            walkObject(inner, nested.filter(isRecord), `${prefix}${key}.`, known, limit, out);
-        if (kind === 'array')
-            walkItems(defOf(inner).element, nested, `${prefix}${key}[]`, known, limit, out);
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The fields of a check that differ from what the action reads. */
-function drifted(check) {
-    return check.fields.filter((f) => f.state !== 'found');
-}
-
-;// CONCATENATED MODULE: ./src/bolna/answers.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DY: () => (/* binding */ validAnswer),
+/* harmony export */   Wi: () => (/* binding */ trunkIdList),
+/* harmony export */   f_: () => (/* binding */ listAnswer)
+/* harmony export */ });
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
+/* harmony import */ var _drift_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7043);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1005);
+/* harmony import */ var _shape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3569);
 
 
 
@@ -483,21 +366,23 @@ const DRIFT_SAMPLE = 20;
 /**
  * The answer read through its schema, or a `bad-answer` error naming the call and the field.
  * Only a 2xx answer is read: a create that answered nonsense was stored (accepted), and its
- * record is not known.
+ * record is not known. Fields of `documented` (by default the schema) that the answer lacks or holds
+ * with another type are noted as drift (drift.ts), whether or not the answer could be read.
  */
-function validAnswer(schema, body, method, path) {
+function validAnswer(schema, body, method, path, documented = schema) {
     const parsed = schema.safeParse(body);
-    const drift = drifted(checkShape(schema, body, {}, DRIFT_SAMPLE));
+    // Drift is measured against the answer as Bolna documents it, where the action reads more shapes than that.
+    const drift = (0,_shape_js__WEBPACK_IMPORTED_MODULE_1__/* .drifted */ .f)((0,_shape_js__WEBPACK_IMPORTED_MODULE_1__/* .checkShape */ .e)(documented, body, {}, DRIFT_SAMPLE));
     for (const field of drift)
-        noteDrift({ call: `${method} ${path}`, field: field.field, state: field.state });
+        (0,_drift_js__WEBPACK_IMPORTED_MODULE_2__/* .noteDrift */ .G)({ call: `${method} ${path}`, field: field.field, state: field.state });
     if (parsed.success)
         return parsed.data;
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     // A record past the sample: the parser's own path names the field.
     if (drift.length === 0 && issue)
-        noteDrift({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' });
-    throw new errors/* BolnaApiError */.f7(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+        (0,_drift_js__WEBPACK_IMPORTED_MODULE_2__/* .noteDrift */ .G)({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' });
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .BolnaApiError */ .f7(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
         kind: 'bad-answer',
         method,
         path,
@@ -515,12 +400,35 @@ function fieldOf(path) {
 }
 /** A list answer: a bare array, or the same array in a `{"data": [...]}` envelope (both are seen live). */
 function listAnswer(item) {
-    return schemas/* pipe */.FsL(schemas/* transform */.pdi((value) => (isEnvelope(value) ? value.data : value)), schemas/* array */.YOg(item, { error: 'expected a list, or {"data": [...]}' }));
+    return zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .pipe */ .FsL(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .transform */ .pdi((value) => (isEnvelope(value) ? value.data : value)), zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(item, { error: 'expected a list, or {"data": [...]}' }));
 }
 /** A list of trunks as far as the action reads it: their ids (both families list trunks this way). */
-const trunkIdList = listAnswer(schemas/* looseObject */._H3({ id: schemas/* string */.YjP().check(api/* _minLength */.m9(1)) }));
+const trunkIdList = listAnswer(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({ id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ._minLength */ .m9(1)) }));
 function isEnvelope(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value.data);
+}
+
+
+/***/ }),
+
+/***/ 7043:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ noteDrift),
+/* harmony export */   q: () => (/* binding */ listenForDrift)
+/* harmony export */ });
+let listener;
+/** Sends drift to `listen` until the returned function is called. */
+function listenForDrift(listen) {
+    const previous = listener;
+    listener = listen;
+    return () => {
+        listener = previous;
+    };
+}
+function noteDrift(drift) {
+    listener?.(drift);
 }
 
 
@@ -1112,17 +1020,127 @@ function e164Of(stored) {
 
 /***/ }),
 
+/***/ 3569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ checkShape),
+/* harmony export */   f: () => (/* binding */ drifted)
+/* harmony export */ });
+const defOf = (schema) => schema._zod.def;
+/** The schema under optional / nullable / default wrappers. */
+function core(schema) {
+    let current = schema;
+    for (let def = defOf(current); ['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly'].includes(def.type); def = defOf(current)) {
+        current = def.innerType;
+    }
+    return current;
+}
+/**
+ * Checks `value` against `schema`, looking at no more than `limit` records of each list (a normal
+ * run samples; the contract check reads them all). A pipe (a list in an envelope) is read through
+ * its own transform first.
+ */
+function checkShape(schema, value, known = {}, limit = Number.POSITIVE_INFINITY) {
+    const out = { fields: [], unknown: [] };
+    let root = core(schema);
+    let input = value;
+    if (defOf(root).type === 'pipe') {
+        const piped = defOf(root).in.safeParse(value);
+        input = piped.success ? piped.data : value;
+        root = core(defOf(root).out);
+    }
+    const def = defOf(root);
+    if (def.type === 'array') {
+        const items = Array.isArray(input) ? input.slice(0, limit) : [];
+        walkItems(def.element, items, '[]', known, limit, out);
+    }
+    else if (def.type === 'object') {
+        walkObject(root, isRecord(input) ? [input] : [], '', known, limit, out);
+    }
+    return out;
+}
+function walkItems(element, items, prefix, known, limit, out) {
+    const inner = core(element);
+    if (defOf(inner).type === 'object')
+        walkObject(inner, items.filter(isRecord), `${prefix}.`, known, limit, out);
+}
+function walkObject(schema, records, prefix, known, limit, out) {
+    const shape = defOf(schema).shape;
+    const list = known[prefix];
+    if (list) {
+        const seen = new Set();
+        for (const record of records) {
+            for (const key of Object.keys(record))
+                if (!(key in shape) && !list.includes(key))
+                    seen.add(`${prefix}${key}`);
+        }
+        out.unknown.push(...seen);
+    }
+    for (const [key, field] of Object.entries(shape)) {
+        const inner = core(field);
+        const kind = defOf(inner).type;
+        const container = kind === 'object' || kind === 'array';
+        const required = !field.safeParse(undefined).success;
+        const check = { field: `${prefix}${key}`, state: 'found', required, found: 0, of: records.length, nulls: 0, container };
+        const nested = [];
+        let missing = 0;
+        let wrong = 0;
+        for (const record of records) {
+            const v = record[key];
+            if (v === undefined) {
+                missing++;
+                continue;
+            }
+            // A nested object or list is checked for its kind here and field by field below, so one
+            // missing field deep inside is reported as itself, not as its container of another type.
+            const ok = v === null ? field.safeParse(null).success : kind === 'object' ? isRecord(v) : kind === 'array' ? Array.isArray(v) : field.safeParse(v).success;
+            if (!ok) {
+                if (wrong++ === 0)
+                    check.sample = v;
+                continue;
+            }
+            if (check.found++ === 0 && wrong === 0)
+                check.sample = v;
+            if (v === null)
+                check.nulls++;
+            if (v !== null && kind === 'object')
+                nested.push(v);
+            if (v !== null && kind === 'array')
+                nested.push(...v.slice(0, limit));
+        }
+        check.state = wrong > 0 ? 'other type' : missing > 0 ? 'missing' : 'found';
+        out.fields.push(check);
+        if (kind === 'object')
+            walkObject(inner, nested.filter(isRecord), `${prefix}${key}.`, known, limit, out);
+        if (kind === 'array')
+            walkItems(defOf(inner).element, nested, `${prefix}${key}[]`, known, limit, out);
+    }
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The fields of a check that differ from what the action reads. */
+function drifted(check) {
+    return check.fields.filter((f) => f.state !== 'found');
+}
+
+
+/***/ }),
+
 /***/ 8822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E1: () => (/* binding */ trunkRecord),
+/* harmony export */   V0: () => (/* binding */ records),
 /* harmony export */   oR: () => (/* binding */ SipTrunksFamily),
 /* harmony export */   sG: () => (/* binding */ sipTrunksRequests)
 /* harmony export */ });
-/* unused harmony exports record, records, trunkRecord */
+/* unused harmony export record */
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
-/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8688);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
@@ -1244,12 +1262,13 @@ function trunkNotFound(error, trunkId) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DC: () => (/* binding */ TrunkApiFamily),
+/* harmony export */   E1: () => (/* binding */ trunkRecord),
 /* harmony export */   Jn: () => (/* binding */ trunkRequests)
 /* harmony export */ });
-/* unused harmony exports numberRecord, trunkRecord */
+/* unused harmony export numberRecord */
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
-/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5662);
+/* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8688);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
@@ -1305,7 +1324,7 @@ class TrunkApiFamily {
         const path = `/trunk/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkAnswer, body, 'GET', path);
+            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkAnswer, body, 'GET', path, trunkRecord);
             const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
             return {
                 numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),
@@ -1445,7 +1464,7 @@ async function eachConcurrently(items, limit, work) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4374);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1539);
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
 
 
@@ -1462,7 +1481,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4374:
+/***/ 1539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1473,20 +1492,497 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __nccwpck_require__(7532);
+// EXTERNAL MODULE: ./src/bolna/drift.ts
+var drift = __nccwpck_require__(7043);
+// EXTERNAL MODULE: ./src/bolna/http.ts + 1 modules
+var bolna_http = __nccwpck_require__(7057);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core_core = __nccwpck_require__(8532);
+// EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
+var schemas = __nccwpck_require__(8395);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
+var api = __nccwpck_require__(3305);
+// EXTERNAL MODULE: ./src/bolna/paths.ts
+var paths = __nccwpck_require__(8688);
+// EXTERNAL MODULE: ./src/bolna/port.ts
+var port = __nccwpck_require__(9521);
+// EXTERNAL MODULE: ./src/phone.ts + 43 modules
+var phone = __nccwpck_require__(2947);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/**
+ * The step's secrets (the Bolna API key and the GitHub token): masked in the runner's log,
+ * refused where an input or file carries them, and redacted from any message as a last line
+ * of defence. One length threshold for all three: a value shorter than MIN_LENGTH is too
+ * short to be a real key, and redacting it would garble ordinary text.
+ */
+class Secrets {
+    static MIN_LENGTH = 8;
+    #values;
+    constructor(values) {
+        this.#values = values.filter(value => value.length >= Secrets.MIN_LENGTH);
+    }
+    /** Tells the runner to mask every secret in everything the step prints. */
+    mask() {
+        for (const value of this.#values)
+            core/* setSecret */.Pq(value);
+    }
+    /** True when the text holds any secret. */
+    foundIn(text) {
+        return this.#values.some(value => text.includes(value));
+    }
+    /** The text with every secret replaced by `***`; also JSON-escaped spellings of it. */
+    redact(text) {
+        let out = text;
+        for (const value of this.#values) {
+            for (const spelling of new Set([value, JSON.stringify(value).slice(1, -1)]))
+                out = out.split(spelling).join('***');
+        }
+        return out;
+    }
+}
+
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+
+/** A bad input: the message names it and says what is allowed. */
+class InputError extends Error {
+    name = 'InputError';
+}
+const YAML_TRUE = ['true', 'True', 'TRUE'];
+const YAML_FALSE = ['false', 'False', 'FALSE'];
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
+/** Records why an input's value is refused, for the transform that returns it. */
+function refuse(ctx, message) {
+    ctx.issues.push({ code: 'custom', message, input: ctx.value });
+    return core_core/* NEVER */.tm;
+}
+/** A string input turned into a value by `read`, which returns `refuse(ctx, why)` when it cannot be. */
+const reading = (read) => schemas/* pipe */.FsL(schemas/* string */.YjP(), schemas/* transform */.pdi(read));
+const inputs_boolean = reading((value, ctx) => {
+    if (YAML_TRUE.includes(value))
+        return true;
+    if (YAML_FALSE.includes(value))
+        return false;
+    return refuse(ctx, 'must be true or false (true | True | TRUE | false | False | FALSE)');
+});
+const number = (min, max, kind) => reading((value, ctx) => {
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isFinite(parsed) && parsed >= min && parsed <= max && (kind === 'number' || Number.isInteger(parsed))) {
+        return parsed;
+    }
+    return refuse(ctx, `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+});
+const singleLine = (max) => schemas/* string */.YjP().check(api/* _maxLength */.Eb(max, `must be at most ${max} characters`), schemas/* refine */.YPB(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St));
+const id = singleLine(200).check(schemas/* refine */.YPB(value => !(0,paths/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)'));
+const phoneNumber = (e164CheckEnabled) => reading((value, ctx) => {
+    const parsed = (0,phone/* numberToSend */.Nx)(value, e164CheckEnabled);
+    return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem);
+});
+const destinationKey = schemas/* string */.YjP().check(api/* _regex */.Fk(phone/* DESTINATION_KEY */.PU, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)'));
+const apiBaseUrl = reading((value, ctx) => {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return refuse(ctx, 'must be an absolute URL such as https://api.bolna.ai');
+    }
+    const loopback = LOOPBACK_HOSTS.test(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        return refuse(ctx, 'must use https (plain http is allowed only for loopback hosts: 127.0.0.0/8, localhost, ::1)');
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        return refuse(ctx, 'must not carry credentials, a query or a fragment');
+    }
+    if (url.pathname.includes('//')) {
+        return refuse(ctx, 'must not have "//" in its path');
+    }
+    return url;
+});
+const oneOf = (...values) => schemas/* enum */.k5n(values, { error: `must be one of: ${values.join(', ')}` });
+/** Reads one input through its schema; a failure names the input. */
+function parse(read, input, schema) {
+    const raw = read(input);
+    const result = schema.safeParse(raw);
+    if (result.success)
+        return result.data;
+    const message = result.error.issues[0]?.message ?? 'is invalid';
+    throw new InputError(`Input "${input}" ${message}${shown(input, raw)}.`);
+}
+function shown(input, raw) {
+    // Never echo a secret: the tokens, nor what a URL may carry one in.
+    if (input.includes('token'))
+        return '';
+    const safe = input === 'api_base_url' ? withoutSecrets(raw) : raw;
+    const value = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
+    return ` (got ${JSON.stringify(value)})`;
+}
+/**
+ * A URL as it may be echoed: its credentials, query and fragment each shown as `***`, so the
+ * user sees what was wrong without the secret (`https://***@x.test/v1?***`).
+ */
+function withoutSecrets(raw) {
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url?.host) {
+        const credentials = url.username || url.password ? '***@' : '';
+        return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`;
+    }
+    // Not a URL with a host ("user:key@api.bolna.ai"): nothing before an "@", nothing from a "?" or "#" on.
+    const kept = raw.split(/[?#]/)[0] ?? '';
+    const at = kept.lastIndexOf('@');
+    return `${at < 0 ? kept : `***${kept.slice(at)}`}${kept.length < raw.length ? `${raw[kept.length]}***` : ''}`;
+}
+const optional = (read, input, schema) => read(input) === '' ? undefined : parse(read, input, schema);
+/** Reads the runner's inputs (trimmed, as core.getInput gives them). */
+const actionInputs = name => core/* getInput */.V4(name);
+/**
+ * The defaults action.yml declares (a test keeps the two equal). An input left
+ * empty takes its default here too, as actions/checkout does, so that local
+ * runs and `with: { dry_run: '' }` behave like the runner's defaults.
+ */
+const INPUT_DEFAULTS = {
+    api_base_url: 'https://api.bolna.ai',
+    e164_check_enabled: 'false',
+    timeout_seconds: '30',
+    max_retries: '3',
+    settle_seconds: '8',
+    dry_run: 'false',
+    if_exists: 'skip',
+    set_agent_telephony: 'false',
+    prune: 'false',
+    max_deletes: '10',
+    concurrency: '4',
+    requests_per_minute: '900',
+    fail_on_drift: 'false',
+    pr_comment: 'true',
+    trunk_api: 'sip-trunks',
+    on_name_change: 'report',
+    require_reviewed_plan: 'true',
+    fail_on_warnings: 'false',
+    check_api: 'false'
+};
+/** Every input action.yml declares (a test keeps the two equal). */
+const INPUT_NAMES = [
+    'token',
+    'trunk_api',
+    'trunk_id',
+    'phone_number',
+    'name',
+    'destination_key',
+    'agent_id',
+    'numbers_file',
+    'export_file',
+    'github_token',
+    ...Object.keys(INPUT_DEFAULTS)
+];
+/**
+ * Inputs the step was given that action.yml does not declare (`dry-run`, `dryrun`): the runner
+ * only warns, and the action would silently ignore them, so a plan-only run would apply.
+ */
+function refuseUndeclaredInputs(env) {
+    const declared = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`));
+    for (const key of Object.keys(env)) {
+        if (!key.startsWith('INPUT_') || declared.has(key))
+            continue;
+        const given = key.slice('INPUT_'.length).toLowerCase();
+        const near = nearest(given, INPUT_NAMES);
+        throw new InputError(`Input "${given}" is not an input of this action${near ? `; did you mean "${near}"?` : ''} (see action.yml for the list).`);
+    }
+}
+/** The declared name closest to `given` (ignoring - _ and spaces), if it is close enough to be a typo. */
+function nearest(given, names) {
+    const squash = (text) => text.toLowerCase().replace(/[-_ ]/g, '');
+    let best;
+    for (const name of names) {
+        const distance = editDistance(squash(given), squash(name));
+        if (!best || distance < best.distance)
+            best = { name, distance };
+    }
+    return best && best.distance <= Math.max(2, Math.floor(given.length / 4)) ? best.name : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+/** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
+const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'];
+const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'];
+/** The inputs that say which number to add in single mode. */
+const SINGLE_NUMBER = ['phone_number', 'name', 'agent_id', 'destination_key'];
+/** The Bolna API key: the token input, else the BOLNA_API_KEY environment variable. */
+function apiKey(read, env) {
+    return read('token') || (env.BOLNA_API_KEY ?? '').trim();
+}
+/** The secrets the step was given, read before anything else so that any failure can be redacted. */
+function secretInputs(read = actionInputs, env = process.env) {
+    return new Secrets([apiKey(read, env), read('github_token')]);
+}
+/**
+ * Turns the inputs into Settings: the common ones, then those of the mode the inputs choose
+ * (export_file: export; numbers_file: file mode; else single mode).
+ */
+function readSettings(readInput = actionInputs, env = process.env) {
+    const { read, common } = readCommonSettings(readInput, env);
+    // Every input is checked, also those of the other modes: a typo must not pass unnoticed.
+    const fileOptions = {
+        prune: parse(read, 'prune', inputs_boolean),
+        failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
+        prComment: parse(read, 'pr_comment', inputs_boolean),
+        requireReviewedPlan: parse(read, 'require_reviewed_plan', inputs_boolean)
+    };
+    // check_api: true never gets here (api-check.ts runs the check instead); any other value must still be a boolean.
+    parse(read, 'check_api', inputs_boolean);
+    const singleOptions = {
+        e164CheckEnabled: parse(read, 'e164_check_enabled', inputs_boolean),
+        ifExists: parse(read, 'if_exists', oneOf('skip', 'fail'))
+    };
+    if (read('export_file'))
+        return readExportSettings(read, common);
+    if (read('numbers_file'))
+        return readNumbersFileSettings(read, common, fileOptions);
+    return readSingleNumberSettings(read, common, singleOptions);
+}
+/**
+ * The key's checks and the settings of every mode. The secrets are masked before anything else
+ * is read, so no later log line can show them; `read` gives each input or its default, and
+ * refuses any input (but the two tokens) that holds a secret.
+ */
+function readCommonSettings(readInput, env) {
+    const token = apiKey(readInput, env);
+    const secrets = secretInputs(readInput, env);
+    secrets.mask();
+    refuseUndeclaredInputs(env);
+    const read = name => {
+        const value = readInput(name) || INPUT_DEFAULTS[name] || '';
+        // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
+        if (name !== 'token' && name !== 'github_token' && secrets.foundIn(value)) {
+            throw new InputError(`Input "${name}" contains a secret (the Bolna API key or the GitHub token); pass the key only as "token" (and consider rotating it).`);
+        }
+        return value;
+    };
+    if (!token) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
+        throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.');
+    }
+    if (!API_KEY_CHARACTERS.test(token) || token.length > 4096) {
+        // A header cannot carry anything else; the usual cause is a stray character copied with the key.
+        throw new InputError('Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).');
+    }
+    const common = {
+        token,
+        apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
+        timeoutMs: parse(read, 'timeout_seconds', number(1, 600, 'number')) * 1000,
+        maxRetries: parse(read, 'max_retries', number(0, 10, 'integer')),
+        requestsPerMinute: parse(read, 'requests_per_minute', number(0, 100_000, 'integer')),
+        settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
+        dryRun: parse(read, 'dry_run', inputs_boolean),
+        setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean),
+        concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
+        trunkApi: parse(read, 'trunk_api', oneOf(...port/* TRUNK_API_NAMES */.R2)),
+        maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
+        onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
+        failOnWarnings: parse(read, 'fail_on_warnings', inputs_boolean)
+    };
+    return { read, common };
+}
+/** Refuses each input left at other than its default: it does nothing in this mode (`why` says which). */
+function refuseNonDefault(read, inputs, why) {
+    for (const input of inputs) {
+        if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
+            throw new InputError(`Input "${input}" does nothing in ${why}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
+        }
+    }
+}
+/** Refuses each of `inputs` that is set (`why` says why it must be empty). */
+function refuseSet(read, inputs, why) {
+    for (const input of inputs)
+        if (read(input))
+            throw new InputError(`Input "${input}" must be empty when ${why}.`);
+}
+/** Export mode: the file to write, and the trunks to read (all of trunk_api's when none is named). */
+function readExportSettings(read, common) {
+    refuseSet(read, ['numbers_file', ...SINGLE_NUMBER], '"export_file" is set: an export writes what Bolna holds');
+    // An export writes no number to Bolna: the inputs of both other modes would do nothing.
+    refuseNonDefault(read, [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change'], 'export mode (export_file is set)');
+    const trunkIds = read('trunk_id')
+        .split(/[,\n]/)
+        .map(part => part.trim())
+        .filter(Boolean);
+    for (const [i, trunkId] of trunkIds.entries())
+        parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
+    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
+}
+/** File mode: the numbers file lists the trunks and numbers, with their own settings. */
+function readNumbersFileSettings(read, common, options) {
+    refuseNonDefault(read, SINGLE_ONLY, 'file mode (numbers_file is set), where each number carries its own settings');
+    refuseSet(read, ['trunk_id', ...SINGLE_NUMBER], '"numbers_file" is set: a numbers file lists its own trunks and numbers');
+    return { ...common, ...options, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken: read('github_token') };
+}
+/** Single mode: one number on one trunk, as a one-entry desired state (the numbers file's rules apply to it). */
+function readSingleNumberSettings(read, common, { e164CheckEnabled, ifExists }) {
+    refuseNonDefault(read, FILE_ONLY, 'single mode (no numbers_file)');
+    if (!read('trunk_id') || !read('phone_number')) {
+        const missing = read('trunk_id') ? 'phone_number' : 'trunk_id';
+        throw new InputError(`Input "${missing}" is required (or set "numbers_file" to manage a file of numbers).`);
+    }
+    const trunk = { id: parse(read, 'trunk_id', id), api: common.trunkApi };
+    const written = read('phone_number');
+    const { e164, withPlus } = parse(read, 'phone_number', phoneNumber(e164CheckEnabled));
+    const want = {
+        written,
+        e164,
+        withPlus,
+        name: optional(read, 'name', singleLine(255)),
+        e164CheckEnabled,
+        destinationKey: optional(read, 'destination_key', destinationKey),
+        agentId: optional(read, 'agent_id', id)
+    };
+    const keyProblem = want.destinationKey !== undefined ? (0,phone/* destinationKeyProblem */.Ld)(trunk.api) : undefined;
+    if (keyProblem)
+        throw new InputError(`Input "destination_key" ${keyProblem} (trunk_api is "${trunk.api}").`);
+    if (common.setAgentTelephony && !want.agentId) {
+        throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.');
+    }
+    return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/workspace.ts
+
+
+
+/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
+async function inWorkspace(file, input) {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
+    const outside = (from, to) => {
+        const rel = (0,external_node_path_namespaceObject.relative)(from, to);
+        return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
+    };
+    const real = (p) => (0,promises_.realpath)(p).catch(() => p);
+    if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
+        throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
+    }
+    // As GitHub names files: with "/" on Windows too.
+    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path).split(external_node_path_namespaceObject.sep).join('/') };
+}
+
+;// CONCATENATED MODULE: ./src/api-check.ts
+
+
+
+
+
+const DOCS = 'docs/api-check.md';
+/**
+ * With `check_api: true`, runs the check in place of the step's work and returns true; otherwise
+ * returns false at once. The trunks are the file's (numbers_file), else trunk_id with trunk_api.
+ */
+async function checkApiIfAsked(secrets, readInput = actionInputs, env = process.env) {
+    if (!['true', 'True', 'TRUE'].includes(readInput('check_api')))
+        return false;
+    const { read, common } = readCommonSettings(readInput, env);
+    const numbersFile = read('numbers_file');
+    let trunks;
+    let agentId = read('agent_id') || undefined;
+    if (numbersFile) {
+        const { path, shownAs } = await inWorkspace(numbersFile, 'numbers_file');
+        const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
+        const file = await readNumbersFile(path, secrets, common.trunkApi);
+        if (!file.ok) {
+            const [first] = file.problems;
+            const where = first?.line ? ` (line ${first.line})` : '';
+            throw new Error(`check_api: ${shownAs} has ${file.problems.length} problem(s), the first${where}: ${first?.message ?? 'unreadable'}`);
+        }
+        // A trunk listed twice is read once.
+        trunks = [...new Map(file.desired.trunks.map(t => [`${t.trunk.api} ${t.trunk.id}`, t.trunk])).values()];
+        agentId ??= file.desired.trunks.flatMap(t => t.numbers).find(n => typeof n.agentId === 'string')?.agentId ?? undefined;
+    }
+    else {
+        const trunkId = read('trunk_id');
+        if (!trunkId)
+            throw new InputError('Input "trunk_id" is required with check_api (or set "numbers_file" to check the trunks it lists).');
+        trunks = [{ id: trunkId, api: common.trunkApi }];
+    }
+    await runApiCheck({ connection: common, trunks, ...(agentId && { agentId }) });
+    return true;
+}
+/**
+ * `check_api: true`: the read-only contract check as the step (src/contract.ts), in place of the
+ * run. The job summary gets the table; the step fails only when a read fails.
+ */
+async function runApiCheck(settings) {
+    const { connection } = settings;
+    // Loaded only for the check: a normal run's bundle start stays as it was.
+    const { checkApi, checkMarkdown, checkText } = await __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 3665));
+    const http = new bolna_http/* HttpClient */.Qq({ baseUrl: connection.apiBaseUrl, token: connection.token, timeoutMs: connection.timeoutMs, maxRetries: connection.maxRetries });
+    const report = await checkApi(http, { trunks: settings.trunks, ...(settings.agentId !== undefined && { agentId: settings.agentId }) });
+    core/* info */.pq(checkText(report));
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(checkMarkdown(report)).write();
+    if (report.differences.length > 0) {
+        core/* notice */.lm(`check_api: ${report.differences.length} difference(s) between Bolna's answers and the action's reading of its API (see the job summary). Please report them: ${DOCS}.`);
+    }
+    if (report.failed > 0) {
+        const reasons = report.calls.filter(c => c.fields.length === 0 && c.status !== '404').map(c => c.notes[0]);
+        throw new Error(`check_api: ${report.failed} read(s) failed, so the check is incomplete: ${reasons[0] ?? 'see the job summary'}`);
+    }
+}
+/**
+ * Listens for drift in the shape of Bolna's answers during a normal run; the returned function
+ * stops listening and gives one `::notice` naming each call and field met (at most 5), if any.
+ */
+function watchForDrift() {
+    const met = new Map();
+    const stop = (0,drift/* listenForDrift */.q)(drift => {
+        const key = `${drift.call} ${drift.field}`;
+        if (!met.has(key))
+            met.set(key, drift);
+    });
+    return () => {
+        stop();
+        if (met.size === 0)
+            return;
+        const named = [...met.values()].slice(0, 5).map(d => `${d.call}: ${d.field} ${d.state}`);
+        const more = met.size > 5 ? `; and ${met.size - 5} more` : '';
+        core/* notice */.lm(`Bolna's answers differ from the action's reading of its API (${named.join('; ')}${more}). The action failed on it or read the field as unknown. ` +
+            `Run the step once with check_api: true to see every field Bolna sends, and report it (${DOCS}).`);
+    };
+}
+
 // EXTERNAL MODULE: ./src/apply.ts
 var apply = __nccwpck_require__(8931);
 // EXTERNAL MODULE: ./src/clock.ts
 var src_clock = __nccwpck_require__(9373);
 // EXTERNAL MODULE: ./src/bolna/agents.ts
 var agents = __nccwpck_require__(5748);
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 // EXTERNAL MODULE: ./src/bolna/errors.ts
 var errors = __nccwpck_require__(1005);
-// EXTERNAL MODULE: ./src/bolna/http.ts + 1 modules
-var bolna_http = __nccwpck_require__(7057);
-// EXTERNAL MODULE: ./src/bolna/port.ts
-var port = __nccwpck_require__(9521);
 ;// CONCATENATED MODULE: ./src/bolna/client.ts
 
 
@@ -1721,12 +2217,6 @@ function connectToBolna(settings, debug, clock = src_clock/* realClock */.d) {
 
 // EXTERNAL MODULE: ./src/concurrency.ts
 var src_concurrency = __nccwpck_require__(1532);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./src/phone.ts + 43 modules
-var phone = __nccwpck_require__(2947);
 // EXTERNAL MODULE: ./src/plan.ts
 var src_plan = __nccwpck_require__(2464);
 ;// CONCATENATED MODULE: ./src/export.ts
@@ -2155,26 +2645,6 @@ async function boundYoungGeneration() {
     setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-;// CONCATENATED MODULE: ./src/workspace.ts
-
-
-
-/** A path from an input, which must be inside the workspace, also once symlinks are followed. */
-async function inWorkspace(file, input) {
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const path = (0,external_node_path_namespaceObject.resolve)(workspace, file);
-    const outside = (from, to) => {
-        const rel = (0,external_node_path_namespaceObject.relative)(from, to);
-        return rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel);
-    };
-    const real = (p) => (0,promises_.realpath)(p).catch(() => p);
-    if (outside(workspace, path) || outside(await real(workspace), await real(path))) {
-        throw new Error(`Input "${input}" must be a path inside the workspace (got ${(0,src_text/* quote */.hD)(file)}).`);
-    }
-    // As GitHub names files: with "/" on Windows too.
-    return { path, shownAs: (0,external_node_path_namespaceObject.relative)(workspace, path).split(external_node_path_namespaceObject.sep).join('/') };
-}
-
 ;// CONCATENATED MODULE: ./src/file-mode.ts
 /** File mode: the numbers file planned against every trunk it lists, shown in the job summary and on the pull request. */
 
@@ -2247,369 +2717,6 @@ async function readNumbersFileOrFail({ path, shownAs }, settings, secrets) {
         throw new FileProblems(shownAs, file.problems);
     }
     return file;
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core_core = __nccwpck_require__(8532);
-// EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
-var schemas = __nccwpck_require__(8395);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
-var api = __nccwpck_require__(3305);
-// EXTERNAL MODULE: ./src/bolna/paths.ts
-var paths = __nccwpck_require__(8688);
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-/**
- * The step's secrets (the Bolna API key and the GitHub token): masked in the runner's log,
- * refused where an input or file carries them, and redacted from any message as a last line
- * of defence. One length threshold for all three: a value shorter than MIN_LENGTH is too
- * short to be a real key, and redacting it would garble ordinary text.
- */
-class Secrets {
-    static MIN_LENGTH = 8;
-    #values;
-    constructor(values) {
-        this.#values = values.filter(value => value.length >= Secrets.MIN_LENGTH);
-    }
-    /** Tells the runner to mask every secret in everything the step prints. */
-    mask() {
-        for (const value of this.#values)
-            core/* setSecret */.Pq(value);
-    }
-    /** True when the text holds any secret. */
-    foundIn(text) {
-        return this.#values.some(value => text.includes(value));
-    }
-    /** The text with every secret replaced by `***`; also JSON-escaped spellings of it. */
-    redact(text) {
-        let out = text;
-        for (const value of this.#values) {
-            for (const spelling of new Set([value, JSON.stringify(value).slice(1, -1)]))
-                out = out.split(spelling).join('***');
-        }
-        return out;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-/** A bad input: the message names it and says what is allowed. */
-class InputError extends Error {
-    name = 'InputError';
-}
-const YAML_TRUE = ['true', 'True', 'TRUE'];
-const YAML_FALSE = ['false', 'False', 'FALSE'];
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
-/** Records why an input's value is refused, for the transform that returns it. */
-function refuse(ctx, message) {
-    ctx.issues.push({ code: 'custom', message, input: ctx.value });
-    return core_core/* NEVER */.tm;
-}
-/** A string input turned into a value by `read`, which returns `refuse(ctx, why)` when it cannot be. */
-const reading = (read) => schemas/* pipe */.FsL(schemas/* string */.YjP(), schemas/* transform */.pdi(read));
-const inputs_boolean = reading((value, ctx) => {
-    if (YAML_TRUE.includes(value))
-        return true;
-    if (YAML_FALSE.includes(value))
-        return false;
-    return refuse(ctx, 'must be true or false (true | True | TRUE | false | False | FALSE)');
-});
-const number = (min, max, kind) => reading((value, ctx) => {
-    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-    if (Number.isFinite(parsed) && parsed >= min && parsed <= max && (kind === 'number' || Number.isInteger(parsed))) {
-        return parsed;
-    }
-    return refuse(ctx, `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-});
-const singleLine = (max) => schemas/* string */.YjP().check(api/* _maxLength */.Eb(max, `must be at most ${max} characters`), schemas/* refine */.YPB(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St));
-const id = singleLine(200).check(schemas/* refine */.YPB(value => !(0,paths/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)'));
-const phoneNumber = (e164CheckEnabled) => reading((value, ctx) => {
-    const parsed = (0,phone/* numberToSend */.Nx)(value, e164CheckEnabled);
-    return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem);
-});
-const destinationKey = schemas/* string */.YjP().check(api/* _regex */.Fk(phone/* DESTINATION_KEY */.PU, 'must be 1 to 64 characters with no spaces (the called number as your carrier sends it)'));
-const apiBaseUrl = reading((value, ctx) => {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return refuse(ctx, 'must be an absolute URL such as https://api.bolna.ai');
-    }
-    const loopback = LOOPBACK_HOSTS.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        return refuse(ctx, 'must use https (plain http is allowed only for loopback hosts: 127.0.0.0/8, localhost, ::1)');
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        return refuse(ctx, 'must not carry credentials, a query or a fragment');
-    }
-    if (url.pathname.includes('//')) {
-        return refuse(ctx, 'must not have "//" in its path');
-    }
-    return url;
-});
-const oneOf = (...values) => schemas/* enum */.k5n(values, { error: `must be one of: ${values.join(', ')}` });
-/** Reads one input through its schema; a failure names the input. */
-function parse(read, input, schema) {
-    const raw = read(input);
-    const result = schema.safeParse(raw);
-    if (result.success)
-        return result.data;
-    const message = result.error.issues[0]?.message ?? 'is invalid';
-    throw new InputError(`Input "${input}" ${message}${shown(input, raw)}.`);
-}
-function shown(input, raw) {
-    // Never echo a secret: the tokens, nor what a URL may carry one in.
-    if (input.includes('token'))
-        return '';
-    const safe = input === 'api_base_url' ? withoutSecrets(raw) : raw;
-    const value = safe.length > 60 ? `${safe.slice(0, 60)}…` : safe;
-    return ` (got ${JSON.stringify(value)})`;
-}
-/**
- * A URL as it may be echoed: its credentials, query and fragment each shown as `***`, so the
- * user sees what was wrong without the secret (`https://***@x.test/v1?***`).
- */
-function withoutSecrets(raw) {
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        url = undefined;
-    }
-    if (url?.host) {
-        const credentials = url.username || url.password ? '***@' : '';
-        return `${url.protocol}//${credentials}${url.host}${url.pathname}${url.search ? '?***' : ''}${url.hash ? '#***' : ''}`;
-    }
-    // Not a URL with a host ("user:key@api.bolna.ai"): nothing before an "@", nothing from a "?" or "#" on.
-    const kept = raw.split(/[?#]/)[0] ?? '';
-    const at = kept.lastIndexOf('@');
-    return `${at < 0 ? kept : `***${kept.slice(at)}`}${kept.length < raw.length ? `${raw[kept.length]}***` : ''}`;
-}
-const optional = (read, input, schema) => read(input) === '' ? undefined : parse(read, input, schema);
-/** Reads the runner's inputs (trimmed, as core.getInput gives them). */
-const actionInputs = name => core/* getInput */.V4(name);
-/**
- * The defaults action.yml declares (a test keeps the two equal). An input left
- * empty takes its default here too, as actions/checkout does, so that local
- * runs and `with: { dry_run: '' }` behave like the runner's defaults.
- */
-const INPUT_DEFAULTS = {
-    api_base_url: 'https://api.bolna.ai',
-    e164_check_enabled: 'false',
-    timeout_seconds: '30',
-    max_retries: '3',
-    settle_seconds: '8',
-    dry_run: 'false',
-    if_exists: 'skip',
-    set_agent_telephony: 'false',
-    prune: 'false',
-    max_deletes: '10',
-    concurrency: '4',
-    requests_per_minute: '900',
-    fail_on_drift: 'false',
-    pr_comment: 'true',
-    trunk_api: 'sip-trunks',
-    on_name_change: 'report',
-    require_reviewed_plan: 'true',
-    fail_on_warnings: 'false'
-};
-/** Every input action.yml declares (a test keeps the two equal). */
-const INPUT_NAMES = [
-    'token',
-    'trunk_api',
-    'trunk_id',
-    'phone_number',
-    'name',
-    'destination_key',
-    'agent_id',
-    'numbers_file',
-    'export_file',
-    'github_token',
-    ...Object.keys(INPUT_DEFAULTS)
-];
-/**
- * Inputs the step was given that action.yml does not declare (`dry-run`, `dryrun`): the runner
- * only warns, and the action would silently ignore them, so a plan-only run would apply.
- */
-function refuseUndeclaredInputs(env) {
-    const declared = new Set(INPUT_NAMES.map(name => `INPUT_${name.toUpperCase()}`));
-    for (const key of Object.keys(env)) {
-        if (!key.startsWith('INPUT_') || declared.has(key))
-            continue;
-        const given = key.slice('INPUT_'.length).toLowerCase();
-        const near = nearest(given, INPUT_NAMES);
-        throw new InputError(`Input "${given}" is not an input of this action${near ? `; did you mean "${near}"?` : ''} (see action.yml for the list).`);
-    }
-}
-/** The declared name closest to `given` (ignoring - _ and spaces), if it is close enough to be a typo. */
-function nearest(given, names) {
-    const squash = (text) => text.toLowerCase().replace(/[-_ ]/g, '');
-    let best;
-    for (const name of names) {
-        const distance = editDistance(squash(given), squash(name));
-        if (!best || distance < best.distance)
-            best = { name, distance };
-    }
-    return best && best.distance <= Math.max(2, Math.floor(given.length / 4)) ? best.name : undefined;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-/** Inputs that only one mode reads: a non-default value in the other mode is a mistake, named. */
-const FILE_ONLY = ['prune', 'fail_on_drift', 'pr_comment', 'require_reviewed_plan'];
-const SINGLE_ONLY = ['if_exists', 'e164_check_enabled'];
-/** The inputs that say which number to add in single mode. */
-const SINGLE_NUMBER = ['phone_number', 'name', 'agent_id', 'destination_key'];
-/** The Bolna API key: the token input, else the BOLNA_API_KEY environment variable. */
-function apiKey(read, env) {
-    return read('token') || (env.BOLNA_API_KEY ?? '').trim();
-}
-/** The secrets the step was given, read before anything else so that any failure can be redacted. */
-function secretInputs(read = actionInputs, env = process.env) {
-    return new Secrets([apiKey(read, env), read('github_token')]);
-}
-/**
- * Turns the inputs into Settings: the common ones, then those of the mode the inputs choose
- * (export_file: export; numbers_file: file mode; else single mode).
- */
-function readSettings(readInput = actionInputs, env = process.env) {
-    const { read, common } = readCommonSettings(readInput, env);
-    // Every input is checked, also those of the other modes: a typo must not pass unnoticed.
-    const fileOptions = {
-        prune: parse(read, 'prune', inputs_boolean),
-        failOnDrift: parse(read, 'fail_on_drift', inputs_boolean),
-        prComment: parse(read, 'pr_comment', inputs_boolean),
-        requireReviewedPlan: parse(read, 'require_reviewed_plan', inputs_boolean)
-    };
-    const singleOptions = {
-        e164CheckEnabled: parse(read, 'e164_check_enabled', inputs_boolean),
-        ifExists: parse(read, 'if_exists', oneOf('skip', 'fail'))
-    };
-    if (read('export_file'))
-        return readExportSettings(read, common);
-    if (read('numbers_file'))
-        return readNumbersFileSettings(read, common, fileOptions);
-    return readSingleNumberSettings(read, common, singleOptions);
-}
-/**
- * The key's checks and the settings of every mode. The secrets are masked before anything else
- * is read, so no later log line can show them; `read` gives each input or its default, and
- * refuses any input (but the two tokens) that holds a secret.
- */
-function readCommonSettings(readInput, env) {
-    const token = apiKey(readInput, env);
-    const secrets = secretInputs(readInput, env);
-    secrets.mask();
-    refuseUndeclaredInputs(env);
-    const read = name => {
-        const value = readInput(name) || INPUT_DEFAULTS[name] || '';
-        // Any input holding the key would be echoed in logs and outputs: refuse it, without showing it.
-        if (name !== 'token' && name !== 'github_token' && secrets.foundIn(value)) {
-            throw new InputError(`Input "${name}" contains a secret (the Bolna API key or the GitHub token); pass the key only as "token" (and consider rotating it).`);
-        }
-        return value;
-    };
-    if (!token) {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression for the user to copy
-        throw new InputError('No Bolna API key: set the "token" input (e.g. token: ${{ secrets.BOLNA_API_KEY }}) or the BOLNA_API_KEY environment variable.');
-    }
-    if (!API_KEY_CHARACTERS.test(token) || token.length > 4096) {
-        // A header cannot carry anything else; the usual cause is a stray character copied with the key.
-        throw new InputError('Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).');
-    }
-    const common = {
-        token,
-        apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
-        timeoutMs: parse(read, 'timeout_seconds', number(1, 600, 'number')) * 1000,
-        maxRetries: parse(read, 'max_retries', number(0, 10, 'integer')),
-        requestsPerMinute: parse(read, 'requests_per_minute', number(0, 100_000, 'integer')),
-        settleMs: parse(read, 'settle_seconds', number(0, 120, 'number')) * 1000,
-        dryRun: parse(read, 'dry_run', inputs_boolean),
-        setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean),
-        concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
-        trunkApi: parse(read, 'trunk_api', oneOf(...port/* TRUNK_API_NAMES */.R2)),
-        maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
-        onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
-        failOnWarnings: parse(read, 'fail_on_warnings', inputs_boolean)
-    };
-    return { read, common };
-}
-/** Refuses each input left at other than its default: it does nothing in this mode (`why` says which). */
-function refuseNonDefault(read, inputs, why) {
-    for (const input of inputs) {
-        if (read(input).toLowerCase() !== INPUT_DEFAULTS[input]) {
-            throw new InputError(`Input "${input}" does nothing in ${why}; remove it, or leave it at its default "${INPUT_DEFAULTS[input]}".`);
-        }
-    }
-}
-/** Refuses each of `inputs` that is set (`why` says why it must be empty). */
-function refuseSet(read, inputs, why) {
-    for (const input of inputs)
-        if (read(input))
-            throw new InputError(`Input "${input}" must be empty when ${why}.`);
-}
-/** Export mode: the file to write, and the trunks to read (all of trunk_api's when none is named). */
-function readExportSettings(read, common) {
-    refuseSet(read, ['numbers_file', ...SINGLE_NUMBER], '"export_file" is set: an export writes what Bolna holds');
-    // An export writes no number to Bolna: the inputs of both other modes would do nothing.
-    refuseNonDefault(read, [...SINGLE_ONLY, ...FILE_ONLY, 'dry_run', 'set_agent_telephony', 'on_name_change'], 'export mode (export_file is set)');
-    const trunkIds = read('trunk_id')
-        .split(/[,\n]/)
-        .map(part => part.trim())
-        .filter(Boolean);
-    for (const [i, trunkId] of trunkIds.entries())
-        parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
-    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
-}
-/** File mode: the numbers file lists the trunks and numbers, with their own settings. */
-function readNumbersFileSettings(read, common, options) {
-    refuseNonDefault(read, SINGLE_ONLY, 'file mode (numbers_file is set), where each number carries its own settings');
-    refuseSet(read, ['trunk_id', ...SINGLE_NUMBER], '"numbers_file" is set: a numbers file lists its own trunks and numbers');
-    return { ...common, ...options, mode: 'file', numbersFile: parse(read, 'numbers_file', singleLine(1000)), githubToken: read('github_token') };
-}
-/** Single mode: one number on one trunk, as a one-entry desired state (the numbers file's rules apply to it). */
-function readSingleNumberSettings(read, common, { e164CheckEnabled, ifExists }) {
-    refuseNonDefault(read, FILE_ONLY, 'single mode (no numbers_file)');
-    if (!read('trunk_id') || !read('phone_number')) {
-        const missing = read('trunk_id') ? 'phone_number' : 'trunk_id';
-        throw new InputError(`Input "${missing}" is required (or set "numbers_file" to manage a file of numbers).`);
-    }
-    const trunk = { id: parse(read, 'trunk_id', id), api: common.trunkApi };
-    const written = read('phone_number');
-    const { e164, withPlus } = parse(read, 'phone_number', phoneNumber(e164CheckEnabled));
-    const want = {
-        written,
-        e164,
-        withPlus,
-        name: optional(read, 'name', singleLine(255)),
-        e164CheckEnabled,
-        destinationKey: optional(read, 'destination_key', destinationKey),
-        agentId: optional(read, 'agent_id', id)
-    };
-    const keyProblem = want.destinationKey !== undefined ? (0,phone/* destinationKeyProblem */.Ld)(trunk.api) : undefined;
-    if (keyProblem)
-        throw new InputError(`Input "destination_key" ${keyProblem} (trunk_api is "${trunk.api}").`);
-    if (common.setAgentTelephony && !want.agentId) {
-        throw new InputError('Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.');
-    }
-    return { ...common, mode: 'single', desired: { trunks: [{ trunk, prune: false, numbers: [want] }] }, ifExists };
 }
 
 ;// CONCATENATED MODULE: ./src/single-mode.ts
@@ -2688,10 +2795,14 @@ var verify = __nccwpck_require__(5538);
 
 
 
+
 /** The step: read the settings, then the numbers wanted and what Bolna holds; plan, guard, apply unless dry_run, verify, report. */
 async function run() {
     const secrets = secretInputs();
+    const noticeDrift = watchForDrift();
     try {
+        if (await checkApiIfAsked(secrets))
+            return;
         const settings = readSettings();
         // One line per request only when step debug is on: a thousand-number apply stays quiet.
         const bolna = connectToBolna(settings, core/* isDebug */._o() ? line => core/* debug */.Yz(line) : undefined);
@@ -2706,6 +2817,9 @@ async function run() {
         core/* setFailed */.C1(reason);
         // The job summary says why on every failure too (best effort: the step has failed already).
         await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined);
+    }
+    finally {
+        noticeDrift();
     }
 }
 /** Makes Bolna hold the numbers wanted: every step, in every mode but export; `mode` says what differs. */
