@@ -6,22 +6,9 @@ import { join } from 'node:path'
 import { parseOutputs, prepareRun } from '../../test/helpers/run-action.ts'
 import type { PreparedRun } from '../../test/helpers/run-action.ts'
 import type { BenchContext } from './context.ts'
+import type { ChildRun } from './stats.ts'
 
-export interface ChildRun {
-  code: number | null
-  signal: NodeJS.Signals | null
-  timedOut: boolean
-  /** Spawn to close, ms. */
-  wallMs: number
-  /** Epoch ms of the spawn and of the close (to line up with the emulator's request log). */
-  startedAt: number
-  endedAt: number
-  stdout: string
-  stderr: string
-  /** Peak RSS (KiB) and user + system CPU time (ms), as the usage.mjs preload reported them. */
-  maxRssKb: number
-  cpuMs: number
-}
+export type { ChildRun }
 
 export interface ChildOptions {
   env: Record<string, string>

@@ -1,6 +1,22 @@
 // Medians, paired ratios and the per-run samples they are taken of.
 import type { RequestLogEntry } from '../../test/emulator/bolna-emulator.ts'
-import type { ChildRun } from './children.ts'
+
+/** One timed child process (children.ts runs them; the rows record them here). */
+export interface ChildRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  /** Spawn to close, ms. */
+  wallMs: number
+  /** Epoch ms of the spawn and of the close (to line up with the emulator's request log). */
+  startedAt: number
+  endedAt: number
+  stdout: string
+  stderr: string
+  /** Peak RSS (KiB) and user + system CPU time (ms), as the usage.mjs preload reported them. */
+  maxRssKb: number
+  cpuMs: number
+}
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN

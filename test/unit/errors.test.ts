@@ -1,6 +1,129 @@
+// src/bolna/errors.ts in full: the error each HTTP status becomes (kind, retryable, ambiguous, message),
+// and Bolna's reason read from every error body shape.
 import { describe, expect, it } from 'vitest'
 import { apiReason, errorForStatus } from '../../src/bolna/errors.js'
-import { backoffMs, parseRetryAfter } from '../../src/bolna/http.js'
+
+describe('BolnaApiError', () => {
+  it('is an Error named BolnaApiError carrying its kind and status', () => {
+    const error = errorForStatus('GET', '/p', 404, '')
+    expect(error).toBeInstanceOf(Error)
+    expect(error.name).toBe('BolnaApiError')
+    expect(error.kind).toBe('not-found')
+    expect(error.status).toBe(404)
+  })
+
+  it('as(): the same failure under another kind and message, the original untouched', () => {
+    const error = errorForStatus('DELETE', '/p', 404, '{"detail":"gone"}', 5)
+    const classified = error.as('trunk-not-found', 'no trunk')
+    expect(classified).not.toBe(error)
+    expect(classified.message).toBe('no trunk')
+    expect(classified.details).toEqual({ ...error.details, kind: 'trunk-not-found' })
+    expect(error.kind).toBe('not-found')
+  })
+})
+
+describe('errorForStatus', () => {
+  const details = (status: number, body = '') => errorForStatus('POST', '/p', status, body).details
+
+  it('404: not found, with the reason when there is one', () => {
+    expect(errorForStatus('GET', '/p', 404, '').message).toBe('GET /p answered 404 Not Found')
+    expect(errorForStatus('GET', '/p', 404, '{"detail":"Not Found"}').message).toBe('GET /p answered 404 Not Found: Not Found')
+    expect(details(404)).toEqual({
+      kind: 'not-found',
+      method: 'POST',
+      path: '/p',
+      status: 404,
+      reason: '',
+      retryable: false,
+      ambiguous: false,
+      retryAfterMs: undefined
+    })
+  })
+
+  it('409 and 422 are both conflicts; with no reason, it says so', () => {
+    expect(errorForStatus('POST', '/p', 422, '').message).toBe('Bolna refused POST /p (422) with no reason given')
+    expect(details(422)).toMatchObject({ kind: 'conflict', status: 422, retryable: false, ambiguous: false })
+    expect(details(409, '{"message":"taken"}')).toMatchObject({ kind: 'conflict', reason: 'taken' })
+  })
+
+  it('403 with no reason says so', () => {
+    expect(errorForStatus('GET', '/p', 403, '').message).toMatch(/^Bolna refused GET \/p with 403 and no reason\. Either the API key/)
+  })
+
+  it('429: rate-limited, retryable, never ambiguous (refused before any work), with its Retry-After', () => {
+    const error = errorForStatus('POST', '/p', 429, '{"message":"slow down"}', 2000)
+    expect(error.message).toBe('POST /p was rate-limited by Bolna (429): slow down')
+    expect(error.details).toMatchObject({ kind: 'rate-limited', retryable: true, ambiguous: false, retryAfterMs: 2000 })
+    expect(errorForStatus('POST', '/p', 429, '').message).toBe('POST /p was rate-limited by Bolna (429)')
+  })
+
+  it('3xx: a redirect, neither retried nor ambiguous', () => {
+    for (const status of [300, 301, 307, 399]) {
+      expect(details(status)).toMatchObject({ kind: 'redirect', retryable: false, ambiguous: false })
+    }
+    expect(errorForStatus('GET', '/p', 301, '').message).toBe(
+      'GET /p answered a redirect (301); redirects are not followed, so the API key is never sent to another address. Check api_base_url.'
+    )
+  })
+
+  it('other 4xx are rejections; 5xx are server failures; only the listed statuses are retried', () => {
+    expect(details(400)).toMatchObject({ kind: 'rejected', retryable: false, ambiguous: false })
+    expect(details(408)).toMatchObject({ kind: 'rejected', retryable: true, ambiguous: true })
+    expect(details(499)).toMatchObject({ kind: 'rejected', retryable: false })
+    expect(details(500)).toMatchObject({ kind: 'server', retryable: true, ambiguous: true })
+    expect(details(501)).toMatchObject({ kind: 'server', retryable: false, ambiguous: false })
+    for (const status of [502, 503, 504]) expect(details(status)).toMatchObject({ kind: 'server', retryable: true, ambiguous: true })
+    expect(errorForStatus('GET', '/p', 500, '').message).toBe('GET /p failed with 500')
+    expect(errorForStatus('GET', '/p', 418, 'teapot').message).toBe('GET /p failed with 418: teapot')
+    // A status below 300 that is not a success (never seen in practice) is no redirect.
+    expect(details(100)).toMatchObject({ kind: 'rejected' })
+  })
+})
+
+describe('apiReason', () => {
+  it('nothing for an empty or blank body', () => {
+    expect(apiReason('')).toBe('')
+    expect(apiReason(' \n\t ')).toBe('')
+  })
+
+  it('message first, then a detail string, then a detail list, then error; empty or non-string fields are skipped', () => {
+    expect(apiReason('{"message":"m","detail":"d","error":"e"}')).toBe('m')
+    expect(apiReason('{"message":"","detail":"d"}')).toBe('d')
+    expect(apiReason('{"message":5,"detail":"d"}')).toBe('d')
+    expect(apiReason('{"detail":"","error":"e"}')).toBe('e')
+    expect(apiReason('{"error":"e"}')).toBe('e')
+    expect(apiReason('{"error":""}')).toBe('{"error":""}')
+    expect(apiReason('{"error":404}')).toBe('{"error":404}')
+  })
+
+  it('a FastAPI detail list: each item as loc: msg, joined', () => {
+    const body = JSON.stringify({
+      detail: [{ loc: ['body', 'e164'], msg: 'bad' }, { msg: 'no loc' }, { loc: 'body', msg: 'loc not a list' }, { loc: ['x'] }, null]
+    })
+    expect(apiReason(body)).toBe('body.e164: bad; no loc; loc not a list; x: {"loc":["x"]}; null')
+  })
+
+  it('JSON that is not an object is shown as it is', () => {
+    expect(apiReason('"quoted"')).toBe('"quoted"')
+    expect(apiReason('null')).toBe('null')
+    expect(apiReason('[1,2]')).toBe('[1,2]')
+  })
+
+  it("a proxy's page: scripts and styles dropped, tags and entities become spaces, whitespace collapsed", () => {
+    const page =
+      '<html><head><style>\n body { color: red }\n</style><script type="x">var a = 1;\n</script></head><body><h1>Bad&nbsp;Gateway</h1><p>try<b>again</b></p></body></html>'
+    expect(apiReason(page)).toBe('Bad Gateway try again')
+    expect(apiReason('a&amp;b &lt;c&gt;')).toBe('a b c')
+    expect(apiReason('before<script>x()</script>after')).toBe('before after')
+    expect(apiReason('  two   words \n here ')).toBe('two words here')
+  })
+
+  it('long reasons are cut at 300 characters with an ellipsis; 300 exactly is kept whole', () => {
+    expect(apiReason('x'.repeat(300))).toBe('x'.repeat(300))
+    expect(apiReason('x'.repeat(301))).toBe(`${'x'.repeat(300)}…`)
+    expect(apiReason(JSON.stringify({ message: 'y'.repeat(400) }))).toBe(`${'y'.repeat(300)}…`)
+  })
+})
 
 describe('the API reason, from each error shape', () => {
   it('reads {"error", "message"}', () => {
@@ -50,22 +173,5 @@ describe('errors say what to do', () => {
   })
   it('a redirect is an error, never followed', () => {
     expect(errorForStatus('GET', '/p', 302, '').message).toMatch(/redirect \(302\).*not followed/)
-  })
-})
-
-describe('retry timing', () => {
-  it('Retry-After in seconds or as an HTTP date, capped at 60 s', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z')
-    expect(parseRetryAfter('3', now)).toBe(3000)
-    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000)
-    expect(parseRetryAfter('86400', now)).toBe(60_000)
-    expect(parseRetryAfter('soon', now)).toBeUndefined()
-    expect(parseRetryAfter(null, now)).toBeUndefined()
-  })
-  it('full jitter: a random wait below an exponential ceiling', () => {
-    expect(backoffMs(0, () => 0.999)).toBeLessThan(250)
-    expect(backoffMs(3, () => 0.5)).toBe(1000)
-    expect(backoffMs(20, () => 0.999)).toBeLessThan(8000)
-    expect(backoffMs(5, () => 0)).toBe(0)
   })
 })

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaApiError } from '../../src/bolna/errors.js'
-import { HttpClient, parseRetryAfter } from '../../src/bolna/http.js'
+import { backoffMs, HttpClient, parseRetryAfter } from '../../src/bolna/http.js'
 import type { HttpSettings } from '../../src/bolna/http.js'
 import { RateLimiter } from '../../src/bolna/rate-limiter.js'
 
@@ -469,5 +469,22 @@ describe('parseRetryAfter', () => {
   })
   it('anything else is no Retry-After', () => {
     for (const value of ['', 'soon', 'in 5 s', '0x10', null]) expect(parseRetryAfter(value, now)).toBeUndefined()
+  })
+})
+
+describe('retry timing', () => {
+  it('Retry-After in seconds or as an HTTP date, capped at 60 s', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    expect(parseRetryAfter('3', now)).toBe(3000)
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000)
+    expect(parseRetryAfter('86400', now)).toBe(60_000)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(null, now)).toBeUndefined()
+  })
+  it('full jitter: a random wait below an exponential ceiling', () => {
+    expect(backoffMs(0, () => 0.999)).toBeLessThan(250)
+    expect(backoffMs(3, () => 0.5)).toBe(1000)
+    expect(backoffMs(20, () => 0.999)).toBeLessThan(8000)
+    expect(backoffMs(5, () => 0)).toBe(0)
   })
 })

@@ -156,4 +156,28 @@ trunks:
     expect(await parseNumbersFile(laughs)).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/^YAML: .*alias/i) }] })
     expect(await parseNumbersFile('')).toMatchObject({ ok: false, problems: [{ message: expect.stringMatching(/the file/) }] })
   })
+
+  it('defaults.e164_check_enabled applies to every number that does not set its own', async () => {
+    const source = [
+      'version: 1',
+      'defaults:',
+      '  e164_check_enabled: true',
+      'trunks:',
+      '  - trunk_id: t',
+      '    numbers:',
+      '      - phone_number: "+919876543210"',
+      '      - phone_number: "14155550123"',
+      '        e164_check_enabled: false',
+      ''
+    ].join('\n')
+    const read = await parseNumbersFile(source)
+    if (!read.ok) throw new Error(JSON.stringify(read.problems))
+    expect(read.desired.trunks[0]!.numbers.map(n => [n.written, n.e164CheckEnabled])).toEqual([
+      ['+919876543210', true],
+      ['14155550123', false]
+    ])
+    // Without its "+", the number the default covers is refused on its line, as Bolna would refuse it.
+    const refused = await parseNumbersFile(source.replace('"+919876543210"', '"919876543210"'))
+    expect(refused.ok ? [] : refused.problems).toEqual([{ line: 7, message: expect.stringMatching(/must start with "\+" when e164_check_enabled is true/) }])
+  })
 })

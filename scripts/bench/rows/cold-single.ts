@@ -3,7 +3,7 @@
 // Run per family; the action and its floor alternate which goes first, run after run.
 import type { BolnaEmulator } from '../../../test/emulator/bolna-emulator.ts'
 import { outputsOf, prepareStep, runAction, runReference } from '../children.ts'
-import type { ChildRun } from '../children.ts'
+import type { ChildRun } from '../stats.ts'
 import type { BenchContext } from '../context.ts'
 import { seedNumber, trunkId, trunksOption, withEmulator } from '../emulator.ts'
 import type { Family } from '../emulator.ts'
