@@ -46,7 +46,7 @@ describe('hostile numbers files are refused before any request, quickly', () => 
     const entry = '      - phone_number: "1"\n'
     const started = Date.now()
     const run = await withFile(header + entry.repeat(Math.ceil((25 * 1024 * 1024) / entry.length)), {}, { NODE_OPTIONS: '--max-old-space-size=128' })
-    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(Date.now() - started).toBeLessThan(30_000) // generous on a loaded 2-core machine: parsed, 25 MiB would take minutes
     expect(run.code).toBe(1)
     expect(fileAnnotations(run)).toEqual([
       expect.stringMatching(/::the numbers file is 25\.0 MiB \(\d+ bytes\); a numbers file can be at most 5\.0 MiB \(5242880 bytes\)/)
