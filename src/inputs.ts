@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
 import type { ConnectionSettings } from './bolna/connect.js'
-import { isDotSegment } from './bolna/paths.js'
+import { idProblem } from './bolna/paths.js'
 import { TRUNK_API_NAMES } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
 import { DESTINATION_KEY, destinationKeyProblem, numberToSend } from './phone.js'
@@ -92,7 +92,7 @@ const number = (min: number, max: number, kind: 'integer' | 'number') =>
 
 const singleLine = (max: number) => z.string().check(z.maxLength(max, `must be at most ${max} characters`), z.refine(isOneLine, ONE_LINE))
 
-const id = singleLine(200).check(z.refine(value => !isDotSegment(value), 'cannot be "." or ".." (a URL path would resolve it)'))
+const id = singleLine(200).check(z.refine(value => idProblem(value) === undefined, { error: issue => idProblem(String(issue.input)) ?? 'is not an id' }))
 
 const phoneNumber = (e164CheckEnabled: boolean) =>
   reading((value, ctx) => {

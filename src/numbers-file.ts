@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises'
 import { CORE_SCHEMA, load } from 'js-yaml'
 import type { Document } from 'yaml'
 import * as z from 'zod/mini'
-import { isDotSegment } from './bolna/paths.js'
+import { idProblem } from './bolna/paths.js'
 import { TRUNK_API_NAMES } from './bolna/port.js'
 import type { TrunkApi } from './bolna/port.js'
 import { DESTINATION_KEY, destinationKeyProblem, numberToSend } from './phone.js'
@@ -29,8 +29,8 @@ const text = (max: number) =>
     .check(z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`), z.refine(isOneLine, ONE_LINE))
 const flag = z.boolean({ error: 'must be true or false' })
 const api = z.enum(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]], { error: `must be one of: ${TRUNK_API_NAMES.join(', ')}` })
-const notDotSegment = z.refine<string>(value => !isDotSegment(value), 'cannot be "." or ".."')
-const agentId = text(200).check(notDotSegment)
+const safeId = z.refine<string>(value => idProblem(value) === undefined, { error: issue => idProblem(String(issue.input)) ?? 'is not an id' })
+const agentId = text(200).check(safeId)
 
 const numberEntry = z.strictObject({
   phone_number: z.pipe(
@@ -53,7 +53,7 @@ const fileSchema = z.strictObject({
   trunks: z
     .array(
       z.strictObject({
-        trunk_id: text(200).check(notDotSegment),
+        trunk_id: text(200).check(safeId),
         api: z.optional(api),
         prune: z.optional(flag),
         numbers: z.array(numberEntry, { error: 'must be a list of numbers' })

@@ -86,7 +86,16 @@ describe('requests go where they should, and only there', () => {
   })
 
   it('trunk ids cannot leave their path segment', async () => {
-    const ids = ['../../admin', 'a/b?x=1#f', '%2e%2e', '.%2E', 'trunk 1;rm', 'ünï/cödé', '...']
+    // Ids with a path character, a percent sign or whitespace are refused before any request.
+    for (const id of ['../../admin', 'a/b?x=1#f', '%2e%2e', '.%2E', 'trunk 1;rm', 'ünï/cödé']) {
+      emulator.clearLog()
+      const run = await runAction({ inputs: { ...single(), trunk_id: id } })
+      expect(run.code, id).toBe(1)
+      expect(annotations(run).join('\n'), id).toContain('Input "trunk_id" holds')
+      expect(emulator.requests, id).toEqual([])
+    }
+    // Others are sent, encoded as one path segment.
+    const ids = ['ünï:cödé', '...', 'trunk;1=2&x']
     for (const id of ids) emulator.addTrunk(id)
     for (const [i, id] of ids.entries()) {
       emulator.clearLog()
@@ -122,20 +131,23 @@ describe('requests go where they should, and only there', () => {
     })
     expect(run.code).toBe(1)
     expect(emulator.requests.filter(r => r.method === 'DELETE')).toHaveLength(0)
-    expect(JSON.parse(run.outputs.results!)[0]).toMatchObject({ status: 'failed', error: 'the id ".." cannot be sent in a URL path' })
+    expect(JSON.parse(run.outputs.results!)[0]).toMatchObject({
+      status: 'failed',
+      error: 'the id ".." cannot be "." or ".." (a URL path would resolve it); it was not sent'
+    })
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /)
   })
 
-  it('record ids from the API cannot leave theirs either (DELETE on prune)', async () => {
+  it('record ids from the API cannot leave theirs either (DELETE on prune): the record is reported, not sent', async () => {
     emulator.seed('trunk-1', { phone_number: '911111111111', id: '../../../sip-trunks/trunks/other' })
     const run = await runAction({
       inputs: { token: KEY, api_base_url: emulator.url, numbers_file: 'n.yml', prune: 'true' },
       files: { 'n.yml': 'version: 1\ntrunks:\n  - trunk_id: trunk-1\n    prune: true\n    numbers: []\n' }
     })
-    expect(run.code).toBe(0)
-    const deletes = emulator.requests.filter(r => r.method === 'DELETE')
-    expect(deletes.map(r => r.path)).toEqual(['/sip-trunks/trunks/trunk-1/numbers/..%2F..%2F..%2Fsip-trunks%2Ftrunks%2Fother'])
-    expect(emulator.records('trunk-1')).toHaveLength(0)
+    expect(run.code).toBe(1)
+    expect(emulator.requests.filter(r => r.method === 'DELETE')).toEqual([])
+    expect(JSON.parse(run.outputs.results!)[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('holds "/"') })
+    expect(emulator.records('trunk-1')).toHaveLength(1)
   })
 
   it('plain http to a non-loopback host is refused before any request', async () => {

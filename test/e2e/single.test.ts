@@ -96,11 +96,10 @@ describe('adding one number', () => {
     expect(emulator.writes()).toHaveLength(0)
   })
 
-  it('percent-encodes the trunk id as one path segment', async () => {
+  it('refuses a trunk id that holds a "/" before any request (test/e2e/ids.test.ts has the rest)', async () => {
     const run = await act({ trunk_id: 'trunk/2' })
-    expect(run.code).toBe(0)
-    expect(emulator.records('trunk/2')).toHaveLength(1)
-    expect(emulator.requests.every(r => r.path.startsWith('/sip-trunks/trunks/trunk%2F2'))).toBe(true)
+    expect(run.code).toBe(1)
+    expect(emulator.requests).toEqual([])
   })
 
   it('takes the key from BOLNA_API_KEY when the token input is empty', async () => {

@@ -153,9 +153,24 @@ describe('fuzzed inputs, end to end through dist/', () => {
         expect(failures, JSON.stringify(fuzzed).slice(0, 300)).toHaveLength(1)
       }
     }
+    // Ids holding a path character, whitespace or a percent sign are refused before any request.
+    const unsafeIds = fc.sample(
+      fc.tuple(
+        fc.string({ unit: fc.constantFrom('a', '0', '.'), maxLength: 8 }),
+        fc.constantFrom('/', '?', '#', '%', ' ', '\\', '\t'),
+        fc.string({ maxLength: 8 })
+      ),
+      { numRuns: 8, seed: 17 }
+    )
+    for (const [head, bad, tail] of unsafeIds) {
+      const before = emulator.requests.length
+      const run = await runAction({ inputs: { token: TOKEN, api_base_url: emulator.url, trunk_id: `${head}${bad}${tail}`, phone_number: '919876543299' } })
+      expect(run.code).toBe(1)
+      expect(emulator.requests.length).toBe(before)
+    }
     // Ids and names that pass the input checks reach the API: their requests must keep their shape.
     const emulatorIds = fc.string({
-      unit: fc.constantFrom('a', 'Z', '0', '/', '?', '#', '%', '.', ' ', ';', '&', '=', '+', 'ü', '😀', '\\'),
+      unit: fc.constantFrom('a', 'Z', '0', '.', ';', '&', '=', '+', 'ü', '😀', ':', '@', '-', '_'),
       minLength: 1,
       maxLength: 24
     })

@@ -89,11 +89,11 @@ describe('legacy /sip-trunks family', () => {
 
   it('reads the trunk object: its numbers (agent when agent_id is there, unknown when absent; soft-deleted left out) and its settings, in one GET', async () => {
     const stub = new StubHttp().answer({ id: 't/1', phone_numbers: records, is_active: false, inbound_enabled: true })
-    expect(await new SipTrunksFamily(stub.http).read('t/1 ?#')).toEqual({
+    expect(await new SipTrunksFamily(stub.http).read('t:1@')).toEqual({
       numbers: read,
       settings: { active: false, inboundEnabled: true, defaultAgentId: null }
     })
-    expect(stub.sent).toEqual([{ method: 'GET', path: '/sip-trunks/trunks/t%2F1%20%3F%23', body: undefined, policy: 'idempotent', answer: 'json' }])
+    expect(stub.sent).toEqual([{ method: 'GET', path: '/sip-trunks/trunks/t%3A1%40', body: undefined, policy: 'idempotent', answer: 'json' }])
   })
 
   it('a trunk object without its numbers (absent or null): lists them, bare or in a {"data": [...]} envelope; settings not shown are null', async () => {
@@ -195,8 +195,8 @@ describe('legacy /sip-trunks family', () => {
   it('removes with an idempotent DELETE whose answer is not read; its 404 is left for the client to settle', async () => {
     const stub = new StubHttp().answer('OK', apiError('not-found', undefined, 'DELETE'))
     const family = new SipTrunksFamily(stub.http)
-    await family.remove('t1', 'n/1')
-    expect(stub.sent[0]).toEqual({ method: 'DELETE', path: '/sip-trunks/trunks/t1/numbers/n%2F1', body: undefined, policy: 'idempotent', answer: 'ignore' })
+    await family.remove('t1', 'n:1')
+    expect(stub.sent[0]).toEqual({ method: 'DELETE', path: '/sip-trunks/trunks/t1/numbers/n%3A1', body: undefined, policy: 'idempotent', answer: 'ignore' })
     expect((await failure(family.remove('t1', 'n1'))).kind).toBe('not-found')
   })
 
@@ -342,13 +342,13 @@ describe('/trunk family', () => {
     const stub = new StubHttp()
     const family = new TrunkApiFamily(stub.http)
     await family.remove(UUID, 'n1')
-    const number = { id: 'n/1', e164: '+1', stored: '+1', name: null, agent: { kind: 'none' as const }, destinationKey: null, createdAt: null }
+    const number = { id: 'n:1', e164: '+1', stored: '+1', name: null, agent: { kind: 'none' as const }, destinationKey: null, createdAt: null }
     await family.setAgent(number, 'ag1')
     await family.setAgent(number, null)
     expect(stub.sent).toEqual([
       { method: 'DELETE', path: `/trunk/trunks/${UUID}/numbers/n1`, body: undefined, policy: 'idempotent', answer: 'ignore' },
-      { method: 'PATCH', path: '/trunk/numbers/n%2F1', body: { agent_id: 'ag1' }, policy: 'idempotent', answer: 'ignore' },
-      { method: 'PATCH', path: '/trunk/numbers/n%2F1', body: { agent_id: null }, policy: 'idempotent', answer: 'ignore' }
+      { method: 'PATCH', path: '/trunk/numbers/n%3A1', body: { agent_id: 'ag1' }, policy: 'idempotent', answer: 'ignore' },
+      { method: 'PATCH', path: '/trunk/numbers/n%3A1', body: { agent_id: null }, policy: 'idempotent', answer: 'ignore' }
     ])
   })
 })
@@ -357,11 +357,11 @@ describe('agent endpoints', () => {
   it('checks an agent with an idempotent GET and sets its provider with an idempotent PATCH', async () => {
     const stub = new StubHttp()
     const agents = new Agents(stub.http)
-    await agents.check('ag 1')
-    await agents.setTelephonyProvider('ag 1', 'sip-trunk')
+    await agents.check('ag:1')
+    await agents.setTelephonyProvider('ag:1', 'sip-trunk')
     expect(stub.sent).toEqual([
-      { method: 'GET', path: '/v2/agent/ag%201', body: undefined, policy: 'idempotent', answer: 'ignore' },
-      { method: 'PATCH', path: '/v2/agent/ag%201', body: { agent_config: { telephony_provider: 'sip-trunk' } }, policy: 'idempotent', answer: 'ignore' }
+      { method: 'GET', path: '/v2/agent/ag%3A1', body: undefined, policy: 'idempotent', answer: 'ignore' },
+      { method: 'PATCH', path: '/v2/agent/ag%3A1', body: { agent_config: { telephony_provider: 'sip-trunk' } }, policy: 'idempotent', answer: 'ignore' }
     ])
   })
 
@@ -383,9 +383,9 @@ describe('agent endpoints', () => {
     )
     const agents = new Agents(stub.http)
     const seen = []
-    for (let i = 0; i < 8; i++) seen.push(await agents.provider('ag 1'))
+    for (let i = 0; i < 8; i++) seen.push(await agents.provider('ag:1'))
     expect(seen).toEqual(['sip-trunk', 'twilio', undefined, undefined, undefined, undefined, undefined, undefined])
-    expect(stub.sent[0]).toEqual({ method: 'GET', path: '/v2/agent/ag%201', body: undefined, policy: 'idempotent', answer: 'json' })
+    expect(stub.sent[0]).toEqual({ method: 'GET', path: '/v2/agent/ag%3A1', body: undefined, policy: 'idempotent', answer: 'json' })
     const bad = await failure(agents.provider('ag1'))
     expect(bad.message).toMatch(/^GET \/v2\/agent\/ag1 answered with an unexpected body at tasks: /)
     expect(bad.details).toMatchObject({ kind: 'bad-answer', ambiguous: false })
@@ -452,11 +452,24 @@ describe('answers', () => {
 })
 
 describe('paths and port', () => {
-  it('an id is one path segment; "." and ".." cannot be sent', () => {
-    expect(segment('a/b?c#d e')).toBe('a%2Fb%3Fc%23d%20e')
+  it('an id is one path segment; "." and "..", and ids holding a path character, whitespace or a control character, cannot be sent', () => {
+    expect(segment('a:b@c')).toBe('a%3Ab%40c')
     expect(segment('...')).toBe('...')
-    expect(() => segment('.')).toThrow('the id "." cannot be sent in a URL path')
-    expect(() => segment('..')).toThrow('the id ".." cannot be sent in a URL path')
+    expect(() => segment('.')).toThrow('the id "." cannot be "." or ".." (a URL path would resolve it); it was not sent')
+    expect(() => segment('..')).toThrow('the id ".." cannot be "." or ".."')
+    for (const [id, holds] of [
+      ['a/b', '"/"'],
+      ['a\\b', '"\\"'],
+      ['a?b', '"?"'],
+      ['a#b', '"#"'],
+      ['a%2Fb', '"%"'],
+      ['a b', 'a space'],
+      ['a\tb', 'whitespace (U+0009)'],
+      ['a\u0000b', 'a control character (U+0000)'],
+      ['a\u200bb', 'a control character (U+200B)']
+    ]) {
+      expect(() => segment(id as string)).toThrow(`holds ${holds}, which no Bolna id holds`)
+    }
     expect([isDotSegment('.'), isDotSegment('..'), isDotSegment(''), isDotSegment('...'), isDotSegment('a')]).toEqual([true, true, false, false, false])
   })
 
