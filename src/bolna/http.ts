@@ -40,7 +40,42 @@ export interface HttpAnswer {
 const BACKOFF_BASE_MS = 250
 const BACKOFF_CAP_MS = 8_000
 const RETRY_AFTER_CAP_MS = 60_000
-const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024
+/** The most numbers one trunk is assumed to hold: answers are sized from it, not from a fixed cap. */
+export const MAX_TRUNK_NUMBERS = 100_000
+/** A legacy record with every field and a 255-character name is about 600 bytes of JSON; room for more. */
+const BYTES_PER_RECORD = 640
+/** The largest answer read: a trunk of MAX_TRUNK_NUMBERS numbers (61 MiB). */
+export const MAX_ANSWER_BYTES = MAX_TRUNK_NUMBERS * BYTES_PER_RECORD
+/**
+ * Up to this much of each answer is read at once, whatever else is in flight; past it, an answer
+ * waits for the one large-answer slot. So the memory of answers in flight stays within
+ * concurrency × 1 MiB + one large answer, not concurrency × MAX_ANSWER_BYTES.
+ */
+const SMALL_ANSWER_BYTES = 1024 * 1024
+/** Bolna's answers nest a few levels (a trunk, its numbers, a record, a field's object). */
+export const MAX_JSON_DEPTH = 64
+/** Keys of one object: a record or a trunk has a few dozen. */
+export const MAX_JSON_KEYS = 1_000
+/** Objects and arrays in one answer: a few per number of the largest trunk. */
+export const MAX_JSON_CONTAINERS = MAX_TRUNK_NUMBERS * 4
+
+/** One at a time: the answer that holds it may grow past SMALL_ANSWER_BYTES. */
+class LargeAnswerSlot {
+  private busy = false
+  private readonly waiting: (() => void)[] = []
+  acquire(): Promise<void> {
+    if (!this.busy) {
+      this.busy = true
+      return Promise.resolve()
+    }
+    return new Promise(resolve => this.waiting.push(resolve))
+  }
+  release(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.busy = false
+  }
+}
 
 /** Full-jitter exponential backoff: a random wait in [0, min(cap, base·2^attempt)). */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -65,11 +100,12 @@ export class HttpClient {
   // close them under a request, which for an add would look like a lost answer.
   private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 4_000 })
   private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 4_000 })
+  private readonly largeAnswers = new LargeAnswerSlot()
 
   constructor(private readonly settings: HttpSettings) {
     this.sleep = settings.sleep ?? realClock.sleep
     this.random = settings.random ?? Math.random
-    this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES
+    this.maxAnswerBytes = settings.maxAnswerBytes ?? MAX_ANSWER_BYTES
   }
 
   /**
@@ -97,8 +133,10 @@ export class HttpClient {
     if (path.startsWith('/v2/agent/')) await this.settings.agentLimiter?.take()
     const started = Date.now()
     let status: number | string = 'no answer'
+    let release: (() => void) | undefined
     try {
       const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body))
+      release = answer.release
       status = answer.status
       // An API that echoes the key (in an error message, a name) must not carry it into our logs,
       // outputs or comments: it is taken out of the raw text, and again out of every decoded
@@ -111,6 +149,7 @@ export class HttpClient {
       const parsed = answerKind === 'json' ? decodedWithoutToken(parseJson(text, method, path), token).value : undefined
       return { status: answer.status, body: parsed, ...(answer.encoding && { encoding: answer.encoding }) }
     } finally {
+      release?.()
       this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`)
     }
   }
@@ -136,18 +175,26 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       let settled = false
       let request: http.ClientRequest | undefined
+      // The large-answer slot: asked for once an answer outgrows SMALL_ANSWER_BYTES, held until it is parsed.
+      let slot: 'none' | 'waiting' | 'held' = 'none'
+      const releaseSlot = () => {
+        if (slot === 'held') this.largeAnswers.release()
+        slot = 'none'
+      }
       const settle = (outcome: RawAnswer | BolnaApiError) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         if (outcome instanceof BolnaApiError) {
+          releaseSlot()
           request?.destroy()
           reject(outcome)
         } else {
-          resolve(outcome)
+          resolve({ ...outcome, release: releaseSlot })
         }
       }
-      const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs)
+      const expire = () => settle(transportError(undefined, method, path, timeoutMs, true))
+      let timer = setTimeout(expire, timeoutMs)
       const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent
       try {
         request = transport.request(url, { method, headers, agent }, response => {
@@ -155,8 +202,19 @@ export class HttpClient {
           let size = 0
           response.on('data', (chunk: Buffer) => {
             size += chunk.byteLength
-            if (size <= this.maxAnswerBytes) chunks.push(chunk)
-            else settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
+            if (size > this.maxAnswerBytes) return settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
+            chunks.push(chunk)
+            if (size <= SMALL_ANSWER_BYTES || slot !== 'none') return
+            // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+            slot = 'waiting'
+            response.pause()
+            clearTimeout(timer)
+            void this.largeAnswers.acquire().then(() => {
+              if (settled || slot !== 'waiting') return this.largeAnswers.release()
+              slot = 'held'
+              timer = setTimeout(expire, timeoutMs)
+              response.resume()
+            })
           })
           response.on('end', () => {
             const retryAfter = response.headers['retry-after']
@@ -195,6 +253,8 @@ interface RawAnswer {
   text: string
   retryAfter: string | null
   encoding?: string | undefined
+  /** Frees the large-answer slot, once the answer is parsed. */
+  release?: () => void
 }
 
 /**
@@ -325,6 +385,17 @@ function mayRepeat(error: BolnaApiError, policy: RetryPolicy): boolean {
 
 function parseJson(text: string, method: string, path: string): unknown {
   if (!text.trim()) return undefined
+  const shape = jsonShapeProblem(text)
+  if (shape) {
+    throw new BolnaApiError(`${method} ${path} answered JSON ${shape}, more than any answer of Bolna's can hold; it was not read`, {
+      kind: 'bad-answer',
+      method,
+      path,
+      retryable: false,
+      ambiguous: method !== 'GET',
+      accepted: true
+    })
+  }
   try {
     return JSON.parse(text)
   } catch {
@@ -338,6 +409,44 @@ function parseJson(text: string, method: string, path: string): unknown {
       accepted: true
     })
   }
+}
+
+/**
+ * One pass over the text, before JSON.parse: nesting past MAX_JSON_DEPTH, more objects and arrays
+ * than MAX_JSON_CONTAINERS, an array longer than a trunk's numbers or an object with more keys than
+ * any record has, is refused (a hostile answer would otherwise take hundreds of MiB and seconds to
+ * parse and check). Strings are skipped, escapes included.
+ */
+export function jsonShapeProblem(text: string): string | undefined {
+  let depth = 0
+  let containers = 0
+  // Per open container: 1 for an array, 0 for an object, and its commas so far.
+  const isArray = new Uint8Array(MAX_JSON_DEPTH + 2)
+  const commas = new Uint32Array(MAX_JSON_DEPTH + 2)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // A string: skip to its closing quote.
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i)
+        if (s === 0x5c) i++
+        else if (s === 0x22) break
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return `nested deeper than ${MAX_JSON_DEPTH} levels`
+      if (++containers > MAX_JSON_CONTAINERS) return `with more than ${MAX_JSON_CONTAINERS} objects and arrays`
+      isArray[depth] = c === 0x5b ? 1 : 0
+      commas[depth] = 0
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--
+    } else if (c === 0x2c && depth > 0) {
+      const count = (commas[depth] ?? 0) + 1
+      commas[depth] = count
+      if (isArray[depth] && count >= MAX_TRUNK_NUMBERS) return `with a list of more than ${MAX_TRUNK_NUMBERS} items`
+      if (!isArray[depth] && count >= MAX_JSON_KEYS) return `with an object of more than ${MAX_JSON_KEYS} keys`
+    }
+  }
+  return undefined
 }
 
 function transportError(error: unknown, method: string, path: string, timeoutMs: number, timedOut: boolean): BolnaApiError {
