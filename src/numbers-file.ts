@@ -47,6 +47,23 @@ const numberEntry = z.strictObject({
   agent_id: z.optional(z.nullable(agentId))
 })
 
+const trunkSchema = z.strictObject({
+  trunk_id: text(200).check(safeId),
+  api: z.optional(api),
+  prune: z.optional(flag),
+  numbers: z.array(z.unknown(), { error: 'must be a list of numbers' })
+})
+
+/** The file without its entries: each trunk and each number is checked on its own (bounded: see MAX_PROBLEMS). */
+const rootSchema = z.strictObject({
+  version: z.literal(1, { error: 'must be 1' }),
+  defaults: z.optional(z.strictObject({ api: z.optional(api), e164_check_enabled: z.optional(flag) })),
+  trunks: z.array(z.unknown(), { error: 'must be a list of trunks' }).check(z.minLength(1, 'must list at least one trunk'))
+})
+
+/** Problems collected in full; past it they are only counted ("and N more"). */
+export const MAX_PROBLEMS = 1_000
+
 const fileSchema = z.strictObject({
   version: z.literal(1, { error: 'must be 1' }),
   defaults: z.optional(z.strictObject({ api: z.optional(api), e164_check_enabled: z.optional(flag) })),
@@ -257,14 +274,18 @@ async function parseChecked(source: string, defaultApi: TrunkApi): Promise<Numbe
   }
   const checked = checkFile(value, defaultApi)
   if ('desired' in checked) return { ok: true, desired: checked.desired, trunkLines: trunkLinesOf(source, checked.desired, positions) }
-  positions ??= await readPositions(source)
+  positions ??= checked.more > 0 ? await readPositionsOfStart(source, checked.findings) : await readPositions(source)
   if ('problems' in positions) return { ok: false, problems: positions.problems }
   const { lineOf } = positions
   const problems = checked.findings.map(f => ({
     line: lineOf(f.path, f.key),
     message: f.first ? `${f.message} (first on line ${lineOf(f.first)})` : f.message
   }))
-  return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+  // Said first, so that it is among the problems annotated and summed up.
+  if (checked.more > 0)
+    problems.unshift({ line: undefined, message: `and ${checked.more} more problem(s) of the same kinds: only the first ${MAX_PROBLEMS} are listed` })
+  return { ok: false, problems }
 }
 
 /**
@@ -389,12 +410,14 @@ const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i
 type Positions = { value: unknown; lineOf: (path: Path, key?: string) => number | undefined } | { problems: FileProblem[] }
 
 /** The `yaml` library's reading: every syntax problem with its line, and the line of any node. */
-async function readPositions(source: string): Promise<Positions> {
+async function readPositions(source: string, partial = false): Promise<Positions> {
   const { LineCounter, parseDocument } = await import('yaml')
   const lines = new LineCounter()
   // logLevel 'error': a key that is a collection is reported by the schema check, not as a Node warning on stderr.
   const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' })
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line)
+  // The start of a file already read whole: its cut end is no problem, and only positions are wanted.
+  if (partial) return { value: undefined, lineOf: lineFinder(doc, lineAt) }
   if (doc.errors.length > 0) {
     // The parser catches a stack overflow as a problem of its own: say why it overflowed.
     if (doc.errors.some(e => STACK_OVERFLOW.test(e.message))) return { problems: [{ message: DEPTH_MESSAGE }] }
@@ -408,7 +431,11 @@ async function readPositions(source: string): Promise<Positions> {
     // An alias to no anchor, or too many aliases (a "billion laughs" file).
     return { problems: [{ message: `YAML: ${firstLine((error as Error).message)}` }] }
   }
-  const lineOf = (path: Path, key?: string): number | undefined => {
+  return { value, lineOf: lineFinder(doc, lineAt) }
+}
+
+function lineFinder(doc: Document, lineAt: (offset: number | undefined) => number | undefined): (path: Path, key?: string) => number | undefined {
+  return (path, key) => {
     const keyLine = key === undefined ? undefined : lineAt(keyRange(doc, path, key)?.[0])
     if (keyLine !== undefined) return keyLine
     // The node itself, or the nearest enclosing one that exists (a missing key's parent).
@@ -418,23 +445,70 @@ async function readPositions(source: string): Promise<Positions> {
     }
     return undefined
   }
-  return { value, lineOf }
+}
+
+/**
+ * Positions for the first MAX_PROBLEMS findings of a file with more: only as much of the file as
+ * holds them is read by the (slower) `yaml` parser, growing the part until the last finding's entry
+ * ends inside it. A 5 MB file of bad entries needs its first few hundred KiB.
+ */
+async function readPositionsOfStart(source: string, findings: readonly Finding[]): Promise<Positions> {
+  const last = findings.at(-1)?.path ?? []
+  const entry = last.slice(0, Math.min(last.length, 4))
+  const { parseDocument } = await import('yaml')
+  for (let size = 256 * 1024; size < source.length; size *= 4) {
+    const cut = source.indexOf('\n', size)
+    if (cut < 0) break
+    const start = source.slice(0, cut + 1)
+    const node = parseDocument(start, { uniqueKeys: true, prettyErrors: false }).getIn(entry, true) as { range?: number[] } | undefined
+    const end = node?.range?.[2]
+    if (end !== undefined && end < start.length - 1) return readPositions(start, true)
+  }
+  return readPositions(source)
 }
 
 /**
  * The whole file against the schema, and the number rules on every entry whose number
  * reads as text: all problems at once, not the shape's first and the numbers' next time.
  */
-function checkFile(value: unknown, defaultApi: TrunkApi): { desired: DesiredState } | { findings: Finding[] } {
-  const parsed = fileSchema.safeParse(value)
-  if (parsed.success) return checkNumbers(parsed.data, defaultApi)
-  const shape = parsed.error.issues.flatMap((issue): Finding[] => {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-    if (issue.code !== 'unrecognized_keys') return [{ path, message: `${describe(path)} ${issue.message}` }]
-    return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }))
+function checkFile(value: unknown, defaultApi: TrunkApi): { desired: DesiredState } | { findings: Finding[]; more: number } {
+  const shape = new Findings()
+  const checkPart = (schema: z.ZodMiniType, part: unknown, at: Path) => {
+    const parsed = schema.safeParse(part)
+    if (parsed.success) return
+    for (const issue of parsed.error.issues) {
+      const path = [...at, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')]
+      if (issue.code !== 'unrecognized_keys') shape.add({ path, message: `${describe(path)} ${issue.message}` })
+      else
+        for (const key of issue.keys)
+          shape.add({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` })
+    }
+  }
+  // Part by part, not the whole file at once: a file of 130,000 bad entries makes as many issues,
+  // which a whole-file check gathers by spreading them into one call (a stack overflow).
+  checkPart(rootSchema, value, [])
+  const trunks = Array.isArray((value as { trunks?: unknown } | null)?.trunks) ? (value as { trunks: unknown[] }).trunks : []
+  trunks.forEach((trunk, t) => {
+    checkPart(trunkSchema, trunk, ['trunks', t])
+    const entries = (trunk as { numbers?: unknown } | null)?.numbers
+    if (Array.isArray(entries)) entries.forEach((entry, n) => checkPart(numberEntry, entry, ['trunks', t, 'numbers', n]))
   })
-  const numbers = checkNumbers(looseShape(value), defaultApi)
-  return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] }
+  if (shape.count === 0) {
+    const parsed = fileSchema.safeParse(value)
+    if (parsed.success) return checkNumbers(parsed.data, defaultApi, shape)
+  }
+  const numbers = checkNumbers(looseShape(value), defaultApi, shape)
+  return 'findings' in numbers ? numbers : { findings: shape.list, more: shape.count - shape.list.length }
+}
+
+/** Findings, the first MAX_PROBLEMS of them kept, the rest counted. */
+class Findings {
+  readonly list: Finding[] = []
+  count = 0
+  add(finding: Finding): void {
+    this.count++
+    if (this.list.length < MAX_PROBLEMS) this.list.push(finding)
+  }
 }
 
 /** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
@@ -478,8 +552,12 @@ function allowedKeys(path: Path): string[] {
 }
 
 /** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
-function checkNumbers(file: NumbersShape, defaultApi: TrunkApi): { desired: DesiredState } | { findings: Finding[] } {
-  const findings: Finding[] = []
+function checkNumbers(
+  file: NumbersShape,
+  defaultApi: TrunkApi,
+  found: Findings = new Findings()
+): { desired: DesiredState } | { findings: Finding[]; more: number } {
+  const findings = { push: (f: Finding) => found.add(f) }
   const seen = new Map<string, { trunkId: string; path: Path }>()
   const trunksSeen = new Map<string, number>()
   const desired: DesiredState = { trunks: [] }
@@ -533,7 +611,7 @@ function checkNumbers(file: NumbersShape, defaultApi: TrunkApi): { desired: Desi
     })
     desired.trunks.push({ trunk: { id: trunkId, api }, prune: trunk.prune ?? false, numbers })
   })
-  return findings.length > 0 ? { findings } : { desired }
+  return found.count > 0 ? { findings: found.list, more: found.count - found.list.length } : { desired }
 }
 
 function nodeRange(doc: Document, path: Path): readonly number[] | null | undefined {
