@@ -491,7 +491,7 @@ function checkFile(value: unknown, defaultApi: TrunkApi): { desired: DesiredStat
   trunks.forEach((trunk, t) => {
     checkPart(trunkSchema, trunk, ['trunks', t])
     const entries = (trunk as { numbers?: unknown } | null)?.numbers
-    if (Array.isArray(entries)) entries.forEach((entry, n) => checkPart(numberEntry, entry, ['trunks', t, 'numbers', n]))
+    if (Array.isArray(entries)) for (const [n, entry] of entries.entries()) checkPart(numberEntry, entry, ['trunks', t, 'numbers', n])
   })
   if (shape.count === 0) {
     const parsed = fileSchema.safeParse(value)
