@@ -26,10 +26,11 @@ import { coldSingleRows } from './bench/rows/cold-single.ts'
 import type { ColdSamples } from './bench/rows/cold-single.ts'
 import { manyNumbersRows } from './bench/rows/many-numbers.ts'
 import type { ManySamples } from './bench/rows/many-numbers.ts'
+import { largeTrunkRows } from './bench/rows/large-trunk.ts'
 import { memory20kRows, peakRssRows } from './bench/rows/memory-20k.ts'
 import { rateLimitRows } from './bench/rows/rate-limit.ts'
 
-const ROWS = ['cold-single', 'many-numbers', 'rate-limit', 'bundle-size', 'memory-20k'] as const
+const ROWS = ['cold-single', 'many-numbers', 'rate-limit', 'bundle-size', 'memory-20k', 'large-trunk'] as const
 type Row = (typeof ROWS)[number]
 
 const USAGE = `usage: npm run bench [-- --runs N] [-- --quick] [-- --only ROW] [-- --dist DIR]
@@ -105,6 +106,7 @@ async function runRows(ctx: BenchContext, only: ReadonlySet<Row>): Promise<void>
   if (only.has('memory-20k')) {
     await report.section(`row 7 (memory: ${ctx.settings.quick ? '2,000' : '20,000'} numbers)`, () => memory20kRows(ctx))
   }
+  if (only.has('large-trunk')) await report.section('rows 8–9 (a 50,000-number trunk; a hostile answer)', () => largeTrunkRows(ctx))
   peakRssRows(ctx, cold, many)
 }
 

@@ -18,10 +18,11 @@ import type { WorkspaceFile } from './workspace.js'
 export class FileProblems extends Error {
   constructor(
     file: string,
-    readonly problems: readonly FileProblem[]
+    readonly problems: readonly FileProblem[],
+    total = problems.length
   ) {
     const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above'
-    super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`)
+    super(`${file} has ${total} problem(s), ${where}; nothing was changed.`)
   }
 }
 
@@ -78,7 +79,7 @@ async function readNumbersFileOrFail(
   const file = await readNumbersFile(path, secrets, settings.trunkApi)
   if (!file.ok) {
     annotateProblems(shownAs, file.problems)
-    throw new FileProblems(shownAs, file.problems)
+    throw new FileProblems(shownAs, file.problems, file.total)
   }
   return file
 }

@@ -18,7 +18,8 @@ export interface FileProblem {
   message: string
 }
 
-export type NumbersFileResult = { ok: true; desired: DesiredState; trunkLines: TrunkLines } | { ok: false; problems: FileProblem[] }
+/** `total`: every problem counted, where more were found than are listed (MAX_PROBLEMS). */
+export type NumbersFileResult = { ok: true; desired: DesiredState; trunkLines: TrunkLines } | { ok: false; problems: FileProblem[]; total?: number }
 
 /** The line of each trunk's `trunk_id` in the file, from the parsed document's node positions (read when first asked). */
 export type TrunkLines = () => Promise<ReadonlyMap<string, number>>
@@ -108,7 +109,7 @@ export async function readNumbersFile(path: string, secrets: Secrets, defaultApi
     return someText(result.desired, text => secrets.foundIn(text)) ? holdsTheKey() : result
   }
   // A problem quotes what the file says; an escaped key reads as the key there too.
-  return { ok: false, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) }
+  return { ...result, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) }
 }
 
 function holdsTheKey(): NumbersFileResult {

@@ -81,8 +81,10 @@ describe('hostile numbers files are refused before any request, quickly', () => 
     expect(run.code).toBe(1)
     const annotated = fileAnnotations(run)
     expect(annotated).toHaveLength(51)
-    expect(annotated[0]).toMatch(/,line=5::trunks\[0\]\.numbers\[0\]\.phone_number "1" has 1 digits/)
-    expect(annotated[50]).toMatch(/::…and 4950 more problems, not annotated: fix these and run again to see them$/)
+    // The first 1,000 are collected (the rest counted), and the count of the rest is said first.
+    expect(annotated[0]).toMatch(/::and 4000 more problem\(s\) of the same kinds: only the first 1000 are listed$/)
+    expect(annotated[1]).toMatch(/,line=5::trunks\[0\]\.numbers\[0\]\.phone_number "1" has 1 digits/)
+    expect(annotated[50]).toMatch(/::…and 951 more problems, not annotated: fix these and run again to see them$/)
     expect(failure(run)).toEqual([expect.stringMatching(/^::error::bolna-numbers\.yml has 5000 problem\(s\)/)])
   })
 })
