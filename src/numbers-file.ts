@@ -284,9 +284,9 @@ async function parseChecked(source: string, defaultApi: TrunkApi): Promise<Numbe
   }))
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
   // Said first, so that it is among the problems annotated and summed up.
-  if (checked.more > 0)
-    problems.unshift({ line: undefined, message: `and ${checked.more} more problem(s) of the same kinds: only the first ${MAX_PROBLEMS} are listed` })
-  return { ok: false, problems }
+  if (checked.more === 0) return { ok: false, problems }
+  problems.unshift({ line: undefined, message: `and ${checked.more} more problem(s) of the same kinds: only the first ${MAX_PROBLEMS} are listed` })
+  return { ok: false, problems, total: checked.findings.length + checked.more }
 }
 
 /**

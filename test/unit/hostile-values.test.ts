@@ -37,8 +37,9 @@ describe('the key spelled with JSON escapes in an answer', () => {
     expect(body).toEqual({ data: [{ id: 'r1', name: '***', nested: { x: ['a *** b'] }, '***': 1, slash: '***' }] })
   })
 
-  it('is taken out of an answer nested 100,000 deep, without recursion', async () => {
-    const deep = `${'['.repeat(100_000)}"${ESCAPED}"${']'.repeat(100_000)}`
+  it('is taken out of an answer nested as deep as an answer is read, without recursion', async () => {
+    // Deeper answers are refused before they are parsed (http.ts MAX_JSON_DEPTH).
+    const deep = `${'['.repeat(64)}"${ESCAPED}"${']'.repeat(64)}`
     const { body } = await (await answering(200, deep)).request('GET', '/x', undefined, 'idempotent')
     let inner: unknown = body
     while (Array.isArray(inner)) inner = inner[0]
