@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   readNumbersFile: () => (/* binding */ readNumbersFile)
 /* harmony export */ });
-/* unused harmony exports MAX_FILE_BYTES, MAX_DEPTH, parseNumbersFile */
+/* unused harmony exports MAX_PROBLEMS, MAX_FILE_BYTES, MAX_DEPTH, parseNumbersFile */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -32,8 +32,8 @@ const text = (max) => zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP({ 
     .check(zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._minLength */ .m9(1, 'must not be empty'), zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._maxLength */ .Eb(max, `must be at most ${max} characters`), zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .refine */ .YPB(_text_js__WEBPACK_IMPORTED_MODULE_7__/* .isOneLine */ .Pf, _text_js__WEBPACK_IMPORTED_MODULE_7__/* .ONE_LINE */ .St));
 const flag = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .boolean */ .zMY({ error: 'must be true or false' });
 const api = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ["enum"] */ .k5n(_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2, { error: `must be one of: ${_bolna_port_js__WEBPACK_IMPORTED_MODULE_3__/* .TRUNK_API_NAMES */ .R2.join(', ')}` });
-const notDotSegment = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .refine */ .YPB(value => !(0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_8__/* .isDotSegment */ .DH)(value), 'cannot be "." or ".."');
-const agentId = text(200).check(notDotSegment);
+const safeId = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .refine */ .YPB(value => (0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_8__/* .idProblem */ .lx)(value) === undefined, { error: issue => (0,_bolna_paths_js__WEBPACK_IMPORTED_MODULE_8__/* .idProblem */ .lx)(String(issue.input)) ?? 'is not an id' });
+const agentId = text(200).check(safeId);
 const numberEntry = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
     phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .pipe */ .FsL(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP({
         error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
@@ -44,11 +44,25 @@ const numberEntry = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .re
     // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
     agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .nullable */ .mee(agentId))
 });
+const trunkSchema = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
+    trunk_id: text(200).check(safeId),
+    api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api),
+    prune: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag),
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J(), { error: 'must be a list of numbers' })
+});
+/** The file without its entries: each trunk and each number is checked on its own (bounded: see MAX_PROBLEMS). */
+const rootSchema = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
+    version: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .literal */ .euz(1, { error: 'must be 1' }),
+    defaults: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({ api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api), e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag) })),
+    trunks: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J(), { error: 'must be a list of trunks' }).check(zod_mini__WEBPACK_IMPORTED_MODULE_6__/* ._minLength */ .m9(1, 'must list at least one trunk'))
+});
+/** Problems collected in full; past it they are only counted ("and N more"). */
+const MAX_PROBLEMS = 1_000;
 const fileSchema = zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
     version: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .literal */ .euz(1, { error: 'must be 1' }),
     defaults: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({ api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api), e164_check_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag) })),
     trunks: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .strictObject */ .rej({
-        trunk_id: text(200).check(notDotSegment),
+        trunk_id: text(200).check(safeId),
         api: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(api),
         prune: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .optional */ .lqM(flag),
         numbers: zod_mini__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(numberEntry, { error: 'must be a list of numbers' })
@@ -83,7 +97,7 @@ async function readNumbersFile(path, secrets, defaultApi) {
         return someText(result.desired, text => secrets.foundIn(text)) ? holdsTheKey() : result;
     }
     // A problem quotes what the file says; an escaped key reads as the key there too.
-    return { ok: false, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) };
+    return { ...result, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) };
 }
 function holdsTheKey() {
     // Not echoed: every line that holds it would repeat the key in the log.
@@ -254,7 +268,7 @@ async function parseChecked(source, defaultApi) {
     const checked = checkFile(value, defaultApi);
     if ('desired' in checked)
         return { ok: true, desired: checked.desired, trunkLines: trunkLinesOf(source, checked.desired, positions) };
-    positions ??= await readPositions(source);
+    positions ??= checked.more > 0 ? await readPositionsOfStart(source, checked.findings) : await readPositions(source);
     if ('problems' in positions)
         return { ok: false, problems: positions.problems };
     const { lineOf } = positions;
@@ -262,7 +276,12 @@ async function parseChecked(source, defaultApi) {
         line: lineOf(f.path, f.key),
         message: f.first ? `${f.message} (first on line ${lineOf(f.first)})` : f.message
     }));
-    return { ok: false, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    // Said first, so that it is among the problems annotated and summed up.
+    if (checked.more === 0)
+        return { ok: false, problems };
+    problems.unshift({ line: undefined, message: `and ${checked.more} more problem(s) of the same kinds: only the first ${MAX_PROBLEMS} are listed` });
+    return { ok: false, problems, total: checked.findings.length + checked.more };
 }
 /**
  * js-yaml (YAML 1.2 core schema), for plain files; `failed` sends the file down the careful
@@ -398,12 +417,15 @@ function trunkLinesOf(source, desired, known) {
 }
 const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i;
 /** The `yaml` library's reading: every syntax problem with its line, and the line of any node. */
-async function readPositions(source) {
+async function readPositions(source, partial = false) {
     const { LineCounter, parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
     const lines = new LineCounter();
     // logLevel 'error': a key that is a collection is reported by the schema check, not as a Node warning on stderr.
     const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
     const lineAt = (offset) => (offset === undefined ? undefined : lines.linePos(offset).line);
+    // The start of a file already read whole: its cut end is no problem, and only positions are wanted.
+    if (partial)
+        return { value: undefined, lineOf: lineFinder(doc, lineAt) };
     if (doc.errors.length > 0) {
         // The parser catches a stack overflow as a problem of its own: say why it overflowed.
         if (doc.errors.some(e => STACK_OVERFLOW.test(e.message)))
@@ -420,7 +442,10 @@ async function readPositions(source) {
         // An alias to no anchor, or too many aliases (a "billion laughs" file).
         return { problems: [{ message: `YAML: ${firstLine(error.message)}` }] };
     }
-    const lineOf = (path, key) => {
+    return { value, lineOf: lineFinder(doc, lineAt) };
+}
+function lineFinder(doc, lineAt) {
+    return (path, key) => {
         const keyLine = key === undefined ? undefined : lineAt(keyRange(doc, path, key)?.[0]);
         if (keyLine !== undefined)
             return keyLine;
@@ -432,24 +457,75 @@ async function readPositions(source) {
         }
         return undefined;
     };
-    return { value, lineOf };
+}
+/**
+ * Positions for the first MAX_PROBLEMS findings of a file with more: only as much of the file as
+ * holds them is read by the (slower) `yaml` parser, growing the part until the last finding's entry
+ * ends inside it. A 5 MB file of bad entries needs its first few hundred KiB.
+ */
+async function readPositionsOfStart(source, findings) {
+    const last = findings.at(-1)?.path ?? [];
+    const entry = last.slice(0, Math.min(last.length, 4));
+    const { parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
+    for (let size = 256 * 1024; size < source.length; size *= 4) {
+        const cut = source.indexOf('\n', size);
+        if (cut < 0)
+            break;
+        const start = source.slice(0, cut + 1);
+        const node = parseDocument(start, { uniqueKeys: true, prettyErrors: false }).getIn(entry, true);
+        const end = node?.range?.[2];
+        if (end !== undefined && end < start.length - 1)
+            return readPositions(start, true);
+    }
+    return readPositions(source);
 }
 /**
  * The whole file against the schema, and the number rules on every entry whose number
  * reads as text: all problems at once, not the shape's first and the numbers' next time.
  */
 function checkFile(value, defaultApi) {
-    const parsed = fileSchema.safeParse(value);
-    if (parsed.success)
-        return checkNumbers(parsed.data, defaultApi);
-    const shape = parsed.error.issues.flatMap((issue) => {
-        const path = issue.path.filter((p) => typeof p !== 'symbol');
-        if (issue.code !== 'unrecognized_keys')
-            return [{ path, message: `${describe(path)} ${issue.message}` }];
-        return issue.keys.map(key => ({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` }));
+    const shape = new Findings();
+    const checkPart = (schema, part, at) => {
+        const parsed = schema.safeParse(part);
+        if (parsed.success)
+            return;
+        for (const issue of parsed.error.issues) {
+            const path = [...at, ...issue.path.filter((p) => typeof p !== 'symbol')];
+            if (issue.code !== 'unrecognized_keys')
+                shape.add({ path, message: `${describe(path)} ${issue.message}` });
+            else
+                for (const key of issue.keys)
+                    shape.add({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` });
+        }
+    };
+    // Part by part, not the whole file at once: a file of 130,000 bad entries makes as many issues,
+    // which a whole-file check gathers by spreading them into one call (a stack overflow).
+    checkPart(rootSchema, value, []);
+    const trunks = Array.isArray(value?.trunks) ? value.trunks : [];
+    trunks.forEach((trunk, t) => {
+        checkPart(trunkSchema, trunk, ['trunks', t]);
+        const entries = trunk?.numbers;
+        if (Array.isArray(entries))
+            for (const [n, entry] of entries.entries())
+                checkPart(numberEntry, entry, ['trunks', t, 'numbers', n]);
     });
-    const numbers = checkNumbers(looseShape(value), defaultApi);
-    return { findings: [...shape, ...('findings' in numbers ? numbers.findings : [])] };
+    if (shape.count === 0) {
+        const parsed = fileSchema.safeParse(value);
+        if (parsed.success)
+            return checkNumbers(parsed.data, defaultApi, shape);
+    }
+    const numbers = checkNumbers(looseShape(value), defaultApi, shape);
+    return 'findings' in numbers ? numbers : { findings: shape.list, more: shape.count - shape.list.length };
+}
+/** Findings, the first MAX_PROBLEMS of them kept, the rest counted. */
+class Findings {
+    list = [];
+    count = 0;
+    add(finding) {
+        this.count++;
+        if (this.list.length < MAX_PROBLEMS)
+            this.list.push(finding);
+    }
 }
 /** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
 function looseShape(value) {
@@ -482,8 +558,8 @@ function allowedKeys(path) {
     return Object.keys(numberEntry.shape);
 }
 /** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
-function checkNumbers(file, defaultApi) {
-    const findings = [];
+function checkNumbers(file, defaultApi, found = new Findings()) {
+    const findings = { push: (f) => found.add(f) };
     const seen = new Map();
     const trunksSeen = new Map();
     const desired = { trunks: [] };
@@ -537,7 +613,7 @@ function checkNumbers(file, defaultApi) {
         });
         desired.trunks.push({ trunk: { id: trunkId, api }, prune: trunk.prune ?? false, numbers });
     });
-    return findings.length > 0 ? { findings } : { desired };
+    return found.count > 0 ? { findings: found.list, more: found.count - found.list.length } : { desired };
 }
 function nodeRange(doc, path) {
     const node = path.length === 0 ? doc.contents : doc.getIn(path, true);

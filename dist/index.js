@@ -572,7 +572,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   jo: () => (/* binding */ backoffMs)
 });
 
-// UNUSED EXPORTS: parseRetryAfter
+// UNUSED EXPORTS: MAX_ANSWER_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_JSON_KEYS, MAX_TRUNK_NUMBERS, jsonShapeProblem, parseRetryAfter
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
@@ -592,7 +592,43 @@ var errors = __nccwpck_require__(1005);
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 60_000;
-const DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024;
+/** The most numbers one trunk is assumed to hold: answers are sized from it, not from a fixed cap. */
+const MAX_TRUNK_NUMBERS = 100_000;
+/** A legacy record with every field and a 255-character name is about 600 bytes of JSON; room for more. */
+const BYTES_PER_RECORD = 640;
+/** The largest answer read: a trunk of MAX_TRUNK_NUMBERS numbers (61 MiB). */
+const MAX_ANSWER_BYTES = MAX_TRUNK_NUMBERS * BYTES_PER_RECORD;
+/**
+ * Up to this much of each answer is read at once, whatever else is in flight; past it, an answer
+ * waits for the one large-answer slot. So the memory of answers in flight stays within
+ * concurrency × 1 MiB + one large answer, not concurrency × MAX_ANSWER_BYTES.
+ */
+const SMALL_ANSWER_BYTES = 1024 * 1024;
+/** Bolna's answers nest a few levels (a trunk, its numbers, a record, a field's object). */
+const MAX_JSON_DEPTH = 64;
+/** Keys of one object: a record or a trunk has a few dozen. */
+const MAX_JSON_KEYS = 1_000;
+/** Objects and arrays in one answer: a few per number of the largest trunk. */
+const MAX_JSON_CONTAINERS = MAX_TRUNK_NUMBERS * 4;
+/** One at a time: the answer that holds it may grow past SMALL_ANSWER_BYTES. */
+class LargeAnswerSlot {
+    busy = false;
+    waiting = [];
+    acquire() {
+        if (!this.busy) {
+            this.busy = true;
+            return Promise.resolve();
+        }
+        return new Promise(resolve => this.waiting.push(resolve));
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.busy = false;
+    }
+}
 /** Full-jitter exponential backoff: a random wait in [0, min(cap, base·2^attempt)). */
 function backoffMs(attempt, random = Math.random) {
     return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
@@ -617,11 +653,12 @@ class HttpClient {
     // close them under a request, which for an add would look like a lost answer.
     httpAgent = new (external_node_http_default()).Agent({ keepAlive: true, timeout: 4_000 });
     httpsAgent = new (external_node_https_default()).Agent({ keepAlive: true, timeout: 4_000 });
+    largeAnswers = new LargeAnswerSlot();
     constructor(settings) {
         this.settings = settings;
         this.sleep = settings.sleep ?? clock/* realClock */.d.sleep;
         this.random = settings.random ?? Math.random;
-        this.maxAnswerBytes = settings.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+        this.maxAnswerBytes = settings.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     }
     /**
      * One call, retried as `policy` allows. `answer: 'ignore'` is for calls whose answer is
@@ -650,8 +687,10 @@ class HttpClient {
             await this.settings.agentLimiter?.take();
         const started = Date.now();
         let status = 'no answer';
+        let release;
         try {
             const answer = await this.exchange(method, path, body === undefined ? undefined : JSON.stringify(body));
+            release = answer.release;
             status = answer.status;
             // An API that echoes the key (in an error message, a name) must not carry it into our logs,
             // outputs or comments: it is taken out of the raw text, and again out of every decoded
@@ -665,6 +704,7 @@ class HttpClient {
             return { status: answer.status, body: parsed, ...(answer.encoding && { encoding: answer.encoding }) };
         }
         finally {
+            release?.();
             this.settings.debug?.(`${method} ${path} -> ${status} in ${Date.now() - started} ms`);
         }
     }
@@ -691,20 +731,29 @@ class HttpClient {
         return new Promise((resolve, reject) => {
             let settled = false;
             let request;
+            // The large-answer slot: asked for once an answer outgrows SMALL_ANSWER_BYTES, held until it is parsed.
+            let slot = 'none';
+            const releaseSlot = () => {
+                if (slot === 'held')
+                    this.largeAnswers.release();
+                slot = 'none';
+            };
             const settle = (outcome) => {
                 if (settled)
                     return;
                 settled = true;
                 clearTimeout(timer);
                 if (outcome instanceof errors/* BolnaApiError */.f7) {
+                    releaseSlot();
                     request?.destroy();
                     reject(outcome);
                 }
                 else {
-                    resolve(outcome);
+                    resolve({ ...outcome, release: releaseSlot });
                 }
             };
-            const timer = setTimeout(() => settle(transportError(undefined, method, path, timeoutMs, true)), timeoutMs);
+            const expire = () => settle(transportError(undefined, method, path, timeoutMs, true));
+            let timer = setTimeout(expire, timeoutMs);
             const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
             try {
                 request = transport.request(url, { method, headers, agent }, response => {
@@ -712,10 +761,22 @@ class HttpClient {
                     let size = 0;
                     response.on('data', (chunk) => {
                         size += chunk.byteLength;
-                        if (size <= this.maxAnswerBytes)
-                            chunks.push(chunk);
-                        else
-                            settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
+                        if (size > this.maxAnswerBytes)
+                            return settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
+                        chunks.push(chunk);
+                        if (size <= SMALL_ANSWER_BYTES || slot !== 'none')
+                            return;
+                        // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+                        slot = 'waiting';
+                        response.pause();
+                        clearTimeout(timer);
+                        void this.largeAnswers.acquire().then(() => {
+                            if (settled || slot !== 'waiting')
+                                return this.largeAnswers.release();
+                            slot = 'held';
+                            timer = setTimeout(expire, timeoutMs);
+                            response.resume();
+                        });
                     });
                     response.on('end', () => {
                         const retryAfter = response.headers['retry-after'];
@@ -882,6 +943,17 @@ function mayRepeat(error, policy) {
 function parseJson(text, method, path) {
     if (!text.trim())
         return undefined;
+    const shape = jsonShapeProblem(text);
+    if (shape) {
+        throw new errors/* BolnaApiError */.f7(`${method} ${path} answered JSON ${shape}, more than any answer of Bolna's can hold; it was not read`, {
+            kind: 'bad-answer',
+            method,
+            path,
+            retryable: false,
+            ambiguous: method !== 'GET',
+            accepted: true
+        });
+    }
     try {
         return JSON.parse(text);
     }
@@ -896,6 +968,52 @@ function parseJson(text, method, path) {
             accepted: true
         });
     }
+}
+/**
+ * One pass over the text, before JSON.parse: nesting past MAX_JSON_DEPTH, more objects and arrays
+ * than MAX_JSON_CONTAINERS, an array longer than a trunk's numbers or an object with more keys than
+ * any record has, is refused (a hostile answer would otherwise take hundreds of MiB and seconds to
+ * parse and check). Strings are skipped, escapes included.
+ */
+function jsonShapeProblem(text) {
+    let depth = 0;
+    let containers = 0;
+    // Per open container: 1 for an array, 0 for an object, and its commas so far.
+    const isArray = new Uint8Array(MAX_JSON_DEPTH + 2);
+    const commas = new Uint32Array(MAX_JSON_DEPTH + 2);
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            // A string: skip to its closing quote.
+            for (i++; i < text.length; i++) {
+                const s = text.charCodeAt(i);
+                if (s === 0x5c)
+                    i++;
+                else if (s === 0x22)
+                    break;
+            }
+        }
+        else if (c === 0x7b || c === 0x5b) {
+            if (++depth > MAX_JSON_DEPTH)
+                return `nested deeper than ${MAX_JSON_DEPTH} levels`;
+            if (++containers > MAX_JSON_CONTAINERS)
+                return `with more than ${MAX_JSON_CONTAINERS} objects and arrays`;
+            isArray[depth] = c === 0x5b ? 1 : 0;
+            commas[depth] = 0;
+        }
+        else if (c === 0x7d || c === 0x5d) {
+            depth--;
+        }
+        else if (c === 0x2c && depth > 0) {
+            const count = (commas[depth] ?? 0) + 1;
+            commas[depth] = count;
+            if (isArray[depth] && count >= MAX_TRUNK_NUMBERS)
+                return `with a list of more than ${MAX_TRUNK_NUMBERS} items`;
+            if (!isArray[depth] && count >= MAX_JSON_KEYS)
+                return `with an object of more than ${MAX_JSON_KEYS} keys`;
+        }
+    }
+    return undefined;
 }
 function transportError(error, method, path, timeoutMs, timedOut) {
     if (error instanceof errors/* BolnaApiError */.f7)
@@ -947,18 +1065,46 @@ function networkCode(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DH: () => (/* binding */ isDotSegment),
 /* harmony export */   O1: () => (/* binding */ isUuid),
+/* harmony export */   lx: () => (/* binding */ idProblem),
 /* harmony export */   mX: () => (/* binding */ segment)
 /* harmony export */ });
+/* unused harmony export isDotSegment */
 /**
- * One path segment, whatever the id holds ('/', '?', '#'). URLs resolve '.' and '..'
- * however they are encoded (%2E too), so those two ids cannot be sent at all.
+ * One path segment. An id that holds a character no Bolna id holds is never sent, even encoded:
+ * a server or proxy that decodes `%2F` before routing would see another path. Ids read back from
+ * Bolna come here too, so such a record is reported (its write fails with this reason), not sent.
  */
 function segment(id) {
-    if (isDotSegment(id))
-        throw new Error(`the id ${JSON.stringify(id)} cannot be sent in a URL path`);
+    const problem = idProblem(id);
+    if (problem)
+        throw new Error(`the id ${JSON.stringify(id)} ${problem}; it was not sent`);
     return encodeURIComponent(id);
+}
+/**
+ * What no trunk, agent or number id holds: ULIDs and uuids are letters, digits and dashes. A path
+ * separator (`/`, `\`), a query or fragment mark (`?`, `#`), a percent sign, whitespace or a
+ * control (or invisible format) character would change the path a server or proxy routes.
+ */
+const UNSAFE_ID_CHARACTER = /[/\\?#%\s\p{Cc}\p{Cf}]/u;
+/** Why the id cannot be sent in a URL path, or undefined when it can. */
+function idProblem(id) {
+    if (isDotSegment(id))
+        return 'cannot be "." or ".." (a URL path would resolve it)';
+    const found = UNSAFE_ID_CHARACTER.exec(id)?.[0];
+    if (found === undefined)
+        return undefined;
+    return `holds ${characterName(found)}, which no Bolna id holds (ULIDs and uuids never do): a server or proxy that decodes it before routing would see another path`;
+}
+function characterName(c) {
+    const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    if (c === ' ')
+        return 'a space';
+    if (/\s/u.test(c))
+        return `whitespace (${code})`;
+    if (/[\p{Cc}\p{Cf}]/u.test(c))
+        return `a control character (${code})`;
+    return `"${c}"`;
 }
 function isDotSegment(id) {
     return id === '.' || id === '..';
@@ -1582,7 +1728,7 @@ const number = (min, max, kind) => reading((value, ctx) => {
     return refuse(ctx, `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`);
 });
 const singleLine = (max) => schemas/* string */.YjP().check(api/* _maxLength */.Eb(max, `must be at most ${max} characters`), schemas/* refine */.YPB(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St));
-const id = singleLine(200).check(schemas/* refine */.YPB(value => !(0,paths/* isDotSegment */.DH)(value), 'cannot be "." or ".." (a URL path would resolve it)'));
+const id = singleLine(200).check(schemas/* refine */.YPB(value => (0,paths/* idProblem */.lx)(value) === undefined, { error: issue => (0,paths/* idProblem */.lx)(String(issue.input)) ?? 'is not an id' }));
 const phoneNumber = (e164CheckEnabled) => reading((value, ctx) => {
     const parsed = (0,phone/* numberToSend */.Nx)(value, e164CheckEnabled);
     return 'number' in parsed ? parsed.number : refuse(ctx, parsed.problem);
@@ -2657,9 +2803,9 @@ async function boundYoungGeneration() {
 /** A numbers file with problems: each is annotated on its line; nothing was changed. */
 class FileProblems extends Error {
     problems;
-    constructor(file, problems) {
+    constructor(file, problems, total = problems.length) {
         const where = problems.length > 50 ? 'the first 50 annotated above' : 'annotated above';
-        super(`${file} has ${problems.length} problem(s), ${where}; nothing was changed.`);
+        super(`${file} has ${total} problem(s), ${where}; nothing was changed.`);
         this.problems = problems;
     }
 }
@@ -2714,7 +2860,7 @@ async function readNumbersFileOrFail({ path, shownAs }, settings, secrets) {
     const file = await readNumbersFile(path, secrets, settings.trunkApi);
     if (!file.ok) {
         annotateProblems(shownAs, file.problems);
-        throw new FileProblems(shownAs, file.problems);
+        throw new FileProblems(shownAs, file.problems, file.total);
     }
     return file;
 }
@@ -11186,10 +11332,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   YPB: () => (/* binding */ refine),
   rej: () => (/* binding */ strictObject),
   YjP: () => (/* binding */ schemas_string),
-  pdi: () => (/* binding */ transform)
+  pdi: () => (/* binding */ transform),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodMiniAny, ZodMiniArray, ZodMiniBase64, ZodMiniBase64URL, ZodMiniBigInt, ZodMiniBigIntFormat, ZodMiniBoolean, ZodMiniCIDRv4, ZodMiniCIDRv6, ZodMiniCUID, ZodMiniCUID2, ZodMiniCatch, ZodMiniCodec, ZodMiniCreditCard, ZodMiniCustom, ZodMiniCustomStringFormat, ZodMiniDate, ZodMiniDefault, ZodMiniDiscriminatedUnion, ZodMiniE164, ZodMiniEmail, ZodMiniEmoji, ZodMiniEnum, ZodMiniExactOptional, ZodMiniFile, ZodMiniFunction, ZodMiniGUID, ZodMiniIBAN, ZodMiniIPv4, ZodMiniIPv6, ZodMiniIntersection, ZodMiniJWT, ZodMiniKSUID, ZodMiniLazy, ZodMiniLiteral, ZodMiniMAC, ZodMiniMap, ZodMiniNaN, ZodMiniNanoID, ZodMiniNever, ZodMiniNonOptional, ZodMiniNull, ZodMiniNullable, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniObject, ZodMiniOptional, ZodMiniPipe, ZodMiniPrefault, ZodMiniPromise, ZodMiniReadonly, ZodMiniRecord, ZodMiniSet, ZodMiniString, ZodMiniStringFormat, ZodMiniSuccess, ZodMiniSymbol, ZodMiniTemplateLiteral, ZodMiniTransform, ZodMiniTuple, ZodMiniType, ZodMiniULID, ZodMiniURL, ZodMiniUUID, ZodMiniUndefined, ZodMiniUnion, ZodMiniUnknown, ZodMiniVoid, ZodMiniXID, ZodMiniXor, _default, _function, any, base64, base64url, bigint, catch, catchall, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, exactPartial, extend, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, merge, meta, nan, nanoid, nativeEnum, never, nonoptional, null, number, object, omit, partial, partialRecord, pick, prefault, promise, readonly, record, required, safeExtend, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodMiniAny, ZodMiniArray, ZodMiniBase64, ZodMiniBase64URL, ZodMiniBigInt, ZodMiniBigIntFormat, ZodMiniBoolean, ZodMiniCIDRv4, ZodMiniCIDRv6, ZodMiniCUID, ZodMiniCUID2, ZodMiniCatch, ZodMiniCodec, ZodMiniCreditCard, ZodMiniCustom, ZodMiniCustomStringFormat, ZodMiniDate, ZodMiniDefault, ZodMiniDiscriminatedUnion, ZodMiniE164, ZodMiniEmail, ZodMiniEmoji, ZodMiniEnum, ZodMiniExactOptional, ZodMiniFile, ZodMiniFunction, ZodMiniGUID, ZodMiniIBAN, ZodMiniIPv4, ZodMiniIPv6, ZodMiniIntersection, ZodMiniJWT, ZodMiniKSUID, ZodMiniLazy, ZodMiniLiteral, ZodMiniMAC, ZodMiniMap, ZodMiniNaN, ZodMiniNanoID, ZodMiniNever, ZodMiniNonOptional, ZodMiniNull, ZodMiniNullable, ZodMiniNumber, ZodMiniNumberFormat, ZodMiniObject, ZodMiniOptional, ZodMiniPipe, ZodMiniPrefault, ZodMiniPromise, ZodMiniReadonly, ZodMiniRecord, ZodMiniSet, ZodMiniString, ZodMiniStringFormat, ZodMiniSuccess, ZodMiniSymbol, ZodMiniTemplateLiteral, ZodMiniTransform, ZodMiniTuple, ZodMiniType, ZodMiniULID, ZodMiniURL, ZodMiniUUID, ZodMiniUndefined, ZodMiniUnion, ZodMiniUnknown, ZodMiniVoid, ZodMiniXID, ZodMiniXor, _default, _function, any, base64, base64url, bigint, catch, catchall, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, exactPartial, extend, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, merge, meta, nan, nanoid, nativeEnum, never, nonoptional, null, number, object, omit, partial, partialRecord, pick, prefault, promise, readonly, record, required, safeExtend, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, tuple, uint32, uint64, ulid, undefined, union, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
