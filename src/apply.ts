@@ -219,7 +219,7 @@ async function convergeTelephony(bolna: Bolna, results: ApplyResult[], options: 
         return
       }
       await bolna.useTrunkTelephony(agentId, first.trunk_api)
-      options.log(`Switched agent ${quote(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`)
+      options.log(`Switched agent ${quote(agentId)} to the ${target} telephony provider${provider ? ` (from ${quote(provider)})` : ''}.`)
       outcomes.set(agentId, { status: 'switched' })
     } catch (error) {
       outcomes.set(agentId, { status: 'failed', error: `switching agent ${quote(agentId)} to the ${target} telephony provider failed: ${messageOf(error)}` })

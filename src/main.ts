@@ -3,11 +3,12 @@ import { checkApiIfAsked, watchForDrift } from './api-check.js'
 import { applyPlan, failuresProblem } from './apply.js'
 import type { ApplyOptions } from './apply.js'
 import { connectToBolna } from './bolna/connect.js'
-import type { Bolna, TrunkNumber, TrunkState } from './bolna/port.js'
+import type { Bolna, TrunkState } from './bolna/port.js'
 import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
-import { exportedFile, writeExport } from './export.js'
+import { exportedFile, readForExport, writeExport } from './export.js'
 import { FileProblems, numbersFileMode } from './file-mode.js'
+import { guardOutput } from './guard.js'
 import { healthWarnings, onlyWarnings } from './health.js'
 import type { Warning } from './health.js'
 import { readSettings, secretInputs } from './inputs.js'
@@ -15,16 +16,17 @@ import type { ExportSettings, NumbersFileSettings, SingleNumberSettings } from '
 import type { Mode } from './mode.js'
 import { deleteLimitProblem, planChanges } from './plan.js'
 import type { DesiredState, Plan } from './plan.js'
-import { reportExport, reportFailure, reportVerification } from './report.js'
+import { reportExport, reportFailure, reportVerification, reportWarnings } from './report.js'
 import type { Secrets } from './secrets.js'
 import { singleNumberMode } from './single-mode.js'
-import { messageOf } from './text.js'
+import { messageOf, visibleLines } from './text.js'
 import { unverifiedProblem, verifyApplied, writtenTrunks } from './verify.js'
 import { inWorkspace } from './workspace.js'
 
 /** The step: read the settings, then the numbers wanted and what Bolna holds; plan, guard, apply unless dry_run, verify, report. */
 export async function run(): Promise<void> {
   const secrets = secretInputs()
+  guardOutput(secrets)
   const noticeDrift = watchForDrift()
   try {
     if (await checkApiIfAsked(secrets)) return
@@ -36,7 +38,7 @@ export async function run(): Promise<void> {
     const mode = settings.mode === 'single' ? singleNumberMode(settings) : await numbersFileMode(settings, secrets)
     await reconcile(bolna, settings, mode, secrets)
   } catch (error) {
-    const reason = secrets.redact(messageOf(error))
+    const reason = visibleLines(secrets.redact(messageOf(error)))
     core.setFailed(reason)
     // The job summary says why on every failure too (best effort: the step has failed already).
     await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined)
@@ -89,14 +91,21 @@ async function exportNumbers(bolna: Bolna, settings: ExportSettings): Promise<vo
   const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file')
   const api = settings.trunkApi
   const ids = settings.trunkIds ?? (await bolna.listTrunks(api))
-  const trunks = ids.map(id => ({ trunk: { id, api }, numbers: [] as TrunkNumber[] }))
-  await eachConcurrently(trunks, settings.concurrency, async entry => {
-    entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers
-  })
+  const trunks = await readForExport(
+    bolna,
+    ids.map(id => ({ id, api })),
+    settings.concurrency
+  )
   const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`
-  const { text, count } = exportedFile(trunks, source, new Date())
-  await writeExport(path, text)
-  await reportExport(count, trunks.length, shownAs)
+  const exported = exportedFile(trunks, source, new Date())
+  await writeExport(path, exported.text)
+  await reportExport(exported.count, trunks.length, shownAs)
+  // One bad trunk stops no other: the rest are written first.
+  await reportWarnings(exported.leftOut)
+  if (exported.unreadable.length > 0)
+    throw new Error(`Exported the other trunks; these could not be read:\n${exported.unreadable.map(line => `  ${line}`).join('\n')}`)
+  if (settings.failOnWarnings && onlyWarnings(exported.leftOut).length > 0)
+    throw new Error(`${exported.leftOut.length} trunk(s) left out, and fail_on_warnings is true.`)
 }
 
 /** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */

@@ -32,6 +32,7 @@ const flag = z.boolean({ error: 'must be true or false' })
 const api = z.enum(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]], { error: `must be one of: ${TRUNK_API_NAMES.join(', ')}` })
 const safeId = z.refine<string>(value => idProblem(value) === undefined, { error: issue => idProblem(String(issue.input)) ?? 'is not an id' })
 const agentId = text(200).check(safeId)
+const trunkId = text(200).check(safeId)
 
 const numberEntry = z.strictObject({
   phone_number: z.pipe(
@@ -71,7 +72,7 @@ const fileSchema = z.strictObject({
   trunks: z
     .array(
       z.strictObject({
-        trunk_id: text(200).check(safeId),
+        trunk_id: trunkId,
         api: z.optional(api),
         prune: z.optional(flag),
         numbers: z.array(numberEntry, { error: 'must be a list of numbers' })
@@ -80,6 +81,13 @@ const fileSchema = z.strictObject({
     )
     .check(z.minLength(1, 'must list at least one trunk'))
 })
+
+/** Why the file's rules refuse this value for the field ("must be one line…"), or undefined: for export, which writes only what applies again. */
+export function fieldProblem(field: 'trunk_id' | 'name' | 'agent_id' | 'destination_key', value: string): string | undefined {
+  const schema = field === 'trunk_id' ? trunkId : numberEntry.shape[field]
+  const result = schema.safeParse(value)
+  return result.success ? undefined : (result.error.issues[0]?.message ?? 'is refused')
+}
 
 /**
  * The largest numbers file read: it is held in memory and parsed whole, and 5 MiB is room for

@@ -6,6 +6,7 @@ import type { Plan } from './plan.js'
 import { looksLikePlanComment, readBlock, renderBlock, signedBody, signingKey, verifiedBlock } from './plan-signature.js'
 import type { CommentMetadata, CommentPlace } from './plan-signature.js'
 import { cell, planMarkdown } from './render.js'
+import { redact } from './secrets.js'
 import { messageOf } from './text.js'
 
 /** GitHub refuses a comment body over 65,536 characters (422). */
@@ -51,7 +52,8 @@ export async function commentPlan(outcome: PlanOutcome, file: string, settings: 
   const footer = `\n<sub>${settings.dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${
     metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''
   }</sub>\n`
-  const markdown = fitted(outcome, file, renderBlock({ ...metadata, signature: '0'.repeat(64) }), footer, run)
+  // Redacted before it is signed: the step's secrets, in any encoding, never reach a comment.
+  const markdown = redact(fitted(outcome, file, renderBlock({ ...metadata, signature: '0'.repeat(64) }), footer, run))
 
   try {
     const api = await GitHubApi.connect({ token: settings.githubToken, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries })

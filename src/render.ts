@@ -6,7 +6,7 @@ import type { ApplyResult } from './apply.js'
 import { TRUNK_APIS } from './bolna/port.js'
 import type { AgentOnNumber, TrunkNumber, TrunkRef } from './bolna/port.js'
 import type { Change, Difference, Plan } from './plan.js'
-import { quote } from './text.js'
+import { quote, quoteUpTo, visible, visibleLines } from './text.js'
 
 /**
  * Where GitHub would make a link of plain text: the `:` of `https://` (a bare URL), the `www`
@@ -16,9 +16,12 @@ import { quote } from './text.js'
  */
 const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi
 
-/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
+/** How much of one value a table cell shows (the whole value is in the outputs and files). */
+export const CELL_MAX = 100
+
+/** Text of the action's own, safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link, nothing invisible. */
 export function html(value: string | null | undefined): string {
-  return (value ?? '')
+  return visibleLines(value ?? '', 4 * 1024)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -26,8 +29,13 @@ export function html(value: string | null | undefined): string {
     .replace(LINK_START, '$&&#8203;')
 }
 
+/** An outside value (a name, an id…) in an HTML table cell: at most CELL_MAX characters, escaped (see text.ts's `visible`). */
+export function valueHtml(value: string | null | undefined): string {
+  return html(visible(value, CELL_MAX))
+}
+
 /**
- * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * Text of the action's own, safe inside a Markdown table cell of a summary or PR comment: no HTML, no
  * links or images (bare URLs included), no emphasis, and no @mention of anyone.
  */
 export function cell(value: string | null | undefined): string {
@@ -131,22 +139,44 @@ export function planTotals(plan: Plan): string {
 }
 
 /**
- * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
- * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ * The plan as Markdown, for the job summary and the PR comment: the first `maxRows` changes, and
+ * no more than `maxBytes` in all (counted in UTF-8 bytes, as GitHub counts), saying where the rest are.
  */
-export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE_INFINITY): string {
+export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE_INFINITY, maxBytes = Number.POSITIVE_INFINITY): string {
   const rows = plan.changes.flatMap(change =>
     changeLines(change).map(line => {
       const [symbol = '', ...rest] = line.split(' ')
-      return `| ${cell(change.trunk.id)} | \`${symbol}\` | ${cell(rest.join(' '))} |`
+      return `| ${cell(visible(change.trunk.id, CELL_MAX))} | \`${symbol}\` | ${cell(rest.join(' '))} |`
     })
   )
-  const shown = rows.slice(0, maxRows)
-  if (rows.length > shown.length) shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`)
-  const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._'
+  const heading = `### Bolna numbers plan for \`${visible(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`
+  // The notes take at most half of what is left; the rows the rest (the last row, and the table's frame, are counted in the margin).
+  const margin = 400
+  const notes = within(
+    plan.notes.map(note => `> Trunk ${cell(quoteUpTo(note.trunkId, CELL_MAX))}: ${cell(note.text)}.\n\n`),
+    (maxBytes - byteLength(heading) - margin) / 2,
+    plan.notes.length
+  )
+  if (notes.cut > 0) notes.shown.push(`> …and ${notes.cut} more notes: see the \`plan_file\` output.\n\n`)
+  const shown = within(rows, maxBytes - byteLength(heading) - byteLength(notes.shown.join('')) - margin, maxRows)
+  if (shown.cut > 0) shown.shown.push(`| | | …and ${shown.cut} more: see the job summary or the \`plan_file\` output |`)
+  const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown.shown].join('\n') : '_No changes: Bolna matches the file._'
   const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table
-  const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('')
-  return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`
+  return `${heading}${notes.shown.join('')}${body}\n`
+}
+
+export const byteLength = (text: string): number => Buffer.byteLength(text)
+
+/** The first items that fit in `maxBytes` (each counted with one byte more, for its separator), at most `maxItems`, and how many did not. */
+export function within(items: readonly string[], maxBytes: number, maxItems = Number.POSITIVE_INFINITY): { shown: string[]; cut: number } {
+  const shown: string[] = []
+  let size = 0
+  for (const item of items) {
+    size += byteLength(item) + 1
+    if (size > maxBytes || shown.length >= maxItems) break
+    shown.push(item)
+  }
+  return { shown, cut: items.length - shown.length }
 }
 
 /** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */

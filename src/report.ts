@@ -8,19 +8,42 @@ import { failed } from './apply.js'
 import { TRUNK_APIS } from './bolna/port.js'
 import type { TrunkNumber, TrunkRef } from './bolna/port.js'
 import type { FileProblem } from './numbers-file.js'
-import { MAX_JSON_OUTPUT_CHARS, Outputs, setOutputs } from './outputs.js'
+import { MAX_JSON_OUTPUT_BYTES, Outputs, setOutputs } from './outputs.js'
 import type { Difference, DesiredNumber, Plan } from './plan.js'
 import { hasChanges } from './plan.js'
 import type { Unverified } from './apply.js'
 import type { Warning } from './health.js'
 import { onlyWarnings } from './health.js'
-import { cell, html, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
-import { quote } from './text.js'
+import { byteLength, cell, html, valueHtml, within, numberJson, planJson, planLines, planMarkdown, planTotals, resultsJson } from './render.js'
+import { redact } from './secrets.js'
+import { jsonText, quote, visibleLines } from './text.js'
+
+/**
+ * GitHub drops a step's whole summary past 1 MiB (UTF-8 bytes): the sections share less, each
+ * with a budget of its own (tables stop at theirs and say where the rest is), and a section that
+ * would still pass what is left is replaced by a line saying so.
+ */
+const SUMMARY_MAX_BYTES = 1_000_000
+const SECTION_MAX_BYTES = { plan: 400_000, results: 400_000, warnings: 100_000 }
+let summaryBytes = 0
 
 async function writeSummary(build: (summary: typeof core.summary) => void): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   build(core.summary)
-  await core.summary.write()
+  let text = redact(core.summary.stringify())
+  if (summaryBytes + byteLength(text) > SUMMARY_MAX_BYTES) {
+    text = `\n**A part of this summary (${byteLength(text)} bytes) is left out: it would pass GitHub's 1 MiB limit. The step's outputs and plan_file or results_file hold it all.**\n`
+  }
+  if (summaryBytes + byteLength(text) > SUMMARY_MAX_BYTES) return void core.summary.emptyBuffer()
+  summaryBytes += byteLength(text)
+  await core.summary.emptyBuffer().addRaw(text).write()
+}
+
+/** HTML table rows (cells of text already escaped) that fit in `maxBytes`, and a line saying how many more there are. */
+function tableRows(rows: readonly string[][], maxBytes: number, more: string): { rows: string[][]; after: string } {
+  const sized = rows.map(row => row.join('<td></td>'))
+  const { shown, cut } = within(sized, maxBytes, MAX_SUMMARY_ROWS)
+  return { rows: rows.slice(0, shown.length), after: cut > 0 ? `\n…and ${cut} more ${more}.\n` : '' }
 }
 
 // ---- one number ------------------------------------------------------------
@@ -47,7 +70,7 @@ export async function reportNumber(report: NumberReport): Promise<void> {
     [Outputs.Status]: report.status,
     [Outputs.PhoneNumber]: number?.stored ?? TRUNK_APIS[trunk.api].spelling(want.e164, want.withPlus),
     [Outputs.TrunkId]: trunk.id,
-    [Outputs.Number]: number ? JSON.stringify(numberJson(number, trunk)) : '',
+    [Outputs.Number]: number ? jsonText(withinOutput(numberJson(number, trunk))) : '',
     [Outputs.AgentStatus]: report.agentStatus ?? '',
     [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
     [Outputs.HasChanges]: report.hasChanges
@@ -75,13 +98,13 @@ export async function reportNumber(report: NumberReport): Promise<void> {
       .addTable([
         ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
         [
-          html(trunk.id),
+          valueHtml(trunk.id),
           trunk.api,
-          html(number?.stored ?? spelled),
-          html(number?.name ?? want.name),
+          valueHtml(number?.stored ?? spelled),
+          valueHtml(number?.name ?? want.name),
           report.status,
-          html(number?.id ?? '—'),
-          html(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
+          valueHtml(number?.id ?? '—'),
+          want.agentId ? `${valueHtml(want.agentId)} (${report.agentStatus})` : '—'
         ]
       ])
   )
@@ -98,7 +121,7 @@ export function annotateProblems(file: string, problems: readonly FileProblem[])
   const shown = 50
   const title = 'Bolna numbers file'
   for (const problem of problems.slice(0, shown)) {
-    core.error(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) })
+    core.error(visibleLines(problem.message), { title, file, ...(problem.line !== undefined && { startLine: problem.line }) })
   }
   const more = problems.length - shown
   if (more > 0) core.error(`…and ${more} more problem${more === 1 ? '' : 's'}, not annotated: fix these and run again to see them`, { title, file })
@@ -111,20 +134,32 @@ const MAX_SUMMARY_ROWS = 1_000
 async function writeRunFile(kind: 'plan' | 'results', value: unknown): Promise<string> {
   const step = (process.env.GITHUB_ACTION ?? 'step').replace(/[^\w.-]+/g, '_')
   const path = join(process.env.RUNNER_TEMP || tmpdir(), `bolna-numbers-${kind}-${step}.json`)
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`)
+  await writeFile(path, redact(`${jsonText(value, 2)}\n`))
   return path
 }
 
-/** The first items whose JSON fits in the output limit, and how many were cut. */
+/** The first items whose JSON fits in the output limit (in bytes), and how many were cut. */
 function fitting<T>(items: readonly T[]): { shown: T[]; cut: number } {
   let size = 2
   let count = 0
   for (const item of items) {
-    size += JSON.stringify(item).length + 1
-    if (size > MAX_JSON_OUTPUT_CHARS) break
+    size += byteLength(jsonText(item)) + 1
+    if (size > MAX_JSON_OUTPUT_BYTES) break
     count++
   }
   return { shown: items.slice(0, count), cut: items.length - count }
+}
+
+/** An object for an output: a string field too long for the output limit (a 3 MiB name) is cut, ending in "…", and named in `cut`. */
+function withinOutput(value: object): object {
+  if (byteLength(jsonText(value)) <= MAX_JSON_OUTPUT_BYTES) return value
+  const cut: string[] = []
+  const fields = Object.entries(value).map(([key, field]) => {
+    if (typeof field !== 'string' || field.length <= 1024) return [key, field]
+    cut.push(key)
+    return [key, `${field.slice(0, 1024)}…`]
+  })
+  return { ...Object.fromEntries(fields), cut }
 }
 
 export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Promise<void> {
@@ -135,7 +170,7 @@ export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Pro
   if (cut)
     core.info(`The plan output lists the first ${shown.length} of ${json.changes.length} changes; all of them are in ${planFile} (the plan_file output).`)
   setOutputs({
-    [Outputs.Plan]: JSON.stringify(cut ? { ...json, changes: shown, changes_cut: cut } : json),
+    [Outputs.Plan]: jsonText(cut ? { ...json, changes: shown, changes_cut: cut } : json),
     [Outputs.PlanFile]: planFile,
     [Outputs.ToAdd]: plan.counts.add,
     [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
@@ -143,7 +178,7 @@ export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Pro
     [Outputs.HasChanges]: hasChanges(plan)
   })
   await writeSummary(summary => {
-    summary.addRaw(planMarkdown(plan, file, MAX_SUMMARY_ROWS), true)
+    summary.addRaw(planMarkdown(plan, file, MAX_SUMMARY_ROWS, SECTION_MAX_BYTES.plan), true)
     if (dryRun) summary.addRaw('\n**Dry run: nothing was changed.**\n', true)
   })
 }
@@ -158,7 +193,7 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
   const count = (status: ApplyResult['status']) => results.filter(r => r.status === status).length
   const partly = results.filter(r => r.status !== 'failed' && failed(r)).length
   setOutputs({
-    [Outputs.Results]: JSON.stringify(shown),
+    [Outputs.Results]: jsonText(shown),
     [Outputs.ResultsFile]: resultsFile,
     [Outputs.Created]: count('created') + count('replaced'),
     [Outputs.Removed]: count('removed'),
@@ -171,23 +206,23 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
     `Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`
   )
   await writeSummary(summary => {
+    const table = tableRows(
+      results.map(r => [
+        valueHtml(r.trunk_id),
+        valueHtml(r.phone_number),
+        valueHtml(r.name ?? ''),
+        r.status,
+        valueHtml(r.number_id ?? '—'),
+        r.agent_id !== undefined ? `${r.agent_id === null ? 'none' : valueHtml(r.agent_id)} (${r.agent_status})` : '—',
+        html(r.error ?? '')
+      ]),
+      SECTION_MAX_BYTES.results,
+      'entries: see the results_file output'
+    )
     summary
       .addHeading('Applied', 4)
-      .addTable([
-        ['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })),
-        ...results
-          .slice(0, MAX_SUMMARY_ROWS)
-          .map(r => [
-            html(r.trunk_id),
-            html(r.phone_number),
-            html(r.name ?? ''),
-            r.status,
-            html(r.number_id ?? '—'),
-            html(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
-            html(r.error ?? '')
-          ])
-      ])
-    if (results.length > MAX_SUMMARY_ROWS) summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true)
+      .addTable([['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })), ...table.rows])
+    if (table.after) summary.addRaw(table.after, true)
   })
 }
 
@@ -200,7 +235,7 @@ export async function reportVerification(unverified: readonly Unverified[], writ
     if (verified) summary.addRaw(`\n${verified}\n`, true)
     for (const trunk of unverified) {
       summary.addRaw(
-        `\nNot verified: trunk ${html(trunk.trunkId)} did not show the result within settle_seconds: ${html(trunk.missing.slice(0, 10).join('; '))}\n`,
+        `\nNot verified: trunk ${valueHtml(trunk.trunkId)} did not show the result within settle_seconds: ${html(trunk.missing.slice(0, 10).join('; '))}\n`,
         true
       )
     }
@@ -230,8 +265,8 @@ export async function reportWarnings(warnings: readonly Warning[], file?: { show
   for (const w of warnings) {
     const line = file?.lineOf(w.trunkId)
     const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' }
-    if (w.level === 'notice') core.notice(w.message, where)
-    else core.warning(w.message, where)
+    if (w.level === 'notice') core.notice(visibleLines(w.message), where)
+    else core.warning(visibleLines(w.message), where)
   }
   const notices = warnings.filter(w => w.level === 'notice')
   await writeSummary(summary => {
@@ -240,12 +275,13 @@ export async function reportWarnings(warnings: readonly Warning[], file?: { show
       ['Notices', notices]
     ] as const) {
       if (rows.length === 0) continue
-      summary
-        .addHeading(heading, 4)
-        .addTable([
-          ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
-          ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [html(w.trunkId), html(w.message)])
-        ])
+      const table = tableRows(
+        rows.map(w => [valueHtml(w.trunkId), html(w.message)]),
+        SECTION_MAX_BYTES.warnings / 2,
+        `${heading.toLowerCase()}: see the log`
+      )
+      summary.addHeading(heading, 4).addTable([['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })), ...table.rows])
+      if (table.after) summary.addRaw(table.after, true)
     }
   })
 }

@@ -1,3 +1,5 @@
+import { visible } from '../text.js'
+
 /**
  * Errors from the Bolna API, each carrying a message a user can act on.
  *
@@ -155,7 +157,7 @@ function reasonFromJson(value: unknown): string | undefined {
   return undefined
 }
 
+/** Bolna's reason as one line a person may be shown: at most MAX_REASON_CHARS, nothing invisible (see text.ts). */
 function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine
+  return visible(text.replace(/\s+/g, ' ').trim(), MAX_REASON_CHARS)
 }

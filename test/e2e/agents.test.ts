@@ -50,7 +50,7 @@ describe('one number and its agent', () => {
     const run = await act({ agent_id: 'agent-a', set_agent_telephony: 'true' })
     expect(run.outputs).toMatchObject({ status: 'exists', agent_status: 'unchanged', telephony_status: 'switched' })
     expect(emulator.agent('agent-a')).toMatchObject({ provider: 'sip-trunk', format: 'ulaw' })
-    expect(run.stdout).toContain('Switched agent "agent-a" to the sip-trunk telephony provider (from plivo).')
+    expect(run.stdout).toContain('Switched agent "agent-a" to the sip-trunk telephony provider (from "plivo").')
   })
 
   it('without set_agent_telephony, an agent the run maps on another provider is a warning', async () => {

@@ -4,6 +4,7 @@ import type { TrunkApi, TrunkNumber } from '../../src/bolna/port.js'
 import { exportedFile } from '../../src/export.js'
 import { parseNumbersFile } from '../../src/numbers-file.js'
 import { hasChanges, planChanges } from '../../src/plan.js'
+import { HOSTILE_STRINGS } from '../helpers/hostile-strings.ts'
 import { stored, trunk } from '../helpers/model.ts'
 
 /** Numbers as Bolna may store them: E.164 with or without "+", or with separators. */
@@ -74,6 +75,61 @@ describe('export (properties)', () => {
         if (plan.counts.duplicates === 0 && plan.counts.leftAlone === 0) expect(hasChanges(plan)).toBe(false)
       }),
       { numRuns: 150 }
+    )
+  })
+
+  it('hostile values from Bolna: what the file rules refuse is left out, and applying the export right away still changes nothing', async () => {
+    // Short hostile strings (the 1 MiB ones are cut to stay quick; a 256-character one is too long for a name).
+    const hostile = fc.constantFrom(...HOSTILE_STRINGS.map(h => h.value.slice(0, 300)), '.', '..', '', ' ', 'x'.repeat(256), 'a b', 'k'.repeat(65))
+    const text = fc.oneof(hostile, fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ maxLength: 12 }))
+    const hostileTrunks = fc
+      .uniqueArray(fc.tuple(fc.oneof(hostile, fc.string({ minLength: 1, maxLength: 10 })), fc.constantFrom<TrunkApi>('sip-trunks', 'trunk')), {
+        minLength: 1,
+        maxLength: 4,
+        selector: ([id]) => id
+      })
+      .chain(refs =>
+        fc.tuple(
+          fc.constant(refs),
+          fc.array(
+            fc.array(fc.tuple(digits.chain(spelling), fc.option(text, { nil: null }), fc.option(text, { nil: null }), text, fc.nat(99)), { maxLength: 6 }),
+            {
+              minLength: refs.length,
+              maxLength: refs.length
+            }
+          )
+        )
+      )
+      .map(([refs, numbers]) =>
+        refs.map(([id, api], t) => ({
+          trunk: trunk(id, api),
+          numbers: (numbers[t] ?? []).map(([written, name, agentId, key, age], i) =>
+            stored(`t${t}-n${i}`, written, {
+              name: api === 'trunk' ? null : name,
+              agent: agentId,
+              destinationKey: api === 'trunk' ? key : null,
+              createdAt: `2026-01-01T00:00:${String(age).padStart(2, '0')}Z`
+            })
+          )
+        }))
+      )
+    await fc.assert(
+      fc.asyncProperty(hostileTrunks, async state => {
+        const { text: file, leftOut } = exportedFile(state, 'test', new Date(0))
+        const parsed = await parseNumbersFile(file)
+        if (leftOut.length === state.length) return
+        if (!parsed.ok) throw new Error(`the export is not a valid numbers file: ${JSON.stringify(parsed.problems)}\n${file}`)
+        const plan = planChanges(parsed.desired, new Map(state.map(t => [t.trunk.id, t.numbers])), false)
+        expect(plan.counts).toMatchObject({ add: 0, replace: 0, agentChanges: 0, agentUnknown: 0, differ: 0, pruneHeld: 0 })
+        for (const change of plan.changes) if (change.action === 'remove') expect(change.why).toBe('duplicate record')
+        expect(leftOut.map(w => w.trunkId).sort()).toEqual(
+          state
+            .map(t => t.trunk.id)
+            .filter(id => !parsed.desired.trunks.some(d => d.trunk.id === id))
+            .sort()
+        )
+      }),
+      { numRuns: 300 }
     )
   })
 })

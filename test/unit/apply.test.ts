@@ -528,7 +528,7 @@ describe('telephony: the provider of the agents the plan names', () => {
       ['mapped', 'switched']
     ])
     expect(switches(w)).toEqual(['ag2 sip-trunk'])
-    expect(lines.at(-1)).toBe('Switched agent "ag2" to the sip-trunk telephony provider (from plivo).')
+    expect(lines.at(-1)).toBe('Switched agent "ag2" to the sip-trunk telephony provider (from "plivo").')
   })
 
   it('a switch that fails for an agent whose mapping was already so says the number is on the trunk', async () => {

@@ -16,7 +16,7 @@ describe('planMarkdown (render.ts, pure)', () => {
     expect(planMarkdown(many, 'n.yml').match(/^\| t1 \|/gm)).toHaveLength(30)
     const capped = planMarkdown(many, 'n.yml', 10)
     expect(capped.match(/^\| t1 \|/gm)).toHaveLength(10)
-    expect(capped).toContain('…and 20 more: see the job summary or the `plan` output')
+    expect(capped).toContain('…and 20 more: see the job summary or the `plan_file` output')
     expect(capped).toContain('<details><summary>')
   })
 
