@@ -8,14 +8,17 @@ const GH = 'ghs_0123456789abcdefXYZ'
 describe('Secrets', () => {
   afterEach(() => vi.restoreAllMocks())
 
-  it('masks each secret with the runner, and nothing else', () => {
+  it('masks each secret with the runner, first as it is, then in every encoding it may be spelled in', () => {
     const out: string[] = []
     vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
       out.push(String(chunk))
       return true
     })
     new Secrets([KEY, GH, 'short', '']).mask()
-    expect(out.join('').split(/\r?\n/).filter(Boolean)).toEqual([`::add-mask::${KEY}`, `::add-mask::${GH}`])
+    const lines = out.join('').split(/\r?\n/).filter(Boolean)
+    expect(lines.slice(0, 2)).toEqual([`::add-mask::${KEY}`, `::add-mask::${GH}`])
+    expect(lines).toContain(`::add-mask::${Buffer.from(KEY).toString('base64')}`)
+    expect(lines.every(line => line.startsWith('::add-mask::') && !line.includes('short'))).toBe(true)
   })
 
   it('finds either secret anywhere in a text', () => {
