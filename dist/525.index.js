@@ -282,7 +282,9 @@ function verifiedBlock(key, body, place) {
 /* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8133);
 /* harmony import */ var _plan_signature_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(671);
 /* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7055);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8992);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7194);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8992);
+
 
 
 
@@ -325,7 +327,8 @@ async function commentPlan(outcome, file, settings) {
         totals: outcome.plan ? outcome.plan.counts : null
     };
     const footer = `\n<sub>${settings.dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''}</sub>\n`;
-    const markdown = fitted(outcome, file, (0,_plan_signature_js__WEBPACK_IMPORTED_MODULE_2__/* .renderBlock */ .g8)({ ...metadata, signature: '0'.repeat(64) }), footer, run);
+    // Redacted before it is signed: the step's secrets, in any encoding, never reach a comment.
+    const markdown = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(fitted(outcome, file, (0,_plan_signature_js__WEBPACK_IMPORTED_MODULE_2__/* .renderBlock */ .g8)({ ...metadata, signature: '0'.repeat(64) }), footer, run));
     try {
         const api = await _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApi */ .y.connect({ token: settings.githubToken, timeoutMs: settings.timeoutMs, maxRetries: settings.maxRetries });
         const key = (0,_plan_signature_js__WEBPACK_IMPORTED_MODULE_2__/* .signingKey */ .NR)(settings.token);
@@ -350,7 +353,7 @@ async function commentPlan(outcome, file, settings) {
             : error instanceof _github_api_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubCallError */ ._ && error.status === 422
                 ? 'GitHub refused the body.'
                 : 'Re-run the job.';
-        throw new Error(`Could not write the plan comment on pull request #${pullRequest}${status}, so it does not show this run's plan: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(error)}. ${hint}`);
+        throw new Error(`Could not write the plan comment on pull request #${pullRequest}${status}, so it does not show this run's plan: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .messageOf */ .bD)(error)}. ${hint}`);
     }
 }
 /**

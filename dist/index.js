@@ -11,9 +11,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   xO: () => (/* binding */ failuresProblem)
 /* harmony export */ });
 /* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1532);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
 /* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5538);
 
 
@@ -29,7 +29,7 @@ async function applyPlan(bolna, plan, actual, options) {
     const removals = written.filter(c => c.action === 'remove');
     const others = written.filter(c => c.action !== 'remove' && !(c.action === 'keep' && !c.agent));
     for (const phase of [removals, others]) {
-        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)(phase, options.concurrency, async (change) => {
+        await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)(phase, options.concurrency, async (change) => {
             results.set(change, await applyChange(bolna, change, actual, options));
         });
     }
@@ -44,11 +44,11 @@ async function applyChange(bolna, change, actual, options) {
         const entry = { ...answering(change), phone_number: number.stored, number_id: number.id, name: number.name, status: 'removed', number };
         try {
             const done = await bolna.removeNumber(trunk, number);
-            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}) from trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)}.`);
+            options.log(`${done === 'removed' ? 'Removed' : 'Already gone:'} ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.id)}) from trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(trunk.id)}.`);
             return entry;
         }
         catch (error) {
-            return { ...entry, status: 'failed', error: (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error) };
+            return { ...entry, status: 'failed', error: (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error) };
         }
     }
     if (change.action === 'replace')
@@ -68,10 +68,10 @@ async function applyChange(bolna, change, actual, options) {
             number = outcome.number;
             Object.assign(entry, { status: outcome.status, number_id: number.id, phone_number: number.stored, name: number.name, number });
             if (outcome.status === 'created')
-                options.log(`Added ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} to trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}).`);
+                options.log(`Added ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.stored)} to trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(trunk.id)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.id)}).`);
         }
         catch (error) {
-            entry.error = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error);
+            entry.error = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error);
             return entry;
         }
     }
@@ -91,8 +91,8 @@ async function applyChange(bolna, change, actual, options) {
     catch (error) {
         entry.agent_status = 'failed';
         const done = entry.status === 'created' ? 'was added' : 'is on the trunk';
-        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}`;
-        entry.error = `the number ${done}, but ${what} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`;
+        const what = agent.to === null ? 'removing its agent mapping' : `mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent.to)}`;
+        entry.error = `the number ${done}, but ${what} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
@@ -106,7 +106,7 @@ async function replaceNumber(bolna, change, actual, options) {
         await bolna.removeNumber(trunk, old);
     }
     catch (error) {
-        return { ...entry, error: `removing it to add it back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(want.name)} failed, so it keeps its old name: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` };
+        return { ...entry, error: `removing it to add it back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(want.name)} failed, so it keeps its old name: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}` };
     }
     let number;
     try {
@@ -115,10 +115,10 @@ async function replaceNumber(bolna, change, actual, options) {
         number = (await bolna.addNumber(trunk, numberToAdd({ ...want, agentId: agentAfter ?? undefined }), others)).number;
     }
     catch (error) {
-        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` };
+        return { ...entry, number_id: null, error: `it was removed to be renamed, but adding it back failed (re-run to add it): ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}` };
     }
     Object.assign(entry, { status: 'replaced', number_id: number.id, phone_number: number.stored, name: number.name, number });
-    options.log(`Renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)}: removed (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(old.id)}) and added back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(want.name)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}).`);
+    options.log(`Renamed ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.stored)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(trunk.id)}: removed (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(old.id)}) and added back as ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(want.name)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.id)}).`);
     if (agentAfter === null)
         return entry;
     const agent = (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .agentChange */ .C$)(agentAfter, number);
@@ -134,17 +134,17 @@ async function replaceNumber(bolna, change, actual, options) {
     }
     catch (error) {
         entry.agent_status = 'failed';
-        entry.error = `the number was added back, but mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentAfter)} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`;
+        entry.error = `the number was added back, but mapping it to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentAfter)} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}`;
     }
     return entry;
 }
 function mappingLine(number, agent) {
-    const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored);
+    const n = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.stored);
     if (agent.to === null)
-        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.from.id) : '(unknown)'}.`;
+        return `Unmapped ${n} from agent ${agent.from.kind === 'agent' ? (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent.from.id) : '(unknown)'}.`;
     if (agent.from.kind === 'agent')
-        return `Moved ${n} from agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.from.id)} to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}.`;
-    return `Mapped ${n} to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent.to)}.`;
+        return `Moved ${n} from agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent.from.id)} to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent.to)}.`;
+    return `Mapped ${n} to agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent.to)}.`;
 }
 /** The number as the trunk's family adds it; fields a family does not have are not sent. */
 function numberToAdd(want) {
@@ -175,11 +175,11 @@ async function convergeTelephony(bolna, results, options) {
         const other = relevant.find(r => r.agent_id === agentId && r.trunk_api !== first.trunk_api);
         if (other) {
             const provider = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
-            options.warn?.(other.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(provider)} (for trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
+            options.warn?.(other.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} answers numbers on trunks of both APIs, but has one telephony provider: it is kept on ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(provider)} (for trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(first.trunk_id)}), so it calls out through that trunk only. Use one agent per API.`);
         }
     }
     const outcomes = new Map();
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)([...agents], options.concurrency, async ([agentId, first]) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)([...agents], options.concurrency, async ([agentId, first]) => {
         const target = _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__/* .TRUNK_APIS */ .R1[first.trunk_api].provider;
         try {
             const provider = await bolna.agentProvider(agentId);
@@ -189,19 +189,19 @@ async function convergeTelephony(bolna, results, options) {
                 // Where the provider shows is unverified (reference 3.2): an agent Bolna shows none for is
                 // not known to be wrong, so it is a note, not a warning that would repeat on every run.
                 if (provider === undefined) {
-                    options.log(`Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(target)}.`);
+                    options.log(`Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)}: Bolna does not show its telephony provider; set set_agent_telephony: true to make sure it is ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(target)}.`);
                 }
                 else {
-                    options.warn?.(first.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} calls out through the ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(provider)} provider, not ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
+                    options.warn?.(first.trunk_id, `Agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} calls out through the ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(provider)} provider, not ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(target)}: its outbound calls will not use the trunk. Set set_agent_telephony: true to switch it.`);
                 }
                 return;
             }
             await bolna.useTrunkTelephony(agentId, first.trunk_api);
-            options.log(`Switched agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${provider})` : ''}.`);
+            options.log(`Switched agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} to the ${target} telephony provider${provider ? ` (from ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(provider)})` : ''}.`);
             outcomes.set(agentId, { status: 'switched' });
         }
         catch (error) {
-            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agentId)} to the ${target} telephony provider failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}` });
+            outcomes.set(agentId, { status: 'failed', error: `switching agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} to the ${target} telephony provider failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}` });
         }
     });
     for (const result of named) {
@@ -243,7 +243,7 @@ function failuresProblem(results) {
     const failures = results.filter(failed);
     if (failures.length === 0)
         return undefined;
-    const lines = failures.map(r => `${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.phone_number)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.trunk_id)}${r.number_id ? ` (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(r.number_id)})` : ''}: ${r.error}`);
+    const lines = failures.map(r => `${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(r.phone_number)} on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(r.trunk_id)}${r.number_id ? ` (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(r.number_id)})` : ''}: ${r.error}`);
     if (results.length === 1)
         return lines.join('\n');
     return `${failures.length} of ${results.length} entries failed; the rest were applied:\n${lines.map(line => `  ${line}`).join('\n')}`;
@@ -261,21 +261,21 @@ function failuresProblem(results) {
 /* harmony export */   lt: () => (/* binding */ Agents)
 /* harmony export */ });
 /* unused harmony export TRUNK_PROVIDER_DOCS */
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
 /* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8688);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8992);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8688);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
 
 
 
 
 
 /** `AgentV2` as far as the action reads it (shared/bolna-api.md §3.2). */
-const agentRecord = zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-    tasks: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({
-        task_type: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()),
-        tools_config: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ input: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .looseObject */ ._H3({ provider: zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()) })) }))
+const agentRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+    tasks: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
+        task_type: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
+        tools_config: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({ input: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({ provider: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()) })) }))
     })))
 });
 /** Bolna's agent endpoints, shared by both trunk families (shared/bolna-api.md §3). */
@@ -287,7 +287,7 @@ class Agents {
     /** Throws `agent-not-found` when Bolna has no such agent (for this key). */
     async check(agentId) {
         try {
-            await this.http.request('GET', `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`, undefined, 'idempotent', 'ignore');
+            await this.http.request('GET', `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .segment */ .mX)(agentId)}`, undefined, 'idempotent', 'ignore');
         }
         catch (error) {
             throw agentNotFound(error, agentId);
@@ -298,7 +298,7 @@ class Agents {
      * (the GET has no `telephony_provider` field); undefined where the answer does not show it.
      */
     async provider(agentId) {
-        const path = `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`;
+        const path = `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .segment */ .mX)(agentId)}`;
         let body;
         try {
             body = (await this.http.request('GET', path, undefined, 'idempotent')).body;
@@ -331,14 +331,14 @@ function providerRefused(error, agentId, provider) {
     if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .BolnaApiError */ .f7) || provider !== 'trunk' || (error.status !== 400 && error.status !== 422))
         return error;
     const said = error.details.reason ? `: ${error.details.reason}` : '';
-    return error.as('rejected', `Bolna refused the telephony provider "trunk" for agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`);
+    return error.as('rejected', `Bolna refused the telephony provider "trunk" for agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} (${error.status} on PATCH ${error.details.path}${said}). Bolna's docs name "trunk" as the provider of agents that answer numbers of its newer /trunk API, but its API schema lists only "sip-trunk", the provider of legacy /sip-trunks trunks. Check in Bolna's dashboard which provider the agent shows, that its account has the newer SIP trunks, and that the trunk was made with the /trunk API (${TRUNK_PROVIDER_DOCS}). The provider was not retried, nor set to "sip-trunk".`);
 }
 /** The write that sets an agent's telephony provider (also part of the plan's fingerprint). */
 function telephonyRequest(agentId, provider) {
-    return { method: 'PATCH', path: `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .segment */ .mX)(agentId)}`, body: { agent_config: { telephony_provider: provider } } };
+    return { method: 'PATCH', path: `/v2/agent/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_4__/* .segment */ .mX)(agentId)}`, body: { agent_config: { telephony_provider: provider } } };
 }
 function agentNotFound(error, agentId) {
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'agent-not-found', said => `agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'agent-not-found', said => `agent ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agentId)} not found${said}: check the agent id and that it belongs to the API key's account`);
 }
 
 
@@ -443,6 +443,8 @@ function noteDrift(drift) {
 /* harmony export */   f7: () => (/* binding */ BolnaApiError)
 /* harmony export */ });
 /* unused harmony export apiReason */
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8992);
+
 class BolnaApiError extends Error {
     details;
     name = 'BolnaApiError';
@@ -554,9 +556,9 @@ function reasonFromJson(value) {
         return body.error;
     return undefined;
 }
+/** Bolna's reason as one line a person may be shown: at most MAX_REASON_CHARS, nothing invisible (see text.ts). */
 function clip(text) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine;
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .visible */ .RK)(text.replace(/\s+/g, ' ').trim(), MAX_REASON_CHARS);
 }
 
 
@@ -1284,13 +1286,13 @@ function drifted(check) {
 /* harmony export */   sG: () => (/* binding */ sipTrunksRequests)
 /* harmony export */ });
 /* unused harmony export record */
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3305);
 /* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8688);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8688);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8992);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
 
 
 
@@ -1298,21 +1300,21 @@ function drifted(check) {
 
 
 /** `SIPTrunkPhoneNumberResponse` (OA:5307); every field is optional there, extra fields are kept unread. */
-const record = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
-    id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ._minLength */ .m9(1)),
-    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
-    name: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
-    deleted: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
+const record = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1)),
+    phone_number: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+    name: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
+    deleted: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
     // Not in Bolna's OpenAPI: read when present, and its absence means "unknown", not "no agent".
-    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
-    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
+    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP())
 });
 const records = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .listAnswer */ .f_)(record);
 /** `SIPTrunkResponse` (OA:5204) as far as the action reads it; every field is optional there. */
-const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
-    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(record)),
-    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY())
+const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(record)),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY())
 });
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 class SipTrunksFamily {
@@ -1322,7 +1324,7 @@ class SipTrunksFamily {
     }
     /** One read of the trunk object, which carries its numbers (`phone_numbers`) and its settings. */
     async read(trunkId) {
-        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}`;
+        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
             const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkRecord, body, 'GET', path);
@@ -1336,7 +1338,7 @@ class SipTrunksFamily {
         }
     }
     async numbers(trunkId) {
-        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers`;
+        const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers`;
         const { body } = await this.http.request('GET', path, undefined, 'idempotent');
         return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(records, body, 'GET', path);
     }
@@ -1368,7 +1370,7 @@ class SipTrunksFamily {
 const sipTrunksRequests = {
     add: (trunkId, number) => ({
         method: 'POST',
-        path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers`,
+        path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers`,
         // Bolna stores the string exactly as sent and matches inbound calls with or without "+":
         // digits only, with the "+" the user wrote.
         body: {
@@ -1377,7 +1379,7 @@ const sipTrunksRequests = {
             ...(number.name !== undefined && { name: number.name })
         }
     }),
-    remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(trunkId)}/numbers/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .segment */ .mX)(numberId)}` }),
+    remove: (trunkId, numberId) => ({ method: 'DELETE', path: `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(numberId)}` }),
     setAgent: (numberId, agentId) => agentId === null
         ? { method: 'POST', path: '/inbound/unlink', body: { phone_number_id: numberId } }
         : { method: 'POST', path: '/inbound/setup', body: { agent_id: agentId, phone_number_id: numberId } }
@@ -1394,10 +1396,10 @@ function toNumber(r) {
     };
 }
 function trunkNotFound(error, trunkId) {
-    const otherFamily = (0,_paths_js__WEBPACK_IMPORTED_MODULE_5__/* .isUuid */ .O1)(trunkId)
+    const otherFamily = (0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .isUuid */ .O1)(trunkId)
         ? ` The id is a uuid, the shape of Bolna's newer /trunk API: if the trunk is one of those, set trunk_api: trunk (api: trunk in a numbers file).`
         : '';
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_6__/* .quote */ .hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunkId)} not found on Bolna's legacy /sip-trunks API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
 }
 
 
@@ -1412,13 +1414,13 @@ function trunkNotFound(error, trunkId) {
 /* harmony export */   Jn: () => (/* binding */ trunkRequests)
 /* harmony export */ });
 /* unused harmony export numberRecord */
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
-/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8395);
+/* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3305);
 /* harmony import */ var _answers_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2271);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1005);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8688);
 /* harmony import */ var _port_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9521);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8992);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
 
 
 
@@ -1426,37 +1428,37 @@ function trunkNotFound(error, trunkId) {
 
 
 /** `Number` (shared/bolna-api.md §1.4); extra fields are kept unread. */
-const numberRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
-    id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* ._minLength */ .m9(1)),
-    e164: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP(),
-    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
-    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP()),
-    is_deleted: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+const numberRecord = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().check(zod_mini__WEBPACK_IMPORTED_MODULE_5__/* ._minLength */ .m9(1)),
+    e164: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
+    destination_key: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
+    agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
+    is_deleted: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    created_at: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP())
 });
 /** `Trunk` as Bolna's docs show it: its numbers under `numbers` (the contract check compares answers with it). */
-const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
-    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
-    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' }),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP())
 });
 /**
  * `Trunk` as the action reads it: its numbers and settings. Bolna never showed the key of the
  * numbers array in full (reference §5): it is read under `numbers` or `phone_numbers`. A trunk with
  * neither is a bad answer naming the fields, never "no numbers".
  */
-const trunkAnswer = zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .looseObject */ ._H3({
-    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
-    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
-    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .boolean */ .zMY()),
-    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_3__/* .string */ .YjP())
+const trunkAnswer = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP())
 });
 /** A trunk object with no numbers array under either key: a clear error naming the fields it has. */
 function noNumbersKey(body, path) {
     const fields = Object.keys(body);
-    const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`;
+    const shown = fields.length === 0 ? 'none' : `${fields.slice(0, 12).map(_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD).join(', ')}${fields.length > 12 ? ` and ${fields.length - 12} more` : ''}`;
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .BolnaApiError */ .f7(`GET ${path} answered with a trunk that has no list of numbers under "numbers" or "phone_numbers" (its fields: ${shown}), so the numbers on it are unknown: Bolna's answer has a shape this action does not know.`, { kind: 'bad-answer', method: 'GET', path, retryable: false, ambiguous: false });
 }
 /** Bolna's `/trunk` family (shared/bolna-api.md §1). */
@@ -1536,7 +1538,7 @@ function trunkNotFound(error, trunkId) {
     const otherFamily = (0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .isUuid */ .O1)(trunkId)
         ? ''
         : ` The id is not a uuid, so it is likely a trunk of Bolna's legacy /sip-trunks API: set trunk_api: sip-trunks (api: sip-trunks in a numbers file).`;
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .hD)(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .notFoundAs */ .U8)(error, 'trunk-not-found', said => `Trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunkId)} not found on Bolna's /trunk API${said}.${otherFamily} Check the trunk id and that the API key belongs to the trunk's organisation.`);
 }
 
 
@@ -1610,7 +1612,7 @@ async function eachConcurrently(items, limit, work) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1539);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(923);
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
 
 
@@ -1627,7 +1629,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1539:
+/***/ 923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1654,40 +1656,8 @@ var paths = __nccwpck_require__(8688);
 var port = __nccwpck_require__(9521);
 // EXTERNAL MODULE: ./src/phone.ts + 43 modules
 var phone = __nccwpck_require__(2947);
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-/**
- * The step's secrets (the Bolna API key and the GitHub token): masked in the runner's log,
- * refused where an input or file carries them, and redacted from any message as a last line
- * of defence. One length threshold for all three: a value shorter than MIN_LENGTH is too
- * short to be a real key, and redacting it would garble ordinary text.
- */
-class Secrets {
-    static MIN_LENGTH = 8;
-    #values;
-    constructor(values) {
-        this.#values = values.filter(value => value.length >= Secrets.MIN_LENGTH);
-    }
-    /** Tells the runner to mask every secret in everything the step prints. */
-    mask() {
-        for (const value of this.#values)
-            core/* setSecret */.Pq(value);
-    }
-    /** True when the text holds any secret. */
-    foundIn(text) {
-        return this.#values.some(value => text.includes(value));
-    }
-    /** The text with every secret replaced by `***`; also JSON-escaped spellings of it. */
-    redact(text) {
-        let out = text;
-        for (const value of this.#values) {
-            for (const spelling of new Set([value, JSON.stringify(value).slice(1, -1)]))
-                out = out.split(spelling).join('***');
-        }
-        return out;
-    }
-}
-
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(7194);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -1883,7 +1853,7 @@ function apiKey(read, env) {
 }
 /** The secrets the step was given, read before anything else so that any failure can be redacted. */
 function secretInputs(read = actionInputs, env = process.env) {
-    return new Secrets([apiKey(read, env), read('github_token')]);
+    return new src_secrets/* Secrets */.Sb([apiKey(read, env), read('github_token')]);
 }
 /**
  * Turns the inputs into Settings: the common ones, then those of the mode the inputs choose
@@ -2058,7 +2028,7 @@ async function checkApiIfAsked(secrets, readInput = actionInputs, env = process.
     let agentId = read('agent_id') || undefined;
     if (numbersFile) {
         const { path, shownAs } = await inWorkspace(numbersFile, 'numbers_file');
-        const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
+        const { readNumbersFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3166));
         const file = await readNumbersFile(path, secrets, common.trunkApi);
         if (!file.ok) {
             const [first] = file.problems;
@@ -2363,13 +2333,25 @@ function connectToBolna(settings, debug, clock = src_clock/* realClock */.d) {
 
 // EXTERNAL MODULE: ./src/concurrency.ts
 var src_concurrency = __nccwpck_require__(1532);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/numbers-file.ts + 2 modules
+var numbers_file = __nccwpck_require__(3166);
 // EXTERNAL MODULE: ./src/plan.ts
 var src_plan = __nccwpck_require__(2464);
 ;// CONCATENATED MODULE: ./src/export.ts
 /**
  * Export: a numbers file of what Bolna holds, to adopt the numbers a team already has. Applying
- * it right away plans no change, except the removal of duplicate records of one number.
+ * it right away plans no change, except the removal of duplicate records of one number. It holds
+ * only what the numbers file's rules accept: a value they would refuse is left out, with a comment
+ * saying why, in a way that plans no change; and it is written only inside the workspace, through
+ * real folders, never through a link.
  */
+
+
+
+
+
 
 
 
@@ -2377,29 +2359,70 @@ var src_plan = __nccwpck_require__(2464);
 
 /** A value as YAML reads it back exactly: a double-quoted scalar (JSON's escapes are YAML's). */
 const scalar = (value) => JSON.stringify(value);
+const SECRET = 'holds a secret (the Bolna API key or the GitHub token)';
+/** Why the file would refuse this value, or undefined. */
+function problemOf(field, value) {
+    return (0,src_secrets/* holdsSecret */.hK)(value) ? SECRET : (0,numbers_file/* fieldProblem */.SL)(field, value);
+}
+/** A reason from the API on one comment line. */
+const oneLine = (text) => (0,src_text/* visibleLines */.gB)(text.replace(/\s+/g, ' '), 300);
 /**
- * The numbers file for these trunks, and how many numbers it lists. A number is written as Bolna
- * stores it, with its name, its agent where Bolna shows one, and (`/trunk`) its destination key.
- * What a numbers file cannot hold is written as a comment saying why: a second record of a number,
- * a number already listed on another trunk, a stored string that is no valid number.
+ * Reads each trunk, `concurrency` at a time. A trunk whose id the file would refuse is not read
+ * (it is left out); one that cannot be read keeps why; neither stops the others.
+ */
+async function readForExport(bolna, trunks, concurrency) {
+    const entries = trunks.map(trunk => ({ trunk, numbers: [] }));
+    await (0,src_concurrency/* eachConcurrently */.y)(entries, concurrency, async (entry) => {
+        if (problemOf('trunk_id', entry.trunk.id))
+            return;
+        try {
+            entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers;
+        }
+        catch (error) {
+            entry.unreadable = (0,src_text/* messageOf */.bD)(error);
+        }
+    });
+    return entries;
+}
+/**
+ * The numbers file for these trunks. A number is written as Bolna stores it, with its name, its
+ * agent where Bolna shows one, and (`/trunk`) its destination key. What a numbers file cannot
+ * hold is written as a comment saying why: a second record of a number, a number already listed
+ * on another trunk, a stored string that is no valid number, a value the file's rules refuse (a
+ * name or an agent is left out of its entry; a destination key takes its number out, as the file
+ * without it would plan a change), a trunk whose id they refuse or that could not be read.
  */
 function exportedFile(trunks, source, at) {
     const lines = [
-        `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${source}).`,
+        `# Exported from Bolna by the bolna-sip-trunk-number action on ${at.toISOString()} (${oneLine(source)}).`,
         '# The numbers as Bolna holds them: applying this file right away changes nothing, except that duplicate records of one number are removed.',
         'version: 1',
         'trunks:'
     ];
+    const leftOut = [];
+    const unreadable = [];
+    /** Each number listed (or left out) first, and its trunk's id. */
     const seen = new Map();
     let count = 0;
-    for (const { trunk, numbers } of trunks) {
+    for (const { trunk, numbers, unreadable: why } of trunks) {
+        const refused = problemOf('trunk_id', trunk.id);
+        if (refused || why !== undefined) {
+            const reason = refused ? `its id ${refused}` : `it could not be read: ${oneLine(why ?? '')}`;
+            lines.push(`  # trunk ${(0,src_text/* quote */.hD)(trunk.id)} is left out: ${reason}`);
+            if (refused)
+                leftOut.push({ trunkId: trunk.id, message: `Trunk ${(0,src_text/* quote */.hD)(trunk.id)} is left out of the export: ${reason}.` });
+            else
+                unreadable.push(`trunk ${(0,src_text/* quote */.hD)(trunk.id)}: ${oneLine(why ?? '')}`);
+            continue;
+        }
         const entries = [];
         let listed = 0;
         // Of a number's records, the one an apply of this file keeps comes first: one an agent answers, then the oldest.
         const answered = (n) => (n.agent.kind === 'agent' ? 0 : 1);
         const keptFirst = [...numbers].sort((a, b) => answered(a) - answered(b) || (0,src_plan/* olderFirst */.XL)(a, b));
+        const records = Map.groupBy(numbers, n => n.e164);
         for (const number of keptFirst) {
-            const skip = (why) => entries.push(`      # ${scalar(number.stored)} (id ${scalar(number.id)}) is left out: ${why}`);
+            const skip = (reason) => entries.push(`      # ${(0,src_text/* quote */.hD)(number.stored)} (id ${(0,src_text/* quote */.hD)(number.id)}) is left out: ${reason}`);
             const parsed = (0,phone/* parsePhoneNumber */.lq)(number.stored.trim());
             if ('problem' in parsed) {
                 skip(`as stored, it ${parsed.problem.split(':')[0]}`);
@@ -2407,28 +2430,100 @@ function exportedFile(trunks, source, at) {
             }
             const first = seen.get(number.e164);
             if (first !== undefined) {
-                skip(first === trunk.id ? 'a second record of a number listed above' : `already listed on trunk ${scalar(first)}`);
+                const where = first.trunkId === trunk.id ? 'a second record of a number' : `already on trunk ${(0,src_text/* quote */.hD)(first.trunkId)}`;
+                skip(`${where} ${first.listed ? 'listed' : 'left out'} above`);
                 continue;
             }
-            seen.set(number.e164, trunk.id);
+            const traits = port/* TRUNK_APIS */.R1[trunk.api];
+            const key = traits.destinationKey && number.destinationKey !== null ? number.destinationKey : undefined;
+            const keyProblem = (0,src_secrets/* holdsSecret */.hK)(number.stored) ? `the number ${SECRET}` : key !== undefined && problemOf('destination_key', key);
+            // Without its agent, an apply keeps the oldest of several records, not this one: the number is left out whole.
+            const agentProblem = number.agent.kind === 'agent' && (records.get(number.e164)?.length ?? 0) > 1 && problemOf('agent_id', number.agent.id);
+            seen.set(number.e164, { trunkId: trunk.id, listed: !keyProblem && !agentProblem });
+            if (keyProblem) {
+                skip(keyProblem === SECRET ? `its destination_key ${SECRET}` : `its destination_key ${(0,src_text/* quote */.hD)(key)} ${keyProblem}`);
+                continue;
+            }
+            if (agentProblem) {
+                skip(`it has several records, and the agent_id of this one ${agentProblem}`);
+                continue;
+            }
             listed++;
-            entries.push(`      - phone_number: ${scalar(number.stored.trim())}`);
-            if (port/* TRUNK_APIS */.R1[trunk.api].labels && number.name)
-                entries.push(`        name: ${scalar(number.name)}`);
+            const stored = number.stored.trim();
+            entries.push(`      - phone_number: ${scalar(stored)}`);
+            const field = (name, value) => {
+                const problem = problemOf(name, value);
+                entries.push(problem ? `        # the ${name} of ${(0,src_text/* quote */.hD)(stored)} is left out: it ${problem}` : `        ${name}: ${scalar(value)}`);
+            };
+            if (traits.labels && number.name)
+                field('name', number.name);
             if (number.agent.kind === 'agent')
-                entries.push(`        agent_id: ${scalar(number.agent.id)}`);
-            if (port/* TRUNK_APIS */.R1[trunk.api].destinationKey && number.destinationKey !== null)
-                entries.push(`        destination_key: ${scalar(number.destinationKey)}`);
+                field('agent_id', number.agent.id);
+            if (key !== undefined)
+                entries.push(`        destination_key: ${scalar(key)}`);
         }
         // A trunk whose numbers are all left out still lists none ("numbers:" alone would read as null).
         lines.push(`  - trunk_id: ${scalar(trunk.id)}`, `    api: ${trunk.api}`, listed > 0 ? '    numbers:' : '    numbers: []', ...entries);
         count += listed;
     }
-    return { text: `${lines.join('\n')}\n`, count };
+    // Every trunk left out leaves a file that lists none: a valid numbers file lists one.
+    if (count === 0 && !lines.some(line => line.startsWith('  - trunk_id:')))
+        lines.push('  []');
+    return { text: `${lines.join('\n')}\n`, count, leftOut, unreadable };
 }
-async function writeExport(path, text) {
-    await (0,promises_.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    await (0,promises_.writeFile)(path, text);
+/**
+ * Writes the export at `path`, inside `workspace`: through real folders only (a missing one is
+ * made; a link is refused), never onto a link, and whole or not at all (a temporary file in the
+ * same folder, then renamed over the target). Secrets are taken out as everywhere.
+ */
+async function writeExport(path, text, workspace = process.env.GITHUB_WORKSPACE || process.cwd()) {
+    const shown = (p) => (0,src_text/* quote */.hD)((0,external_node_path_namespaceObject.relative)(workspace, p).split(external_node_path_namespaceObject.sep).join('/'));
+    const refuse = (why) => new Error(`Input "export_file" ${why}; nothing was written.`);
+    const kind = async (p) => {
+        try {
+            return await (0,promises_.lstat)(p);
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw error;
+        }
+    };
+    const folders = (0,external_node_path_namespaceObject.relative)(workspace, (0,external_node_path_namespaceObject.dirname)(path))
+        .split(external_node_path_namespaceObject.sep)
+        .filter(part => part !== '' && part !== '.');
+    let folder = workspace;
+    for (const part of folders) {
+        folder = (0,external_node_path_namespaceObject.join)(folder, part);
+        const info = await kind(folder);
+        if (!info)
+            await (0,promises_.mkdir)(folder);
+        else if (info.isSymbolicLink())
+            throw refuse(`goes through ${shown(folder)}, a symbolic link: an export is written only through real folders`);
+        else if (!info.isDirectory())
+            throw refuse(`goes through ${shown(folder)}, which is not a folder`);
+    }
+    const target = await kind(path);
+    if (target?.isSymbolicLink())
+        throw refuse(`is a symbolic link: an export never writes through a link`);
+    if (target && !target.isFile())
+        throw refuse('is not a regular file');
+    const temporary = (0,external_node_path_namespaceObject.join)(folder, `.${(0,external_node_path_namespaceObject.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    // "wx": created new, never an existing file or a link someone put there.
+    const file = await (0,promises_.open)(temporary, 'wx', 0o644);
+    try {
+        await file.writeFile((0,src_secrets/* redact */.E$)(text));
+    }
+    finally {
+        await file.close();
+    }
+    try {
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
 }
 
 // EXTERNAL MODULE: ./src/plan-fingerprint.ts
@@ -2436,6 +2531,7 @@ var plan_fingerprint = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/outputs.ts
+
 
 /** Every output the action sets, by name, as action.yml declares them (a test keeps the two equal). */
 const Outputs = {
@@ -2465,16 +2561,26 @@ const Outputs = {
     Warnings: 'warnings'
 };
 /**
- * A step's outputs share about 1 MiB, so a JSON output over this many characters is cut to a
- * valid, shorter JSON value that says what was cut (the whole value is in a file beside it).
+ * A JSON output over this many bytes (UTF-8, as GitHub counts) is cut to a valid, shorter JSON
+ * value that says what was cut (the whole value is in a file beside it).
  */
-const MAX_JSON_OUTPUT_CHARS = 256 * 1024;
+const MAX_JSON_OUTPUT_BYTES = 256 * 1024;
+/** GitHub's limit for one output is 1 MiB: a value past this (a 3 MiB id from Bolna) is cut, ending in "…". */
+const MAX_OUTPUT_BYTES = 1024 * 1024 - 1024;
 /** Sets the step's outputs; the only place that writes them. */
 function setOutputs(values) {
     for (const [name, value] of Object.entries(values)) {
         if (value !== undefined)
-            core/* setOutput */.uH(name, value);
+            core/* setOutput */.uH(name, typeof value === 'string' ? withinLimit((0,src_secrets/* redact */.E$)(value)) : value);
     }
+}
+/** The value, or as much of it as fits in MAX_OUTPUT_BYTES, then "…" (never half a character). */
+function withinLimit(value) {
+    if (Buffer.byteLength(value) <= MAX_OUTPUT_BYTES)
+        return value;
+    const bytes = Buffer.from(value).subarray(0, MAX_OUTPUT_BYTES - 3);
+    // A cut inside a character decodes as U+FFFD: drop it.
+    return `${bytes.toString('utf8').replace(/\uFFFD$/, '')}…`;
 }
 
 ;// CONCATENATED MODULE: ./src/health.ts
@@ -2559,11 +2665,33 @@ var render = __nccwpck_require__(7055);
 
 
 
+
+/**
+ * GitHub drops a step's whole summary past 1 MiB (UTF-8 bytes): the sections share less, each
+ * with a budget of its own (tables stop at theirs and say where the rest is), and a section that
+ * would still pass what is left is replaced by a line saying so.
+ */
+const SUMMARY_MAX_BYTES = 1_000_000;
+const SECTION_MAX_BYTES = { plan: 400_000, results: 400_000, warnings: 100_000 };
+let summaryBytes = 0;
 async function writeSummary(build) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     build(core/* summary */.z);
-    await core/* summary */.z.write();
+    let text = (0,src_secrets/* redact */.E$)(core/* summary */.z.stringify());
+    if (summaryBytes + (0,render/* byteLength */.dp)(text) > SUMMARY_MAX_BYTES) {
+        text = `\n**A part of this summary (${(0,render/* byteLength */.dp)(text)} bytes) is left out: it would pass GitHub's 1 MiB limit. The step's outputs and plan_file or results_file hold it all.**\n`;
+    }
+    if (summaryBytes + (0,render/* byteLength */.dp)(text) > SUMMARY_MAX_BYTES)
+        return void core/* summary */.z.emptyBuffer();
+    summaryBytes += (0,render/* byteLength */.dp)(text);
+    await core/* summary */.z.emptyBuffer().addRaw(text).write();
+}
+/** HTML table rows (cells of text already escaped) that fit in `maxBytes`, and a line saying how many more there are. */
+function tableRows(rows, maxBytes, more) {
+    const sized = rows.map(row => row.join('<td></td>'));
+    const { shown, cut } = (0,render/* within */.ux)(sized, maxBytes, MAX_SUMMARY_ROWS);
+    return { rows: rows.slice(0, shown.length), after: cut > 0 ? `\n…and ${cut} more ${more}.\n` : '' };
 }
 async function reportNumber(report) {
     const { number, trunk, want } = report;
@@ -2572,7 +2700,7 @@ async function reportNumber(report) {
         [Outputs.Status]: report.status,
         [Outputs.PhoneNumber]: number?.stored ?? port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus),
         [Outputs.TrunkId]: trunk.id,
-        [Outputs.Number]: number ? JSON.stringify((0,render/* numberJson */.yf)(number, trunk)) : '',
+        [Outputs.Number]: number ? (0,src_text/* jsonText */.s$)(withinOutput((0,render/* numberJson */.yf)(number, trunk))) : '',
         [Outputs.AgentStatus]: report.agentStatus ?? '',
         [Outputs.TelephonyStatus]: report.telephonyStatus ?? '',
         [Outputs.HasChanges]: report.hasChanges
@@ -2600,13 +2728,13 @@ async function reportNumber(report) {
         .addTable([
         ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
         [
-            (0,render/* html */.qy)(trunk.id),
+            (0,render/* valueHtml */.Fj)(trunk.id),
             trunk.api,
-            (0,render/* html */.qy)(number?.stored ?? spelled),
-            (0,render/* html */.qy)(number?.name ?? want.name),
+            (0,render/* valueHtml */.Fj)(number?.stored ?? spelled),
+            (0,render/* valueHtml */.Fj)(number?.name ?? want.name),
             report.status,
-            (0,render/* html */.qy)(number?.id ?? '—'),
-            (0,render/* html */.qy)(want.agentId ? `${want.agentId} (${report.agentStatus})` : '—')
+            (0,render/* valueHtml */.Fj)(number?.id ?? '—'),
+            want.agentId ? `${(0,render/* valueHtml */.Fj)(want.agentId)} (${report.agentStatus})` : '—'
         ]
     ]));
 }
@@ -2620,7 +2748,7 @@ function annotateProblems(file, problems) {
     const shown = 50;
     const title = 'Bolna numbers file';
     for (const problem of problems.slice(0, shown)) {
-        core/* error */.z3(problem.message, { title, file, ...(problem.line !== undefined && { startLine: problem.line }) });
+        core/* error */.z3((0,src_text/* visibleLines */.gB)(problem.message), { title, file, ...(problem.line !== undefined && { startLine: problem.line }) });
     }
     const more = problems.length - shown;
     if (more > 0)
@@ -2632,20 +2760,33 @@ const MAX_SUMMARY_ROWS = 1_000;
 async function writeRunFile(kind, value) {
     const step = (process.env.GITHUB_ACTION ?? 'step').replace(/[^\w.-]+/g, '_');
     const path = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `bolna-numbers-${kind}-${step}.json`);
-    await (0,promises_.writeFile)(path, `${JSON.stringify(value, null, 2)}\n`);
+    await (0,promises_.writeFile)(path, (0,src_secrets/* redact */.E$)(`${(0,src_text/* jsonText */.s$)(value, 2)}\n`));
     return path;
 }
-/** The first items whose JSON fits in the output limit, and how many were cut. */
+/** The first items whose JSON fits in the output limit (in bytes), and how many were cut. */
 function fitting(items) {
     let size = 2;
     let count = 0;
     for (const item of items) {
-        size += JSON.stringify(item).length + 1;
-        if (size > MAX_JSON_OUTPUT_CHARS)
+        size += (0,render/* byteLength */.dp)((0,src_text/* jsonText */.s$)(item)) + 1;
+        if (size > MAX_JSON_OUTPUT_BYTES)
             break;
         count++;
     }
     return { shown: items.slice(0, count), cut: items.length - count };
+}
+/** An object for an output: a string field too long for the output limit (a 3 MiB name) is cut, ending in "…", and named in `cut`. */
+function withinOutput(value) {
+    if ((0,render/* byteLength */.dp)((0,src_text/* jsonText */.s$)(value)) <= MAX_JSON_OUTPUT_BYTES)
+        return value;
+    const cut = [];
+    const fields = Object.entries(value).map(([key, field]) => {
+        if (typeof field !== 'string' || field.length <= 1024)
+            return [key, field];
+        cut.push(key);
+        return [key, `${field.slice(0, 1024)}…`];
+    });
+    return { ...Object.fromEntries(fields), cut };
 }
 async function reportPlan(plan, file, dryRun) {
     core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
@@ -2655,7 +2796,7 @@ async function reportPlan(plan, file, dryRun) {
     if (cut)
         core/* info */.pq(`The plan output lists the first ${shown.length} of ${json.changes.length} changes; all of them are in ${planFile} (the plan_file output).`);
     setOutputs({
-        [Outputs.Plan]: JSON.stringify(cut ? { ...json, changes: shown, changes_cut: cut } : json),
+        [Outputs.Plan]: (0,src_text/* jsonText */.s$)(cut ? { ...json, changes: shown, changes_cut: cut } : json),
         [Outputs.PlanFile]: planFile,
         [Outputs.ToAdd]: plan.counts.add,
         [Outputs.ToRemove]: plan.counts.remove + plan.counts.replace,
@@ -2663,7 +2804,7 @@ async function reportPlan(plan, file, dryRun) {
         [Outputs.HasChanges]: (0,src_plan/* hasChanges */.ik)(plan)
     });
     await writeSummary(summary => {
-        summary.addRaw((0,render/* planMarkdown */.Xg)(plan, file, MAX_SUMMARY_ROWS), true);
+        summary.addRaw((0,render/* planMarkdown */.Xg)(plan, file, MAX_SUMMARY_ROWS, SECTION_MAX_BYTES.plan), true);
         if (dryRun)
             summary.addRaw('\n**Dry run: nothing was changed.**\n', true);
     });
@@ -2678,7 +2819,7 @@ async function reportResults(results) {
     const count = (status) => results.filter(r => r.status === status).length;
     const partly = results.filter(r => r.status !== 'failed' && (0,apply/* failed */.gz)(r)).length;
     setOutputs({
-        [Outputs.Results]: JSON.stringify(shown),
+        [Outputs.Results]: (0,src_text/* jsonText */.s$)(shown),
         [Outputs.ResultsFile]: resultsFile,
         [Outputs.Created]: count('created') + count('replaced'),
         [Outputs.Removed]: count('removed'),
@@ -2689,24 +2830,20 @@ async function reportResults(results) {
     const mappings = partly ? `; of those, ${partly} with a failed agent mapping or telephony switch` : '';
     core/* info */.pq(`Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`);
     await writeSummary(summary => {
+        const table = tableRows(results.map(r => [
+            (0,render/* valueHtml */.Fj)(r.trunk_id),
+            (0,render/* valueHtml */.Fj)(r.phone_number),
+            (0,render/* valueHtml */.Fj)(r.name ?? ''),
+            r.status,
+            (0,render/* valueHtml */.Fj)(r.number_id ?? '—'),
+            r.agent_id !== undefined ? `${r.agent_id === null ? 'none' : (0,render/* valueHtml */.Fj)(r.agent_id)} (${r.agent_status})` : '—',
+            (0,render/* html */.qy)(r.error ?? '')
+        ]), SECTION_MAX_BYTES.results, 'entries: see the results_file output');
         summary
             .addHeading('Applied', 4)
-            .addTable([
-            ['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })),
-            ...results
-                .slice(0, MAX_SUMMARY_ROWS)
-                .map(r => [
-                (0,render/* html */.qy)(r.trunk_id),
-                (0,render/* html */.qy)(r.phone_number),
-                (0,render/* html */.qy)(r.name ?? ''),
-                r.status,
-                (0,render/* html */.qy)(r.number_id ?? '—'),
-                (0,render/* html */.qy)(r.agent_id !== undefined ? `${r.agent_id ?? 'none'} (${r.agent_status})` : '—'),
-                (0,render/* html */.qy)(r.error ?? '')
-            ])
-        ]);
-        if (results.length > MAX_SUMMARY_ROWS)
-            summary.addRaw(`\n…and ${results.length - MAX_SUMMARY_ROWS} more entries: see the results_file output.\n`, true);
+            .addTable([['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })), ...table.rows]);
+        if (table.after)
+            summary.addRaw(table.after, true);
     });
 }
 /** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode). */
@@ -2720,7 +2857,7 @@ async function reportVerification(unverified, written) {
         if (verified)
             summary.addRaw(`\n${verified}\n`, true);
         for (const trunk of unverified) {
-            summary.addRaw(`\nNot verified: trunk ${(0,render/* html */.qy)(trunk.trunkId)} did not show the result within settle_seconds: ${(0,render/* html */.qy)(trunk.missing.slice(0, 10).join('; '))}\n`, true);
+            summary.addRaw(`\nNot verified: trunk ${(0,render/* valueHtml */.Fj)(trunk.trunkId)} did not show the result within settle_seconds: ${(0,render/* html */.qy)(trunk.missing.slice(0, 10).join('; '))}\n`, true);
         }
     });
 }
@@ -2749,9 +2886,9 @@ async function reportWarnings(warnings, file) {
         const line = file?.lineOf(w.trunkId);
         const where = file ? { title: 'Bolna trunk', file: file.shownAs, ...(line !== undefined && { startLine: line }) } : { title: 'Bolna trunk' };
         if (w.level === 'notice')
-            core/* notice */.lm(w.message, where);
+            core/* notice */.lm((0,src_text/* visibleLines */.gB)(w.message), where);
         else
-            core/* warning */.$e(w.message, where);
+            core/* warning */.$e((0,src_text/* visibleLines */.gB)(w.message), where);
     }
     const notices = warnings.filter(w => w.level === 'notice');
     await writeSummary(summary => {
@@ -2761,12 +2898,10 @@ async function reportWarnings(warnings, file) {
         ]) {
             if (rows.length === 0)
                 continue;
-            summary
-                .addHeading(heading, 4)
-                .addTable([
-                ['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })),
-                ...rows.slice(0, MAX_SUMMARY_ROWS).map(w => [(0,render/* html */.qy)(w.trunkId), (0,render/* html */.qy)(w.message)])
-            ]);
+            const table = tableRows(rows.map(w => [(0,render/* valueHtml */.Fj)(w.trunkId), (0,render/* html */.qy)(w.message)]), SECTION_MAX_BYTES.warnings / 2, `${heading.toLowerCase()}: see the log`);
+            summary.addHeading(heading, 4).addTable([['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })), ...table.rows]);
+            if (table.after)
+                summary.addRaw(table.after, true);
         }
     });
 }
@@ -2856,13 +2991,37 @@ async function numbersFileMode(settings, secrets) {
 }
 /** The numbers file, checked whole; its problems are annotated on their lines and fail the step. */
 async function readNumbersFileOrFail({ path, shownAs }, settings, secrets) {
-    const { readNumbersFile } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(700)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6700));
+    const { readNumbersFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3166));
     const file = await readNumbersFile(path, secrets, settings.trunkApi);
     if (!file.ok) {
         annotateProblems(shownAs, file.problems);
         throw new FileProblems(shownAs, file.problems, file.total);
     }
     return file;
+}
+
+;// CONCATENATED MODULE: ./src/guard.ts
+/**
+ * The last line of defence for what the step writes. The outputs, the job summary, the PR comment
+ * and the files take the step's secrets out with secrets.ts's `redact`, once `guardOutput` has
+ * named them; the log is guarded here: every line the step prints (messages and workflow commands
+ * alike) has the secrets redacted, in every spelling Secrets knows, and its invisible characters
+ * escaped (text.ts). Values are quoted where they are used; this catches what a message built
+ * around an unquoted value would still carry.
+ */
+
+
+/** Wraps the step's stdout and stderr; `::add-mask::` commands pass as they are (the runner needs the secret to mask it). */
+function guardOutput(secrets, streams = [process.stdout, process.stderr]) {
+    (0,src_secrets/* useSecrets */.Nc)(secrets);
+    for (const stream of streams) {
+        const write = stream.write.bind(stream);
+        stream.write = ((chunk, ...rest) => {
+            if (typeof chunk !== 'string' || chunk.startsWith('::add-mask::'))
+                return write(chunk, ...rest);
+            return write((0,src_text/* visibleLines */.gB)(secrets.redact(chunk), Number.POSITIVE_INFINITY), ...rest);
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/single-mode.ts
@@ -2942,9 +3101,11 @@ var verify = __nccwpck_require__(5538);
 
 
 
+
 /** The step: read the settings, then the numbers wanted and what Bolna holds; plan, guard, apply unless dry_run, verify, report. */
 async function run() {
     const secrets = secretInputs();
+    guardOutput(secrets);
     const noticeDrift = watchForDrift();
     try {
         if (await checkApiIfAsked(secrets))
@@ -2959,7 +3120,7 @@ async function run() {
         await reconcile(bolna, settings, mode, secrets);
     }
     catch (error) {
-        const reason = secrets.redact((0,src_text/* messageOf */.bD)(error));
+        const reason = (0,src_text/* visibleLines */.gB)(secrets.redact((0,src_text/* messageOf */.bD)(error)));
         core/* setFailed */.C1(reason);
         // The job summary says why on every failure too (best effort: the step has failed already).
         await reportFailure(reason, error instanceof FileProblems ? error.problems : []).catch(() => undefined);
@@ -3013,14 +3174,17 @@ async function exportNumbers(bolna, settings) {
     const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file');
     const api = settings.trunkApi;
     const ids = settings.trunkIds ?? (await bolna.listTrunks(api));
-    const trunks = ids.map(id => ({ trunk: { id, api }, numbers: [] }));
-    await (0,src_concurrency/* eachConcurrently */.y)(trunks, settings.concurrency, async (entry) => {
-        entry.numbers = (await bolna.readTrunk(entry.trunk)).numbers;
-    });
+    const trunks = await readForExport(bolna, ids.map(id => ({ id, api })), settings.concurrency);
     const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`;
-    const { text, count } = exportedFile(trunks, source, new Date());
-    await writeExport(path, text);
-    await reportExport(count, trunks.length, shownAs);
+    const exported = exportedFile(trunks, source, new Date());
+    await writeExport(path, exported.text);
+    await reportExport(exported.count, trunks.length, shownAs);
+    // One bad trunk stops no other: the rest are written first.
+    await reportWarnings(exported.leftOut);
+    if (exported.unreadable.length > 0)
+        throw new Error(`Exported the other trunks; these could not be read:\n${exported.unreadable.map(line => `  ${line}`).join('\n')}`);
+    if (settings.failOnWarnings && onlyWarnings(exported.leftOut).length > 0)
+        throw new Error(`${exported.leftOut.length} trunk(s) left out, and fail_on_warnings is true.`);
 }
 /** Reads every trunk the plan names, once each (numbers and settings); any failure stops the run before a write. */
 async function readTrunks(bolna, desired, concurrency) {
@@ -3044,6 +3208,4316 @@ function applyOptions(settings, warnings) {
         log: line => core/* info */.pq(line),
         warn: (trunkId, message) => warnings.push({ trunkId, message })
     };
+}
+
+
+/***/ }),
+
+/***/ 3166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  SL: () => (/* binding */ fieldProblem),
+  readNumbersFile: () => (/* binding */ readNumbersFile)
+});
+
+// UNUSED EXPORTS: MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS, parseNumbersFile
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+/*! js-yaml 5.5.0 https://github.com/nodeca/js-yaml @license MIT */
+//#region src/tag.ts
+/**
+* Returned by a scalar resolver when the source does not match its tag.
+*
+* @category Tags
+*/
+var NOT_RESOLVED = Symbol("NOT_RESOLVED");
+/**
+* Create a normalized scalar tag definition.
+*
+* @category Tags
+*/
+function defineScalarTag(tagName, options) {
+	return {
+		tagName,
+		nodeKind: "scalar",
+		implicit: options.implicit ?? false,
+		matchByTagPrefix: options.matchByTagPrefix ?? false,
+		implicitFirstChars: options.implicitFirstChars ?? null,
+		resolve: options.resolve,
+		identify: options.identify,
+		represent: options.represent ?? ((data) => String(data)),
+		representTagName: options.representTagName ?? (() => tagName)
+	};
+}
+/**
+* Create a normalized sequence tag definition.
+*
+* @category Tags
+*/
+function defineSequenceTag(tagName, options) {
+	const carrierIsResult = options.finalize === void 0;
+	return {
+		tagName,
+		nodeKind: "sequence",
+		implicit: false,
+		matchByTagPrefix: options.matchByTagPrefix ?? false,
+		create: options.create,
+		addItem: options.addItem,
+		finalize: options.finalize ?? ((carrier) => carrier),
+		carrierIsResult,
+		identify: options.identify,
+		represent: options.represent ?? ((data) => data),
+		representTagName: options.representTagName ?? (() => tagName)
+	};
+}
+/**
+* Create a normalized mapping tag definition.
+*
+* @category Tags
+*/
+function defineMappingTag(tagName, options) {
+	const carrierIsResult = options.finalize === void 0;
+	return {
+		tagName,
+		nodeKind: "mapping",
+		implicit: false,
+		matchByTagPrefix: options.matchByTagPrefix ?? false,
+		create: options.create,
+		addPair: options.addPair,
+		has: options.has,
+		keys: options.keys,
+		get: options.get,
+		finalize: options.finalize ?? ((carrier) => carrier),
+		carrierIsResult,
+		identify: options.identify,
+		represent: options.represent ?? ((data) => data),
+		representTagName: options.representTagName ?? (() => tagName)
+	};
+}
+//#endregion
+//#region src/tag/scalar/str.ts
+/** @category Tags */
+var strTag = defineScalarTag("tag:yaml.org,2002:str", {
+	resolve: (source) => source,
+	identify: (data) => typeof data === "string"
+});
+//#endregion
+//#region src/tag/scalar/null_core.ts
+var NULL_VALUES$1 = [
+	"",
+	"~",
+	"null",
+	"Null",
+	"NULL"
+];
+/** @category Tags */
+var nullCoreTag = defineScalarTag("tag:yaml.org,2002:null", {
+	implicit: true,
+	implicitFirstChars: [
+		"",
+		"~",
+		"n",
+		"N"
+	],
+	resolve: (source) => {
+		if (NULL_VALUES$1.indexOf(source) !== -1) return null;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => object === null,
+	represent: () => "null"
+});
+//#endregion
+//#region src/tag/scalar/null_json.ts
+/** @category Tags */
+var nullJsonTag = defineScalarTag("tag:yaml.org,2002:null", {
+	implicit: true,
+	implicitFirstChars: ["n"],
+	resolve: (source, isExplicit) => {
+		if (source === "null" || isExplicit && source === "") return null;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => object === null,
+	represent: () => "null"
+});
+//#endregion
+//#region src/tag/scalar/null_yaml11.ts
+var NULL_VALUES = [
+	"",
+	"~",
+	"null",
+	"Null",
+	"NULL"
+];
+/** @category Tags */
+var nullYaml11Tag = defineScalarTag("tag:yaml.org,2002:null", {
+	implicit: true,
+	implicitFirstChars: [
+		"",
+		"~",
+		"n",
+		"N"
+	],
+	resolve: (source) => {
+		if (NULL_VALUES.indexOf(source) !== -1) return null;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => object === null,
+	represent: () => "null"
+});
+//#endregion
+//#region src/tag/scalar/bool_core.ts
+var TRUE_VALUES$2 = [
+	"true",
+	"True",
+	"TRUE"
+];
+var FALSE_VALUES$2 = [
+	"false",
+	"False",
+	"FALSE"
+];
+/** @category Tags */
+var boolCoreTag = defineScalarTag("tag:yaml.org,2002:bool", {
+	implicit: true,
+	implicitFirstChars: [
+		"t",
+		"T",
+		"f",
+		"F"
+	],
+	resolve: (source) => {
+		if (TRUE_VALUES$2.indexOf(source) !== -1) return true;
+		if (FALSE_VALUES$2.indexOf(source) !== -1) return false;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => Object.prototype.toString.call(object) === "[object Boolean]",
+	represent: (object) => object ? "true" : "false"
+});
+//#endregion
+//#region src/tag/scalar/bool_json.ts
+var TRUE_VALUES$1 = ["true"];
+var FALSE_VALUES$1 = ["false"];
+/** @category Tags */
+var boolJsonTag = defineScalarTag("tag:yaml.org,2002:bool", {
+	implicit: true,
+	implicitFirstChars: ["t", "f"],
+	resolve: (source) => {
+		if (TRUE_VALUES$1.indexOf(source) !== -1) return true;
+		if (FALSE_VALUES$1.indexOf(source) !== -1) return false;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => Object.prototype.toString.call(object) === "[object Boolean]",
+	represent: (object) => object ? "true" : "false"
+});
+//#endregion
+//#region src/tag/scalar/bool_yaml11.ts
+var TRUE_VALUES = [
+	"true",
+	"True",
+	"TRUE",
+	"y",
+	"Y",
+	"yes",
+	"Yes",
+	"YES",
+	"on",
+	"On",
+	"ON"
+];
+var FALSE_VALUES = [
+	"false",
+	"False",
+	"FALSE",
+	"n",
+	"N",
+	"no",
+	"No",
+	"NO",
+	"off",
+	"Off",
+	"OFF"
+];
+/** @category Tags */
+var boolYaml11Tag = defineScalarTag("tag:yaml.org,2002:bool", {
+	implicit: true,
+	implicitFirstChars: [
+		"y",
+		"Y",
+		"n",
+		"N",
+		"t",
+		"T",
+		"f",
+		"F",
+		"o",
+		"O"
+	],
+	resolve: (source) => {
+		if (TRUE_VALUES.indexOf(source) !== -1) return true;
+		if (FALSE_VALUES.indexOf(source) !== -1) return false;
+		return NOT_RESOLVED;
+	},
+	identify: (object) => Object.prototype.toString.call(object) === "[object Boolean]",
+	represent: (object) => object ? "true" : "false"
+});
+//#endregion
+//#region src/tag/scalar/int_core.ts
+var YAML_INTEGER_IMPLICIT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
+var YAML_INTEGER_EXPLICIT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
+function parseYamlInteger$2(source) {
+	let value = source;
+	let sign = 1;
+	if (value[0] === "-" || value[0] === "+") {
+		if (value[0] === "-") sign = -1;
+		value = value.slice(1);
+	}
+	if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
+	if (value.startsWith("0o")) return sign * parseInt(value.slice(2), 8);
+	if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
+	return sign * parseInt(value, 10);
+}
+function resolveYamlInteger$2(source, isExplicit) {
+	if (isExplicit) {
+		if (!YAML_INTEGER_EXPLICIT_PATTERN$1.test(source)) return NOT_RESOLVED;
+	} else if (!YAML_INTEGER_IMPLICIT_PATTERN$1.test(source)) return NOT_RESOLVED;
+	const result = parseYamlInteger$2(source);
+	return Number.isFinite(result) ? result : NOT_RESOLVED;
+}
+/** @category Tags */
+var intCoreTag = defineScalarTag("tag:yaml.org,2002:int", {
+	implicit: true,
+	implicitFirstChars: [
+		"-",
+		"+",
+		..."0123456789"
+	],
+	resolve: resolveYamlInteger$2,
+	identify: (object) => Number.isInteger(object) && !Object.is(object, -0) && object.toString(10).indexOf("e") < 0,
+	represent: (object) => object.toString(10)
+});
+//#endregion
+//#region src/tag/scalar/int_json.ts
+var YAML_INTEGER_IMPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^-?(?:0|[1-9][0-9]*)$");
+var YAML_INTEGER_EXPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1]+|[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?[0-9]+)$");
+function parseYamlInteger$1(source) {
+	let value = source;
+	let sign = 1;
+	if (value[0] === "-" || value[0] === "+") {
+		if (value[0] === "-") sign = -1;
+		value = value.slice(1);
+	}
+	if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
+	if (value.startsWith("0o")) return sign * parseInt(value.slice(2), 8);
+	if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
+	return sign * parseInt(value, 10);
+}
+function resolveYamlInteger$1(source, isExplicit) {
+	if (isExplicit) {
+		if (!YAML_INTEGER_EXPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
+	} else if (!YAML_INTEGER_IMPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
+	const result = parseYamlInteger$1(source);
+	return Number.isFinite(result) ? result : NOT_RESOLVED;
+}
+/** @category Tags */
+var intJsonTag = defineScalarTag("tag:yaml.org,2002:int", {
+	implicit: true,
+	implicitFirstChars: ["-", ..."0123456789"],
+	resolve: resolveYamlInteger$1,
+	identify: (object) => Number.isInteger(object) && !Object.is(object, -0) && object.toString(10).indexOf("e") < 0,
+	represent: (object) => object.toString(10)
+});
+//#endregion
+//#region src/tag/scalar/int_yaml11.ts
+var YAML_INTEGER_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?(?:0|[1-9][0-9_]*))$");
+function parseYamlInteger(source) {
+	let value = source.replace(/_/g, "");
+	let sign = 1;
+	if (value[0] === "-" || value[0] === "+") {
+		if (value[0] === "-") sign = -1;
+		value = value.slice(1);
+	}
+	if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
+	if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
+	if (value.includes(":")) {
+		let result = 0;
+		for (const part of value.split(":")) result = result * 60 + Number(part);
+		return sign * result;
+	}
+	if (value !== "0" && value[0] === "0") return sign * parseInt(value, 8);
+	return sign * parseInt(value, 10);
+}
+function resolveYamlInteger(source) {
+	if (!YAML_INTEGER_PATTERN.test(source)) return NOT_RESOLVED;
+	const result = parseYamlInteger(source);
+	return Number.isFinite(result) ? result : NOT_RESOLVED;
+}
+/** @category Tags */
+var intYaml11Tag = defineScalarTag("tag:yaml.org,2002:int", {
+	implicit: true,
+	implicitFirstChars: [
+		"-",
+		"+",
+		..."0123456789"
+	],
+	resolve: resolveYamlInteger,
+	identify: (object) => Number.isInteger(object) && !Object.is(object, -0) && object.toString(10).indexOf("e") < 0,
+	represent: (object) => object.toString(10)
+});
+//#endregion
+//#region src/tag/scalar/float_core.ts
+var YAML_FLOAT_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?[0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+var YAML_FLOAT_SPECIAL_PATTERN$1 = /* @__PURE__ */ new RegExp("^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+function resolveYamlFloat$2(source) {
+	if (!YAML_FLOAT_PATTERN$1.test(source)) return NOT_RESOLVED;
+	let value = source.toLowerCase();
+	const sign = value[0] === "-" ? -1 : 1;
+	if ("+-".includes(value[0])) value = value.slice(1);
+	if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+	if (value === ".nan") return NaN;
+	const result = sign * parseFloat(value);
+	if (Number.isFinite(result) || YAML_FLOAT_SPECIAL_PATTERN$1.test(source)) return result;
+	return NOT_RESOLVED;
+}
+function representYamlFloat$2(object) {
+	if (isNaN(object)) return ".nan";
+	if (object === Number.POSITIVE_INFINITY) return ".inf";
+	if (object === Number.NEGATIVE_INFINITY) return "-.inf";
+	if (Object.is(object, -0)) return "-0.0";
+	const result = object.toString(10);
+	return /^[-+]?[0-9]+e/.test(result) ? result.replace("e", ".e") : result;
+}
+/** @category Tags */
+var floatCoreTag = defineScalarTag("tag:yaml.org,2002:float", {
+	implicit: true,
+	implicitFirstChars: [
+		"-",
+		"+",
+		".",
+		..."0123456789"
+	],
+	resolve: resolveYamlFloat$2,
+	identify: (object) => typeof object === "number" && (!Number.isInteger(object) || Object.is(object, -0) || object.toString(10).indexOf("e") >= 0),
+	represent: representYamlFloat$2
+});
+//#endregion
+//#region src/tag/scalar/float_json.ts
+var YAML_FLOAT_IMPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^-?(?:0|[1-9][0-9]*)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$");
+var YAML_FLOAT_EXPLICIT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?[0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+function resolveYamlFloat$1(source, isExplicit) {
+	if (isExplicit) {
+		if (!YAML_FLOAT_EXPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
+		let value = source.toLowerCase();
+		const sign = value[0] === "-" ? -1 : 1;
+		if ("+-".includes(value[0])) value = value.slice(1);
+		if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+		if (value === ".nan") return NaN;
+		const result = sign * parseFloat(value);
+		return Number.isFinite(result) ? result : NOT_RESOLVED;
+	}
+	if (!YAML_FLOAT_IMPLICIT_PATTERN.test(source)) return NOT_RESOLVED;
+	const result = Number(source);
+	if (Number.isFinite(result)) return result;
+	return NOT_RESOLVED;
+}
+function representYamlFloat$1(object) {
+	if (isNaN(object)) return ".nan";
+	if (object === Number.POSITIVE_INFINITY) return ".inf";
+	if (object === Number.NEGATIVE_INFINITY) return "-.inf";
+	if (Object.is(object, -0)) return "-0.0";
+	const result = object.toString(10);
+	return /^[-+]?[0-9]+e/.test(result) ? result.replace("e", ".e") : result;
+}
+/** @category Tags */
+var floatJsonTag = defineScalarTag("tag:yaml.org,2002:float", {
+	implicit: true,
+	implicitFirstChars: ["-", ..."0123456789"],
+	resolve: resolveYamlFloat$1,
+	identify: (object) => typeof object === "number" && (!Number.isInteger(object) || Object.is(object, -0) || object.toString(10).indexOf("e") >= 0),
+	represent: representYamlFloat$1
+});
+//#endregion
+//#region src/tag/scalar/float_yaml11.ts
+var YAML_FLOAT_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?(?:(?:[0-9][0-9_]*)?\\.[0-9_]*)(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+var YAML_FLOAT_SPECIAL_PATTERN = /* @__PURE__ */ new RegExp("^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+function resolveYamlFloat(source) {
+	if (!YAML_FLOAT_PATTERN.test(source)) return NOT_RESOLVED;
+	let value = source.toLowerCase().replace(/_/g, "");
+	const sign = value[0] === "-" ? -1 : 1;
+	if ("+-".includes(value[0])) value = value.slice(1);
+	if (value === ".inf") return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+	if (value === ".nan") return NaN;
+	let result = 0;
+	if (value.includes(":")) {
+		for (const part of value.split(":")) result = result * 60 + Number(part);
+		result *= sign;
+	} else result = sign * parseFloat(value);
+	if (Number.isFinite(result) || YAML_FLOAT_SPECIAL_PATTERN.test(source)) return result;
+	return NOT_RESOLVED;
+}
+function representYamlFloat(object) {
+	if (isNaN(object)) return ".nan";
+	if (object === Number.POSITIVE_INFINITY) return ".inf";
+	if (object === Number.NEGATIVE_INFINITY) return "-.inf";
+	if (Object.is(object, -0)) return "-0.0";
+	const result = object.toString(10);
+	return /^[-+]?[0-9]+e/.test(result) ? result.replace("e", ".e") : result;
+}
+/** @category Tags */
+var floatYaml11Tag = defineScalarTag("tag:yaml.org,2002:float", {
+	implicit: true,
+	implicitFirstChars: [
+		"-",
+		"+",
+		".",
+		..."0123456789"
+	],
+	resolve: resolveYamlFloat,
+	identify: (object) => typeof object === "number" && (!Number.isInteger(object) || Object.is(object, -0) || object.toString(10).indexOf("e") >= 0),
+	represent: representYamlFloat
+});
+//#endregion
+//#region src/tag/scalar/merge.ts
+/**
+* Enables merge keys in {@link CORE_SCHEMA} when added with
+* {@link Schema.withTags}.
+*
+* @category Tags
+*/
+var mergeTag = defineScalarTag("tag:yaml.org,2002:merge", {
+	implicit: true,
+	implicitFirstChars: ["<"],
+	resolve: (source, isExplicit) => {
+		if (source === "<<" || isExplicit && source === "") return "<<";
+		return NOT_RESOLVED;
+	},
+	identify: () => false
+});
+//#endregion
+//#region src/tag/scalar/binary.ts
+var BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+function resolveYamlBinary(source) {
+	const input = source.replace(/\s/g, "");
+	if (input.length % 4 !== 0 || !BASE64_PATTERN.test(input)) return NOT_RESOLVED;
+	const binary = atob(input);
+	const result = new Uint8Array(binary.length);
+	for (let index = 0; index < binary.length; index++) result[index] = binary.charCodeAt(index);
+	return result;
+}
+function representYamlBinary(object) {
+	let binary = "";
+	for (let index = 0; index < object.length; index++) binary += String.fromCharCode(object[index]);
+	return btoa(binary);
+}
+/**
+* The `!!binary` tag, represented as a `Uint8Array`.
+*
+* @category Tags
+*/
+var binaryTag = defineScalarTag("tag:yaml.org,2002:binary", {
+	resolve: resolveYamlBinary,
+	identify: (object) => Object.prototype.toString.call(object) === "[object Uint8Array]",
+	represent: representYamlBinary
+});
+//#endregion
+//#region src/tag/scalar/timestamp.ts
+var YAML_DATE_REGEXP = /* @__PURE__ */ new RegExp("^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$");
+var YAML_TIMESTAMP_REGEXP = /* @__PURE__ */ new RegExp("^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$");
+function makeUtcDate(year, month, day, hour = 0, minute = 0, second = 0, fraction = 0) {
+	const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+	date.setUTCFullYear(year, month, day);
+	return date;
+}
+function resolveYamlTimestamp(source) {
+	let match = YAML_DATE_REGEXP.exec(source);
+	if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(source);
+	if (match === null) return NOT_RESOLVED;
+	const year = +match[1];
+	const month = +match[2] - 1;
+	const day = +match[3];
+	if (!match[4]) {
+		const date = makeUtcDate(year, month, day);
+		if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month || date.getUTCDate() !== day) return NOT_RESOLVED;
+		return date;
+	}
+	const hour = +match[4];
+	const minute = +match[5];
+	const second = +match[6];
+	let fraction = 0;
+	if (hour > 23 || minute > 59 || second > 59) return NOT_RESOLVED;
+	if (match[7]) {
+		let value = match[7].slice(0, 3);
+		while (value.length < 3) value += "0";
+		fraction = +value;
+	}
+	const date = makeUtcDate(year, month, day, hour, minute, second, fraction);
+	if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month || date.getUTCDate() !== day) return NOT_RESOLVED;
+	if (match[9]) {
+		const offsetHour = +match[10];
+		const offsetMinute = +(match[11] || 0);
+		if (offsetHour > 23 || offsetMinute > 59) return NOT_RESOLVED;
+		const offset = (offsetHour * 60 + offsetMinute) * 6e4;
+		date.setTime(date.getTime() - (match[9] === "-" ? -offset : offset));
+	}
+	return date;
+}
+/**
+* The YAML 1.1 `!!timestamp` tag, represented as a JavaScript `Date`.
+*
+* @category Tags
+*/
+var timestampTag = defineScalarTag("tag:yaml.org,2002:timestamp", {
+	implicit: true,
+	implicitFirstChars: [..."0123456789"],
+	resolve: resolveYamlTimestamp,
+	identify: (object) => object instanceof Date,
+	represent: (object) => object.toISOString()
+});
+//#endregion
+//#region src/tag/sequence/seq.ts
+/** @category Tags */
+var seqTag = defineSequenceTag("tag:yaml.org,2002:seq", {
+	create: () => [],
+	addItem: (container, item) => {
+		container.push(item);
+	},
+	identify: Array.isArray
+});
+//#endregion
+//#region src/common/object.ts
+function isPlainObject(data) {
+	if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
+	const prototype = Object.getPrototypeOf(data);
+	return prototype === null || prototype === Object.prototype;
+}
+function pick(object, keys) {
+	const result = {};
+	for (const key of keys) if (object[key] !== void 0) result[key] = object[key];
+	return result;
+}
+//#endregion
+//#region src/tag/sequence/omap.ts
+/**
+* Provided only for YAML 1.1 compatibility and supported by the loader only.
+* JavaScript has no dedicated class to represent this type, so it cannot be
+* identified and dumped.
+*
+* ```yaml
+* !!omap
+*   - one: 1
+*   - two: 2
+* ```
+*
+* is loaded as
+*
+* ```javascript
+* [
+*   { one: 1 },
+*   { two: 2 }
+* ]
+* ```
+*
+* @category Tags
+*/
+var omapTag = defineSequenceTag("tag:yaml.org,2002:omap", {
+	create: () => ({
+		list: [],
+		seen: /* @__PURE__ */ new Set()
+	}),
+	addItem: (carrier, item) => {
+		let key;
+		if (item instanceof Map) {
+			if (item.size !== 1) return "cannot resolve an ordered map item";
+			key = item.keys().next().value;
+		} else if (isPlainObject(item)) {
+			const itemKeys = Object.keys(item);
+			if (itemKeys.length !== 1) return "cannot resolve an ordered map item";
+			key = itemKeys[0];
+		} else return "cannot resolve an ordered map item";
+		if (carrier.seen.has(key)) return "duplicate key in ordered map";
+		carrier.seen.add(key);
+		carrier.list.push(item);
+		return "";
+	},
+	finalize: (carrier) => carrier.list,
+	identify: () => false
+});
+//#endregion
+//#region src/tag/sequence/pairs.ts
+/**
+* Provided only for YAML 1.1 compatibility and supported by the loader only.
+* JavaScript has no dedicated class to represent this type, so it cannot be
+* identified and dumped.
+*
+* ```yaml
+* !!pairs
+*   - one: 1
+*   - two: 2
+* ```
+*
+* is loaded as
+*
+* ```javascript
+* [
+*   ['one', 1],
+*   ['two', 2]
+* ]
+* ```
+*
+* @category Tags
+*/
+var pairsTag = defineSequenceTag("tag:yaml.org,2002:pairs", {
+	create: () => [],
+	addItem: (container, item) => {
+		if (item instanceof Map) {
+			if (item.size !== 1) return "cannot resolve a pairs item";
+			container.push(item.entries().next().value);
+			return "";
+		}
+		if (Object.prototype.toString.call(item) !== "[object Object]") return "cannot resolve a pairs item";
+		const object = item;
+		const keys = Object.keys(object);
+		if (keys.length !== 1) return "cannot resolve a pairs item";
+		container.push([keys[0], object[keys[0]]]);
+		return "";
+	},
+	identify: () => false
+});
+//#endregion
+//#region src/tag/mapping/map.ts
+/**
+* This is the default mapping implementation. It uses `{}` objects and has only
+* partial functionality due to language limitations. This choice was made
+* because users expect to get JavaScript objects, and it was left unchanged to
+* avoid too many breaking changes in the v5 release.
+*
+* Side effects:
+*
+* - `Object.hasOwn()` checks or `for...of` loops are required for safe use (to
+*   avoid falling through to prototypes).
+* - Only scalar string keys are supported properly.
+* - Other scalar keys, such as `null` and numbers, are converted to strings.
+*   This is historical behaviour, and it can cause side effects such as
+*   problems with `!!merge`.
+*
+* Note that non-string scalar keys may be deprecated in future versions.
+*
+* Ideally, use {@link realMapTag} instead.
+*
+* @category Tags
+*/
+var mapTag = defineMappingTag("tag:yaml.org,2002:map", {
+	create: () => ({}),
+	identify: isPlainObject,
+	represent: (o) => {
+		const map = /* @__PURE__ */ new Map();
+		for (const key of Object.keys(o)) map.set(key, o[key]);
+		return map;
+	},
+	addPair: (container, key, value) => {
+		if (key !== null && typeof key === "object") return "object-based map does not support complex keys";
+		const normalizedKey = String(key);
+		if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
+			value,
+			enumerable: true,
+			configurable: true,
+			writable: true
+		});
+		else container[normalizedKey] = value;
+		return "";
+	},
+	has: (container, key) => {
+		if (key !== null && typeof key === "object") return false;
+		return Object.prototype.hasOwnProperty.call(container, String(key));
+	},
+	keys: (container) => Object.keys(container),
+	get: (container, key) => {
+		const normalizedKey = String(key);
+		if (!Object.prototype.hasOwnProperty.call(container, normalizedKey)) return null;
+		return container[normalizedKey];
+	}
+});
+//#endregion
+//#region src/tag/mapping/set.ts
+/**
+* The YAML 1.1 `!!set` tag, represented as a JavaScript `Set`.
+*
+* @category Tags
+*/
+var setTag = defineMappingTag("tag:yaml.org,2002:set", {
+	create: () => /* @__PURE__ */ new Set(),
+	identify: (data) => data instanceof Set,
+	represent: (data) => {
+		const map = /* @__PURE__ */ new Map();
+		for (const key of data) map.set(key, null);
+		return map;
+	},
+	addPair: (container, key, value) => {
+		if (value !== null) return "cannot resolve a set item";
+		container.add(key);
+		return "";
+	},
+	has: (container, key) => container.has(key),
+	keys: (container) => container.keys(),
+	get: () => null
+});
+//#endregion
+//#region src/schema.ts
+function createTagDefinitionMap() {
+	return {
+		scalar: Object.create(null),
+		sequence: Object.create(null),
+		mapping: Object.create(null)
+	};
+}
+function createTagDefinitionListMap() {
+	return {
+		scalar: [],
+		sequence: [],
+		mapping: []
+	};
+}
+function compileTags(tags) {
+	const result = [];
+	for (const tag of tags) {
+		let index = result.length;
+		for (let previousIndex = 0; previousIndex < result.length; previousIndex++) {
+			const previous = result[previousIndex];
+			if (previous.nodeKind === tag.nodeKind && previous.tagName === tag.tagName && previous.matchByTagPrefix === tag.matchByTagPrefix) {
+				index = previousIndex;
+				break;
+			}
+		}
+		result[index] = tag;
+	}
+	return result;
+}
+/**
+* Controls tag resolution when loading and type selection when dumping.
+*
+* @category Schemas
+*/
+var Schema = class Schema {
+	tags;
+	/** @internal */
+	implicitScalarTags;
+	/**
+	* Dispatch implicit scalar resolvers by `source.charAt(0)`. Each bucket holds
+	* the resolvers that may match that key, in schema order; a key absent from
+	* the map uses
+	* {@link Schema.implicitScalarAnyFirstChar}
+	* (resolvers that declared no first-char constraint, so they apply to any
+	* first character).
+	*/
+	implicitScalarByFirstChar;
+	implicitScalarAnyFirstChar;
+	/**
+	* The default scalar tag (`!!str`), resolved once so the composer's fallback
+	* for unresolved plain scalars avoids a keyed lookup per scalar.
+	*
+	* @internal
+	*/
+	defaultScalarTag;
+	/**
+	* The default container tags (`!!seq` / `!!map`), used by the dumper: when a
+	* value is identified by its default tag, the tag is implicit and not
+	* printed. Undefined if the schema does not define them (then such values
+	* can't be dumped).
+	*
+	* @internal
+	*/
+	defaultSequenceTag;
+	/** @internal */
+	defaultMappingTag;
+	exact;
+	prefix;
+	constructor(tags) {
+		const compiledTags = compileTags(tags);
+		const implicitScalarTags = [];
+		const exact = createTagDefinitionMap();
+		const prefix = createTagDefinitionListMap();
+		for (const tag of compiledTags) {
+			if (tag.nodeKind === "scalar" && tag.implicit) {
+				if (tag.matchByTagPrefix) throw new Error("Implicit scalar tags cannot match by tag prefix");
+				implicitScalarTags.push(tag);
+			}
+			switch (tag.nodeKind) {
+				case "scalar":
+					if (tag.matchByTagPrefix) prefix.scalar.push(tag);
+					else exact.scalar[tag.tagName] = tag;
+					break;
+				case "sequence":
+					if (tag.matchByTagPrefix) prefix.sequence.push(tag);
+					else exact.sequence[tag.tagName] = tag;
+					break;
+				case "mapping": if (tag.matchByTagPrefix) prefix.mapping.push(tag);
+				else exact.mapping[tag.tagName] = tag;
+			}
+		}
+		const implicitScalarAnyFirstChar = implicitScalarTags.filter((tag) => tag.implicitFirstChars === null);
+		const keys = /* @__PURE__ */ new Set();
+		for (const tag of implicitScalarTags) if (tag.implicitFirstChars !== null) for (const key of tag.implicitFirstChars) keys.add(key);
+		const implicitScalarByFirstChar = /* @__PURE__ */ new Map();
+		for (const key of keys) implicitScalarByFirstChar.set(key, implicitScalarTags.filter((tag) => tag.implicitFirstChars === null || tag.implicitFirstChars.indexOf(key) !== -1));
+		const defaultScalarTag = exact.scalar["tag:yaml.org,2002:str"];
+		if (!defaultScalarTag) throw new Error("schema does not define the default scalar tag (tag:yaml.org,2002:str)");
+		this.tags = compiledTags;
+		this.implicitScalarTags = implicitScalarTags;
+		this.implicitScalarByFirstChar = implicitScalarByFirstChar;
+		this.implicitScalarAnyFirstChar = implicitScalarAnyFirstChar;
+		this.defaultScalarTag = defaultScalarTag;
+		this.defaultSequenceTag = exact.sequence["tag:yaml.org,2002:seq"];
+		this.defaultMappingTag = exact.mapping["tag:yaml.org,2002:map"];
+		this.exact = exact;
+		this.prefix = prefix;
+	}
+	/** @internal */
+	lookupScalarTag(tagName) {
+		const exactTag = this.exact.scalar[tagName];
+		if (exactTag) return exactTag;
+		for (const tag of this.prefix.scalar) if (tagName.startsWith(tag.tagName)) return tag;
+	}
+	/** @internal */
+	lookupSequenceTag(tagName) {
+		const exactTag = this.exact.sequence[tagName];
+		if (exactTag) return exactTag;
+		for (const tag of this.prefix.sequence) if (tagName.startsWith(tag.tagName)) return tag;
+	}
+	/** @internal */
+	lookupMappingTag(tagName) {
+		const exactTag = this.exact.mapping[tagName];
+		if (exactTag) return exactTag;
+		for (const tag of this.prefix.mapping) if (tagName.startsWith(tag.tagName)) return tag;
+	}
+	/** @internal */
+	resolveImplicitScalarTag(source) {
+		const candidates = this.implicitScalarByFirstChar.get(source.charAt(0)) ?? this.implicitScalarAnyFirstChar;
+		for (const tag of candidates) {
+			const value = tag.resolve(source, false, tag.tagName);
+			if (value !== NOT_RESOLVED) return {
+				value,
+				tag
+			};
+		}
+		const tag = this.defaultScalarTag;
+		return {
+			value: tag.resolve(source, false, tag.tagName),
+			tag
+		};
+	}
+	/**
+	* Creates a new schema with the specified tags added. If a tag already
+	* exists, it is replaced by the specified tag.
+	*
+	* @example
+	*
+	* ```javascript
+	* import { CORE_SCHEMA, mergeTag, realMapTag } from 'js-yaml'
+	*
+	* const schema = CORE_SCHEMA.withTags(mergeTag, realMapTag)
+	* ```
+	*/
+	withTags(...tags) {
+		let flatTags = [];
+		for (const tag of tags) flatTags = flatTags.concat(tag);
+		return new Schema([...this.tags, ...flatTags]);
+	}
+};
+/**
+* The YAML 1.2 Failsafe Schema: strings, sequences, and mappings.
+*
+* @category Schemas
+*/
+var FAILSAFE_SCHEMA = new Schema([
+	strTag,
+	seqTag,
+	mapTag
+]);
+/**
+* The YAML 1.2 JSON Schema. It uses JSON scalar forms while retaining YAML
+* collection syntax.
+*
+* @category Schemas
+*/
+var JSON_SCHEMA = new Schema([
+	...FAILSAFE_SCHEMA.tags,
+	nullJsonTag,
+	boolJsonTag,
+	intJsonTag,
+	floatJsonTag
+]);
+/**
+* The default schema for the loaders. Note, {@link CORE_SCHEMA} comes
+* without the `!!merge` tag. You can easily enable it if needed.
+*
+* @example
+* Enable {@link mergeTag}:
+*
+* ```javascript
+* import { load, CORE_SCHEMA, mergeTag } from 'js-yaml'
+*
+* try {
+*   load(data, { schema: CORE_SCHEMA.withTags(mergeTag) })
+* } catch (e) {
+*   console.error(e)
+* }
+* ```
+*
+* @category Schemas
+*/
+var CORE_SCHEMA = new Schema([
+	...FAILSAFE_SCHEMA.tags,
+	nullCoreTag,
+	boolCoreTag,
+	intCoreTag,
+	floatCoreTag
+]);
+/**
+* YAML 1.1-compatible schema.
+*
+* @category Schemas
+*/
+var YAML11_SCHEMA = new Schema([
+	...FAILSAFE_SCHEMA.tags,
+	nullYaml11Tag,
+	boolYaml11Tag,
+	intYaml11Tag,
+	floatYaml11Tag,
+	timestampTag,
+	mergeTag,
+	binaryTag,
+	omapTag,
+	pairsTag,
+	setTag
+]);
+/**
+* The dumper schema for maximum compatibility. It combines all supported type
+* variants from YAML 1.1 and YAML 1.2 so strings matching any of them are
+* quoted. This makes the generated YAML more compatible with other parsers.
+*
+* The schema is based on YAML 1.1, but extends `!!int` and `!!float` to accept
+* both YAML 1.1 and Core Schema forms, since Core Schema supports some forms
+* that YAML 1.1 does not.
+*
+* @category Schemas
+*/
+var DUMP_SCHEMA = YAML11_SCHEMA.withTags({
+	...intYaml11Tag,
+	resolve: (source, isExplicit, tagName) => {
+		const result = intYaml11Tag.resolve(source, isExplicit, tagName);
+		return result === NOT_RESOLVED ? intCoreTag.resolve(source, isExplicit, tagName) : result;
+	}
+}, {
+	...floatYaml11Tag,
+	resolve: (source, isExplicit, tagName) => {
+		const result = floatYaml11Tag.resolve(source, isExplicit, tagName);
+		return result === NOT_RESOLVED ? floatCoreTag.resolve(source, isExplicit, tagName) : result;
+	}
+});
+//#endregion
+//#region src/tag/mapping/real_map.ts
+/**
+* Recommended when non-string keys are actually needed. It uses native
+* JavaScript `Map` objects, so keys keep their constructed types instead of
+* being converted to strings.
+*
+* It is not the default to avoid widespread breaking changes in existing
+* projects. `Map` has a different access API and does not pass deep equality
+* checks against `{}`-based fixtures. Alongside the other changes in v5,
+* making it the default was considered too disruptive.
+*
+* If these differences are acceptable for your project, we recommend using
+* {@link realMapTag} to guarantee the absence of problems and side effects.
+*
+* @example
+* Enable {@link realMapTag}:
+*
+* ```javascript
+* import { load, CORE_SCHEMA, realMapTag } from 'js-yaml'
+*
+* try {
+*   load(data, { schema: CORE_SCHEMA.withTags(realMapTag) })
+* } catch (e) {
+*   console.error(e)
+* }
+* ```
+*
+* @category Tags
+*/
+var realMapTag = defineMappingTag("tag:yaml.org,2002:map", {
+	create: () => /* @__PURE__ */ new Map(),
+	addPair: (container, key, value) => {
+		container.set(key, value);
+		return "";
+	},
+	has: (container, key) => container.has(key),
+	keys: (container) => container.keys(),
+	get: (container, key) => container.get(key),
+	identify: (data) => data instanceof Map || isPlainObject(data),
+	represent: (data) => {
+		if (data instanceof Map) return data;
+		const map = /* @__PURE__ */ new Map();
+		const obj = data;
+		for (const key of Object.keys(obj)) map.set(key, obj[key]);
+		return map;
+	}
+});
+//#endregion
+//#region src/tag/mapping/legacy_map.ts
+function normalizeKey(key) {
+	if (Array.isArray(key)) {
+		const array = Array.prototype.slice.call(key);
+		for (let index = 0; index < array.length; index++) {
+			if (Array.isArray(array[index])) return null;
+			if (typeof array[index] === "object" && Object.prototype.toString.call(array[index]) === "[object Object]") array[index] = "[object Object]";
+		}
+		return String(array);
+	}
+	if (typeof key === "object" && Object.prototype.toString.call(key) === "[object Object]") return "[object Object]";
+	return String(key);
+}
+/**
+* This implementation exists solely to reproduce v4 behavior exactly. Its use
+* is strongly discouraged. If complex or non-string keys are needed, use
+* {@link realMapTag} instead.
+*
+* @category Tags
+*/
+var legacyMapTag = defineMappingTag("tag:yaml.org,2002:map", {
+	create: () => ({}),
+	identify: isPlainObject,
+	represent: (o) => {
+		const map = /* @__PURE__ */ new Map();
+		for (const key of Object.keys(o)) map.set(key, o[key]);
+		return map;
+	},
+	addPair: (container, key, value) => {
+		const normalizedKey = normalizeKey(key);
+		if (normalizedKey === null) return "nested arrays are not supported inside keys";
+		if (normalizedKey === "__proto__") Object.defineProperty(container, normalizedKey, {
+			value,
+			enumerable: true,
+			configurable: true,
+			writable: true
+		});
+		else container[normalizedKey] = value;
+		return "";
+	},
+	has: (container, key) => {
+		const normalizedKey = normalizeKey(key);
+		return normalizedKey !== null && Object.prototype.hasOwnProperty.call(container, normalizedKey);
+	},
+	keys: (container) => Object.keys(container),
+	get: (container, key) => {
+		const normalizedKey = String(key);
+		if (!Object.prototype.hasOwnProperty.call(container, normalizedKey)) return null;
+		return container[normalizedKey];
+	}
+});
+//#endregion
+//#region src/common/snippet.ts
+var DEFAULT_SNIPPET_OPTIONS = {
+	maxLength: 79,
+	indent: 1,
+	linesBefore: 3,
+	linesAfter: 2
+};
+function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+	let head = "";
+	let tail = "";
+	const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+	if (position - lineStart > maxHalfLength) {
+		head = " ... ";
+		lineStart = position - maxHalfLength + head.length;
+	}
+	if (lineEnd - position > maxHalfLength) {
+		tail = " ...";
+		lineEnd = position + maxHalfLength - tail.length;
+	}
+	return {
+		str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+		pos: position - lineStart + head.length
+	};
+}
+function padStart(string, max) {
+	return " ".repeat(Math.max(max - string.length, 0)) + string;
+}
+function makeSnippet(mark, options) {
+	if (!mark.buffer) return null;
+	const opts = {
+		...DEFAULT_SNIPPET_OPTIONS,
+		...options
+	};
+	const re = /\r?\n|\r|\0/g;
+	const lineStarts = [0];
+	const lineEnds = [];
+	let match;
+	let foundLineNo = -1;
+	while (match = re.exec(mark.buffer)) {
+		lineEnds.push(match.index);
+		lineStarts.push(match.index + match[0].length);
+		if (mark.position <= match.index && foundLineNo < 0) foundLineNo = lineStarts.length - 2;
+	}
+	if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+	let result = "";
+	const lineNoLength = Math.min(mark.line + opts.linesAfter, lineEnds.length).toString().length;
+	const maxLineLength = opts.maxLength - (opts.indent + lineNoLength + 3);
+	for (let i = 1; i <= opts.linesBefore; i++) {
+		if (foundLineNo - i < 0) break;
+		const line = getLine(mark.buffer, lineStarts[foundLineNo - i], lineEnds[foundLineNo - i], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]), maxLineLength);
+		result = `${" ".repeat(opts.indent)}${padStart((mark.line - i + 1).toString(), lineNoLength)} | ${line.str}\n${result}`;
+	}
+	const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+	result += `${" ".repeat(opts.indent)}${padStart((mark.line + 1).toString(), lineNoLength)} | ${line.str}\n`;
+	result += `${"-".repeat(opts.indent + lineNoLength + 3 + line.pos)}^\n`;
+	for (let i = 1; i <= opts.linesAfter; i++) {
+		if (foundLineNo + i >= lineEnds.length) break;
+		const line = getLine(mark.buffer, lineStarts[foundLineNo + i], lineEnds[foundLineNo + i], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]), maxLineLength);
+		result += `${" ".repeat(opts.indent)}${padStart((mark.line + i + 1).toString(), lineNoLength)} | ${line.str}\n`;
+	}
+	return result.replace(/\n$/, "");
+}
+//#endregion
+//#region src/common/exception.ts
+function formatError(exception, compact) {
+	let where = "";
+	if (!exception.mark) return exception.reason;
+	if (exception.mark.name) where += `in "${exception.mark.name}" `;
+	where += `(${exception.mark.line + 1}:${exception.mark.column + 1})`;
+	if (!compact && exception.mark.snippet) where += `\n\n${exception.mark.snippet}`;
+	return `${exception.reason} ${where}`;
+}
+/**
+* A YAML error. Unlike an ordinary `Error`, it adds a source snippet showing
+* the location of the problem to the error message, when available.
+*
+* @category Main
+*/
+var YAMLException = class YAMLException extends Error {
+	reason;
+	mark;
+	/**
+	* Optional `mark` contains source snippet data. Usually, use
+	* {@link YAMLException.throwAt} instead of passing it directly.
+	*/
+	constructor(reason, mark) {
+		super();
+		this.name = "YAMLException";
+		this.reason = reason;
+		this.mark = mark;
+		this.message = formatError(this, false);
+		if (Error.captureStackTrace) Error.captureStackTrace(this, this.constructor);
+	}
+	/**
+	* Returns the formatted error, omitting the source snippet in compact mode.
+	*/
+	toString(compact) {
+		return `${this.name}: ${formatError(this, compact)}`;
+	}
+	/**
+	* Builds a YAMLException with a source snippet and throws it. `source` is
+	* the raw input text; `position` is an offset into it.
+	*/
+	static throwAt(source, position, message, filename = "") {
+		let line = 0;
+		let lineStart = 0;
+		for (let index = 0; index < position; index++) {
+			const ch = source.charCodeAt(index);
+			if (ch === 10) {
+				line++;
+				lineStart = index + 1;
+			} else if (ch === 13) {
+				line++;
+				if (source.charCodeAt(index + 1) === 10) index++;
+				lineStart = index + 1;
+			}
+		}
+		const mark = {
+			name: filename,
+			buffer: source,
+			position,
+			line,
+			column: position - lineStart
+		};
+		mark.snippet = makeSnippet(mark);
+		throw new YAMLException(message, mark);
+	}
+};
+//#endregion
+//#region src/parser/events.ts
+/** @category Events */
+var EVENT_ID = {
+	DOCUMENT: 1,
+	SEQUENCE: 2,
+	MAPPING: 3,
+	SCALAR: 4,
+	ALIAS: 5,
+	POP: 6
+};
+/** @category Nodes */
+var SCALAR_STYLE = {
+	PLAIN: 1,
+	SINGLE_QUOTED: 2,
+	DOUBLE_QUOTED: 3,
+	LITERAL_BLOCK: 4,
+	FOLDED_BLOCK: 5
+};
+/** @category Nodes */
+var COLLECTION_STYLE = {
+	BLOCK: 1,
+	FLOW: 2
+};
+/** @category Nodes */
+var CHOMPING_MODE = {
+	CLIP: 1,
+	STRIP: 2,
+	KEEP: 3
+};
+//#endregion
+//#region src/parser/parser_scalar.ts
+var NO_RANGE$3 = -1;
+function simpleEscapeSequence(c) {
+	switch (c) {
+		case 48: return "\0";
+		case 97: return "\x07";
+		case 98: return "\b";
+		case 116: return "	";
+		case 9: return "	";
+		case 110: return "\n";
+		case 118: return "\v";
+		case 102: return "\f";
+		case 114: return "\r";
+		case 101: return "\x1B";
+		case 32: return " ";
+		case 34: return "\"";
+		case 47: return "/";
+		case 92: return "\\";
+		case 78: return "";
+		case 95: return "\xA0";
+		case 76: return "\u2028";
+		case 80: return "\u2029";
+		default: return "";
+	}
+}
+var simpleEscapeCheck = new Array(256);
+var simpleEscapeMap = new Array(256);
+for (let i = 0; i < 256; i++) {
+	simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+	simpleEscapeMap[i] = simpleEscapeSequence(i);
+}
+function charFromCodepoint(c) {
+	if (c <= 65535) return String.fromCharCode(c);
+	return String.fromCharCode((c - 65536 >> 10) + 55296, (c - 65536 & 1023) + 56320);
+}
+function fromHexCode$1(c) {
+	if (c >= 48 && c <= 57) return c - 48;
+	return (c | 32) - 97 + 10;
+}
+function escapedHexLen$1(c) {
+	if (c === 120) return 2;
+	if (c === 117) return 4;
+	return 8;
+}
+function skipFoldedBreaks(input, position, end) {
+	let breaks = 0;
+	while (position < end) {
+		const ch = input.charCodeAt(position);
+		if (ch === 10) {
+			breaks++;
+			position++;
+		} else if (ch === 13) {
+			breaks++;
+			position++;
+			if (input.charCodeAt(position) === 10) position++;
+		} else if (ch === 32 || ch === 9) position++;
+		else break;
+	}
+	return {
+		position,
+		breaks
+	};
+}
+function foldedBreaks(count) {
+	if (count === 1) return " ";
+	return "\n".repeat(count - 1);
+}
+function getPlainValue(input, start, end) {
+	let result = "";
+	let position = start;
+	let captureStart = start;
+	let captureEnd = start;
+	while (position < end) {
+		const ch = input.charCodeAt(position);
+		if (ch === 10 || ch === 13) {
+			result += input.slice(captureStart, captureEnd);
+			const fold = skipFoldedBreaks(input, position, end);
+			result += foldedBreaks(fold.breaks);
+			position = captureStart = captureEnd = fold.position;
+		} else {
+			position++;
+			if (ch !== 32 && ch !== 9) captureEnd = position;
+		}
+	}
+	return result + input.slice(captureStart, captureEnd);
+}
+function getSingleQuotedValue(input, start, end) {
+	let result = "";
+	let position = start;
+	let captureStart = start;
+	let captureEnd = start;
+	while (position < end) {
+		const ch = input.charCodeAt(position);
+		if (ch === 39) {
+			result += input.slice(captureStart, position) + "'";
+			position += 2;
+			captureStart = captureEnd = position;
+		} else if (ch === 10 || ch === 13) {
+			result += input.slice(captureStart, captureEnd);
+			const fold = skipFoldedBreaks(input, position, end);
+			result += foldedBreaks(fold.breaks);
+			position = captureStart = captureEnd = fold.position;
+		} else {
+			position++;
+			if (ch !== 32 && ch !== 9) captureEnd = position;
+		}
+	}
+	return result + input.slice(captureStart, end);
+}
+function getDoubleQuotedValue(input, start, end) {
+	let result = "";
+	let position = start;
+	let captureStart = start;
+	let captureEnd = start;
+	while (position < end) {
+		const ch = input.charCodeAt(position);
+		if (ch === 92) {
+			result += input.slice(captureStart, position);
+			position++;
+			const escaped = input.charCodeAt(position);
+			if (escaped === 10 || escaped === 13) position = skipFoldedBreaks(input, position, end).position;
+			else if (escaped < 256 && simpleEscapeCheck[escaped]) {
+				result += simpleEscapeMap[escaped];
+				position++;
+			} else {
+				let hexLength = escapedHexLen$1(escaped);
+				let hexResult = 0;
+				for (; hexLength > 0; hexLength--) {
+					position++;
+					const digit = fromHexCode$1(input.charCodeAt(position));
+					hexResult = (hexResult << 4) + digit;
+				}
+				result += charFromCodepoint(hexResult);
+				position++;
+			}
+			captureStart = captureEnd = position;
+		} else if (ch === 10 || ch === 13) {
+			result += input.slice(captureStart, captureEnd);
+			const fold = skipFoldedBreaks(input, position, end);
+			result += foldedBreaks(fold.breaks);
+			position = captureStart = captureEnd = fold.position;
+		} else {
+			position++;
+			if (ch !== 32 && ch !== 9) captureEnd = position;
+		}
+	}
+	return result + input.slice(captureStart, end);
+}
+function getBlockValue(input, start, end, indent, chomping, folded) {
+	const textIndent = indent < 0 ? 0 : indent;
+	const region = input.slice(start, end).replace(/\r\n?/g, "\n");
+	const lines = region === "" ? [] : (region.endsWith("\n") ? region.slice(0, -1) : region).split("\n");
+	let result = "";
+	let didReadContent = false;
+	let emptyLines = 0;
+	let atMoreIndented = false;
+	for (const line of lines) {
+		let column = 0;
+		while (column < textIndent && line.charCodeAt(column) === 32) column++;
+		if (indent < 0 || column >= line.length) {
+			emptyLines++;
+			continue;
+		}
+		const content = line.slice(textIndent);
+		const first = content.charCodeAt(0);
+		if (folded) {
+			if (first === 32 || first === 9) {
+				atMoreIndented = true;
+				result += "\n".repeat(didReadContent ? 1 + emptyLines : emptyLines);
+			} else if (atMoreIndented) {
+				atMoreIndented = false;
+				result += "\n".repeat(emptyLines + 1);
+			} else if (emptyLines === 0) {
+				if (didReadContent) result += " ";
+			} else result += "\n".repeat(emptyLines);
+		} else result += "\n".repeat(didReadContent ? 1 + emptyLines : emptyLines);
+		result += content;
+		didReadContent = true;
+		emptyLines = 0;
+	}
+	if (chomping === CHOMPING_MODE.KEEP) result += "\n".repeat(didReadContent ? 1 + emptyLines : emptyLines);
+	else if (chomping !== CHOMPING_MODE.STRIP) {
+		if (didReadContent) result += "\n";
+	}
+	return result;
+}
+/**
+* Decodes the scalar referenced by event offsets in `input`.
+*
+* @category Events
+*/
+function getScalarValue(input, scalar) {
+	if (scalar.valueStart === NO_RANGE$3) return "";
+	const { valueStart, valueEnd } = scalar;
+	if (scalar.fast) return input.slice(valueStart, valueEnd);
+	switch (scalar.style) {
+		case SCALAR_STYLE.SINGLE_QUOTED: return getSingleQuotedValue(input, valueStart, valueEnd);
+		case SCALAR_STYLE.DOUBLE_QUOTED: return getDoubleQuotedValue(input, valueStart, valueEnd);
+		case SCALAR_STYLE.LITERAL_BLOCK: return getBlockValue(input, valueStart, valueEnd, scalar.indent, scalar.chomping, false);
+		case SCALAR_STYLE.FOLDED_BLOCK: return getBlockValue(input, valueStart, valueEnd, scalar.indent, scalar.chomping, true);
+		default: return getPlainValue(input, valueStart, valueEnd);
+	}
+}
+//#endregion
+//#region src/common/tagname.ts
+var DEFAULT_TAG_HANDLERS = Object.assign(Object.create(null), {
+	"!": "!",
+	"!!": "tag:yaml.org,2002:"
+});
+var TAG_SUFFIX_CHARS = "-#;/?:@&=+$_.~*'()";
+var TAG_URI_CHARS = TAG_SUFFIX_CHARS + "!,[]";
+var HEX = "0123456789ABCDEF";
+function percentByte(byte) {
+	return "%" + HEX[byte >> 4] + HEX[byte & 15];
+}
+function tagPercentEncode(source, isSuffix) {
+	const allowed = isSuffix ? TAG_SUFFIX_CHARS : TAG_URI_CHARS;
+	let result = "";
+	for (let index = 0; index < source.length; index++) {
+		let ch = source.charCodeAt(index);
+		if (ch >= 48 && ch <= 57 || ch >= 65 && ch <= 90 || ch >= 97 && ch <= 122 || allowed.includes(source[index])) {
+			result += source[index];
+			continue;
+		}
+		if (ch >= 55296 && ch <= 56319) ch = 65536 + ((ch & 1023) << 10) + (source.charCodeAt(++index) & 1023);
+		if (ch < 128) result += percentByte(ch);
+		else if (ch < 2048) result += percentByte(192 | ch >> 6) + percentByte(128 | ch & 63);
+		else if (ch < 65536) result += percentByte(224 | ch >> 12) + percentByte(128 | ch >> 6 & 63) + percentByte(128 | ch & 63);
+		else result += percentByte(240 | ch >> 18) + percentByte(128 | ch >> 12 & 63) + percentByte(128 | ch >> 6 & 63) + percentByte(128 | ch & 63);
+	}
+	return result;
+}
+function tagPercentDecode(source) {
+	let result = "";
+	let index = 0;
+	while (index < source.length) {
+		if (source.charCodeAt(index) !== 37) {
+			result += source[index++];
+			continue;
+		}
+		let ch = parseInt(source.slice(index + 1, index + 3), 16);
+		index += 3;
+		if (ch >= 192) {
+			let remaining = ch < 224 ? 1 : ch < 240 ? 2 : 3;
+			ch &= (1 << 6 - remaining) - 1;
+			while (remaining-- > 0) {
+				ch = ch << 6 | parseInt(source.slice(index + 1, index + 3), 16) & 63;
+				index += 3;
+			}
+		}
+		if (ch < 65536) result += String.fromCharCode(ch);
+		else {
+			ch -= 65536;
+			result += String.fromCharCode(55296 | ch >> 10, 56320 | ch & 1023);
+		}
+	}
+	return result;
+}
+function tagNameFull(rawTag, tagHandlers) {
+	if (rawTag.startsWith("!<") && rawTag.endsWith(">")) return tagPercentDecode(rawTag.slice(2, -1));
+	const handleEnd = rawTag.indexOf("!", 1);
+	const handle = handleEnd === -1 ? "!" : rawTag.slice(0, handleEnd + 1);
+	return tagPercentDecode(tagHandlers?.[handle] ?? DEFAULT_TAG_HANDLERS[handle] ?? handle) + tagPercentDecode(rawTag.slice(handle.length));
+}
+function tagNameShort(fullTag) {
+	let tag = fullTag;
+	if (tag.charCodeAt(0) === 33) {
+		tag = tag.slice(1);
+		return `!${tagPercentEncode(tag, true)}`;
+	}
+	if (tag.slice(0, 18) === "tag:yaml.org,2002:") return `!!${tagPercentEncode(tag.slice(18), true)}`;
+	return `!<${tagPercentEncode(tag, false)}>`;
+}
+//#endregion
+//#region src/parser/constructor.ts
+var NO_RANGE$2 = -1;
+var MERGE_TAG_NAME = "tag:yaml.org,2002:merge";
+var DEFAULT_CONSTRUCTOR_OPTIONS = {
+	filename: "",
+	schema: CORE_SCHEMA,
+	json: false,
+	maxTotalMergeKeys: 1e4,
+	maxAliases: -1
+};
+function eventPosition$1(event) {
+	if ("tagStart" in event && event.tagStart !== NO_RANGE$2) return event.tagStart;
+	if ("anchorStart" in event && event.anchorStart !== NO_RANGE$2) return event.anchorStart;
+	if ("valueStart" in event && event.valueStart !== NO_RANGE$2) return event.valueStart;
+	if ("start" in event) return event.start;
+	return 0;
+}
+function throwError$1(state, message) {
+	YAMLException.throwAt(state.source, state.position, message, state.filename);
+}
+function finalizeCollection(state, position, tag, carrier) {
+	try {
+		return tag.finalize(carrier);
+	} catch (error) {
+		if (error instanceof YAMLException) throw error;
+		YAMLException.throwAt(state.source, position, error instanceof Error ? error.message : String(error), state.filename);
+	}
+}
+function constructScalar(state, event) {
+	const source = getScalarValue(state.source, event);
+	const rawTag = event.tagStart === NO_RANGE$2 ? "" : state.source.slice(event.tagStart, event.tagEnd);
+	const strTag = state.schema.defaultScalarTag;
+	if (rawTag !== "") {
+		if (rawTag === "!") return {
+			value: source,
+			tag: strTag
+		};
+		const tagName = tagNameFull(rawTag, state.tagHandlers);
+		const scalarTag = state.schema.lookupScalarTag(tagName);
+		if (scalarTag) {
+			const result = scalarTag.resolve(source, true, tagName);
+			if (result === NOT_RESOLVED) throwError$1(state, `cannot resolve a node with !<${tagName}> explicit tag`);
+			return {
+				value: result,
+				tag: scalarTag
+			};
+		}
+		const collectionTagDef = state.schema.lookupMappingTag(tagName) ?? state.schema.lookupSequenceTag(tagName);
+		if (collectionTagDef) {
+			if (source !== "") throwError$1(state, `cannot resolve a node with !<${tagName}> explicit tag`);
+			const carrier = collectionTagDef.create(tagName);
+			return {
+				value: collectionTagDef.carrierIsResult ? carrier : finalizeCollection(state, state.position, collectionTagDef, carrier),
+				tag: collectionTagDef
+			};
+		}
+		throwError$1(state, `unknown scalar tag !<${tagName}>`);
+	}
+	if (event.style === SCALAR_STYLE.PLAIN) return state.schema.resolveImplicitScalarTag(source);
+	return {
+		value: strTag.resolve(source, false, strTag.tagName),
+		tag: strTag
+	};
+}
+function collectionTagName(state, event, defaultTagName) {
+	const rawTag = event.tagStart === NO_RANGE$2 ? "" : state.source.slice(event.tagStart, event.tagEnd);
+	return rawTag === "" || rawTag === "!" ? defaultTagName : tagNameFull(rawTag, state.tagHandlers);
+}
+function isMappingTag(tag) {
+	return tag.nodeKind === "mapping";
+}
+function chargeMergeWork(state) {
+	state.totalMergeKeys++;
+	if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) throwError$1(state, `merge keys exceeded maxTotalMergeKeys (${state.maxTotalMergeKeys})`);
+}
+function mergeKeys(state, frame, source, sourceTag) {
+	chargeMergeWork(state);
+	for (const sourceKey of sourceTag.keys(source)) {
+		chargeMergeWork(state);
+		if (frame.tag.has(frame.value, sourceKey)) continue;
+		const err = frame.tag.addPair(frame.value, sourceKey, sourceTag.get(source, sourceKey));
+		if (err) throwError$1(state, err);
+		frame.overridable ??= /* @__PURE__ */ new Set();
+		frame.overridable.add(sourceKey);
+	}
+}
+function mergeSource(state, frame, source, sourceTag) {
+	state.position = frame.keyPosition;
+	if (isMappingTag(sourceTag)) mergeKeys(state, frame, source, sourceTag);
+	else if (sourceTag.nodeKind === "sequence" && Array.isArray(source)) {
+		if (source.length > 100) throwError$1(state, "abnormal merge sequence size");
+		for (const element of source) {
+			const elementTag = state.nodeTags.get(element);
+			if (!elementTag) throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
+			mergeKeys(state, frame, element, elementTag);
+		}
+	} else throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
+}
+function addMappingValue(state, frame, key, value, tag) {
+	state.position = frame.keyPosition;
+	if (frame.keyIsMerge) {
+		mergeSource(state, frame, value, tag);
+		return;
+	}
+	if (!state.json && frame.tag.has(frame.value, key) && !frame.overridable?.has(key)) throwError$1(state, "duplicated mapping key");
+	const err = frame.tag.addPair(frame.value, key, value);
+	if (err) throwError$1(state, err);
+	frame.overridable?.delete(key);
+}
+function addValue(state, value, tag) {
+	const frame = state.frames[state.frames.length - 1];
+	if (frame.kind === "document") {
+		frame.value = value;
+		frame.hasValue = true;
+	} else if (frame.kind === "sequence") {
+		if (isMappingTag(tag)) state.nodeTags.set(value, tag);
+		const err = frame.tag.addItem(frame.value, value, frame.index++);
+		if (err) throwError$1(state, err);
+	} else if (frame.hasKey) {
+		const key = frame.key;
+		frame.key = void 0;
+		frame.hasKey = false;
+		addMappingValue(state, frame, key, value, tag);
+	} else {
+		frame.key = value;
+		frame.keyPosition = state.position;
+		frame.hasKey = true;
+		frame.keyIsMerge = tag.tagName === MERGE_TAG_NAME;
+	}
+}
+function storeAnchor(state, event, value, tag, isValueFinal) {
+	if (event.anchorStart !== NO_RANGE$2) {
+		const anchor = {
+			value,
+			tag,
+			isValueFinal
+		};
+		state.anchors.set(state.source.slice(event.anchorStart, event.anchorEnd), anchor);
+		return anchor;
+	}
+	return null;
+}
+/**
+* Constructs JavaScript documents directly from parser events, without an
+* intermediate AST.
+*
+* @category Events
+*/
+function constructFromEvents(events, options) {
+	const state = {
+		...DEFAULT_CONSTRUCTOR_OPTIONS,
+		...options,
+		events,
+		documents: [],
+		eventIndex: 0,
+		position: 0,
+		frames: [],
+		anchors: /* @__PURE__ */ new Map(),
+		nodeTags: /* @__PURE__ */ new Map(),
+		tagHandlers: Object.create(null),
+		totalMergeKeys: 0,
+		aliasCount: 0
+	};
+	while (state.eventIndex < state.events.length) {
+		const event = state.events[state.eventIndex++];
+		state.position = eventPosition$1(event);
+		switch (event.type) {
+			case EVENT_ID.DOCUMENT:
+				state.anchors = /* @__PURE__ */ new Map();
+				state.nodeTags = /* @__PURE__ */ new Map();
+				state.aliasCount = 0;
+				state.tagHandlers = Object.create(null);
+				for (const directive of event.directives) if (directive.kind === "tag") state.tagHandlers[directive.handle] = directive.prefix;
+				state.frames.push({
+					kind: "document",
+					position: state.position,
+					value: void 0,
+					hasValue: false
+				});
+				break;
+			case EVENT_ID.SCALAR: {
+				const { value, tag } = constructScalar(state, event);
+				storeAnchor(state, event, value, tag, true);
+				addValue(state, value, tag);
+				break;
+			}
+			case EVENT_ID.SEQUENCE: {
+				const tagName = collectionTagName(state, event, "tag:yaml.org,2002:seq");
+				const tag = state.schema.lookupSequenceTag(tagName);
+				if (!tag) throwError$1(state, `unknown sequence tag !<${tagName}>`);
+				const value = tag.create(tagName);
+				const anchor = storeAnchor(state, event, value, tag, tag.carrierIsResult);
+				state.frames.push({
+					kind: "sequence",
+					position: state.position,
+					value,
+					tag,
+					anchor,
+					index: 0
+				});
+				break;
+			}
+			case EVENT_ID.MAPPING: {
+				const tagName = collectionTagName(state, event, "tag:yaml.org,2002:map");
+				const tag = state.schema.lookupMappingTag(tagName);
+				if (!tag) throwError$1(state, `unknown mapping tag !<${tagName}>`);
+				const value = tag.create(tagName);
+				const anchor = storeAnchor(state, event, value, tag, tag.carrierIsResult);
+				state.frames.push({
+					kind: "mapping",
+					position: state.position,
+					value,
+					tag,
+					anchor,
+					key: void 0,
+					keyPosition: state.position,
+					hasKey: false,
+					keyIsMerge: false,
+					overridable: null
+				});
+				break;
+			}
+			case EVENT_ID.ALIAS: {
+				if (state.maxAliases !== -1 && ++state.aliasCount > state.maxAliases) throwError$1(state, `aliases exceeded maxAliases (${state.maxAliases})`);
+				const name = state.source.slice(event.anchorStart, event.anchorEnd);
+				const anchor = state.anchors.get(name);
+				if (!anchor) throwError$1(state, `unidentified alias "${name}"`);
+				if (!anchor.isValueFinal) throwError$1(state, `recursive alias "${name}" is not supported for tag ${anchor.tag.tagName} because it uses finalize()`);
+				addValue(state, anchor.value, anchor.tag);
+				break;
+			}
+			case EVENT_ID.POP: {
+				const frame = state.frames.pop();
+				if (frame.kind === "mapping" && frame.hasKey) {
+					state.position = frame.keyPosition;
+					throwError$1(state, "incomplete mapping pair in event stream");
+				}
+				if (frame.kind === "document") state.documents.push(frame.value);
+				else {
+					const value = frame.tag.carrierIsResult ? frame.value : finalizeCollection(state, frame.position, frame.tag, frame.value);
+					if (frame.anchor) {
+						frame.anchor.value = value;
+						frame.anchor.isValueFinal = true;
+					}
+					addValue(state, value, frame.tag);
+				}
+				break;
+			}
+		}
+	}
+	return state.documents;
+}
+//#endregion
+//#region src/parser/parser.ts
+var NO_RANGE$1 = -1;
+var HAS_OWN = Object.prototype.hasOwnProperty;
+var CONTEXT_FLOW_IN = 1;
+var CONTEXT_FLOW_OUT = 2;
+var CONTEXT_BLOCK_IN = 3;
+var CONTEXT_BLOCK_OUT = 4;
+var PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+var PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+var PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+var NS_URI_CHAR = String.raw`(?:%[0-9A-Fa-f]{2}|[0-9A-Za-z\-#;/?:@&=+$,_.!~*'()\[\]])`;
+var NS_TAG_CHAR = String.raw`(?:%[0-9A-Fa-f]{2}|[0-9A-Za-z\-#;/?:@&=+$.~*'()_])`;
+var PATTERN_TAG_URI = new RegExp(`^(?:${NS_URI_CHAR})*$`);
+var PATTERN_TAG_SUFFIX = new RegExp(`^(?:${NS_TAG_CHAR})+$`);
+var PATTERN_TAG_PREFIX = new RegExp(`^(?:!(?:${NS_URI_CHAR})*|${NS_TAG_CHAR}(?:${NS_URI_CHAR})*)$`);
+var DEFAULT_PARSER_OPTIONS = {
+	filename: "",
+	maxDepth: 100
+};
+function addDocumentEvent(state, explicitStart, explicitEnd) {
+	state.events.push({
+		type: EVENT_ID.DOCUMENT,
+		explicitStart,
+		explicitEnd,
+		directives: state.directives
+	});
+}
+function addSequenceEvent(state, start, anchorStart, anchorEnd, tagStart, tagEnd, style) {
+	state.events.push({
+		type: EVENT_ID.SEQUENCE,
+		start,
+		anchorStart,
+		anchorEnd,
+		tagStart,
+		tagEnd,
+		style
+	});
+}
+function addMappingEvent(state, start, anchorStart, anchorEnd, tagStart, tagEnd, style) {
+	state.events.push({
+		type: EVENT_ID.MAPPING,
+		start,
+		anchorStart,
+		anchorEnd,
+		tagStart,
+		tagEnd,
+		style
+	});
+}
+function insertFlowPairMappingEvent(state, snapshot) {
+	state.events.splice(snapshot.eventsLength, 0, {
+		type: EVENT_ID.MAPPING,
+		start: snapshot.position,
+		anchorStart: NO_RANGE$1,
+		anchorEnd: NO_RANGE$1,
+		tagStart: NO_RANGE$1,
+		tagEnd: NO_RANGE$1,
+		style: COLLECTION_STYLE.FLOW
+	});
+}
+function addScalarEvent(state, valueStart, valueEnd, anchorStart, anchorEnd, tagStart, tagEnd, style, chomping = CHOMPING_MODE.CLIP, indent = -1, fast = false) {
+	state.events.push({
+		type: EVENT_ID.SCALAR,
+		valueStart,
+		valueEnd,
+		anchorStart,
+		anchorEnd,
+		tagStart,
+		tagEnd,
+		style,
+		chomping,
+		indent,
+		fast
+	});
+}
+function addAliasEvent(state, anchorStart, anchorEnd) {
+	state.events.push({
+		type: EVENT_ID.ALIAS,
+		anchorStart,
+		anchorEnd
+	});
+}
+function addPopEvent(state) {
+	state.events.push({ type: EVENT_ID.POP });
+}
+function addEmptyScalarEvent(state) {
+	addScalarEvent(state, NO_RANGE$1, NO_RANGE$1, NO_RANGE$1, NO_RANGE$1, NO_RANGE$1, NO_RANGE$1, SCALAR_STYLE.PLAIN);
+}
+function emptyProperties() {
+	return {
+		anchorStart: NO_RANGE$1,
+		anchorEnd: NO_RANGE$1,
+		tagStart: NO_RANGE$1,
+		tagEnd: NO_RANGE$1
+	};
+}
+function snapshotState(state) {
+	return {
+		position: state.position,
+		line: state.line,
+		lineStart: state.lineStart,
+		lineIndent: state.lineIndent,
+		firstTabInLine: state.firstTabInLine,
+		eventsLength: state.events.length
+	};
+}
+function restoreState(state, snapshot) {
+	state.position = snapshot.position;
+	state.line = snapshot.line;
+	state.lineStart = snapshot.lineStart;
+	state.lineIndent = snapshot.lineIndent;
+	state.firstTabInLine = snapshot.firstTabInLine;
+	state.events.length = snapshot.eventsLength;
+}
+function throwError(state, message) {
+	YAMLException.throwAt(state.input.slice(0, state.length), state.position, message, state.filename);
+}
+function isEol(c) {
+	return c === 10 || c === 13;
+}
+function isWhiteSpace(c) {
+	return c === 9 || c === 32;
+}
+function isWsOrEol(c) {
+	return isWhiteSpace(c) || isEol(c);
+}
+function isWsOrEolOrEnd(c) {
+	return c === 0 || isWsOrEol(c);
+}
+function isFlowIndicator(c) {
+	return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+function fromDecimalCode(c) {
+	return c >= 48 && c <= 57 ? c - 48 : -1;
+}
+function fromHexCode(c) {
+	if (c >= 48 && c <= 57) return c - 48;
+	const lc = c | 32;
+	if (lc >= 97 && lc <= 102) return lc - 97 + 10;
+	return -1;
+}
+function escapedHexLen(c) {
+	if (c === 120) return 2;
+	if (c === 117) return 4;
+	if (c === 85) return 8;
+	return 0;
+}
+function isSimpleEscape(c) {
+	return c === 48 || c === 97 || c === 98 || c === 116 || c === 9 || c === 110 || c === 118 || c === 102 || c === 114 || c === 101 || c === 32 || c === 34 || c === 47 || c === 92 || c === 78 || c === 95 || c === 76 || c === 80;
+}
+function consumeLineBreak(state) {
+	if (state.input.charCodeAt(state.position) === 10) state.position++;
+	else {
+		state.position++;
+		if (state.input.charCodeAt(state.position) === 10) state.position++;
+	}
+	state.line++;
+	state.lineStart = state.position;
+	state.lineIndent = 0;
+	state.firstTabInLine = -1;
+}
+function skipSeparationSpace(state, allowComments) {
+	let lineBreaks = 0;
+	let ch = state.input.charCodeAt(state.position);
+	let hasSeparation = state.position === state.lineStart || isWsOrEol(state.input.charCodeAt(state.position - 1));
+	while (ch !== 0) {
+		while (isWhiteSpace(ch)) {
+			hasSeparation = true;
+			if (ch === 9 && state.firstTabInLine === -1) state.firstTabInLine = state.position;
+			ch = state.input.charCodeAt(++state.position);
+		}
+		if (allowComments && hasSeparation && ch === 35) do
+			ch = state.input.charCodeAt(++state.position);
+		while (!isEol(ch) && ch !== 0);
+		if (!isEol(ch)) break;
+		consumeLineBreak(state);
+		lineBreaks++;
+		hasSeparation = true;
+		ch = state.input.charCodeAt(state.position);
+		while (ch === 32) {
+			state.lineIndent++;
+			ch = state.input.charCodeAt(++state.position);
+		}
+	}
+	return lineBreaks;
+}
+function testDocumentSeparator(state, position = state.position) {
+	const ch = state.input.charCodeAt(position);
+	if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(position + 1) && ch === state.input.charCodeAt(position + 2)) {
+		const following = state.input.charCodeAt(position + 3);
+		return following === 0 || isWsOrEol(following);
+	}
+	return false;
+}
+function skipByteOrderMark(state) {
+	if (state.position === state.lineStart && state.input.charCodeAt(state.position) === 65279) {
+		state.position++;
+		state.lineStart = state.position;
+	}
+}
+function testDocumentBoundary(state) {
+	if (state.position !== state.lineStart) return false;
+	if (testDocumentSeparator(state)) return true;
+	if (state.input.charCodeAt(state.position) !== 65279) return false;
+	const snapshot = snapshotState(state);
+	skipByteOrderMark(state);
+	skipSeparationSpace(state, true);
+	const ch = state.input.charCodeAt(state.position);
+	const result = state.position === state.lineStart && (ch === 37 || ch === 45 && testDocumentSeparator(state));
+	restoreState(state, snapshot);
+	return result;
+}
+function skipUntilLineEnd(state) {
+	let ch = state.input.charCodeAt(state.position);
+	while (ch !== 0 && !isEol(ch)) ch = state.input.charCodeAt(++state.position);
+}
+function checkPrintable(state, start, end) {
+	const match = PATTERN_NON_PRINTABLE.exec(state.input.slice(start, end));
+	if (match !== null) {
+		state.position = start + match.index + match[0].length - 1;
+		throwError(state, "the stream contains non-printable characters");
+	}
+}
+function readTagProperty(state, props, inFlow) {
+	if (state.input.charCodeAt(state.position) !== 33) return false;
+	if (props.tagStart !== NO_RANGE$1) throwError(state, "duplication of a tag property");
+	const start = state.position;
+	let isVerbatim = false;
+	let isNamed = false;
+	let tagHandle = "!";
+	let ch = state.input.charCodeAt(++state.position);
+	if (ch === 60) {
+		isVerbatim = true;
+		ch = state.input.charCodeAt(++state.position);
+	} else if (ch === 33) {
+		isNamed = true;
+		tagHandle = "!!";
+		ch = state.input.charCodeAt(++state.position);
+	}
+	let suffixStart = state.position;
+	let tagName;
+	if (isVerbatim) {
+		while (ch !== 0 && ch !== 62) ch = state.input.charCodeAt(++state.position);
+		if (ch !== 62) throwError(state, "unexpected end of the stream within a verbatim tag");
+		tagName = state.input.slice(suffixStart, state.position);
+		state.position++;
+	} else {
+		while (ch !== 0 && !isWsOrEol(ch) && !(inFlow && isFlowIndicator(ch))) {
+			if (ch === 33) {
+				if (!isNamed) {
+					tagHandle = state.input.slice(suffixStart - 1, state.position + 1);
+					if (!PATTERN_TAG_HANDLE.test(tagHandle)) throwError(state, "named tag handle cannot contain such characters");
+					isNamed = true;
+					suffixStart = state.position + 1;
+				} else throwError(state, "tag suffix cannot contain exclamation marks");
+			}
+			ch = state.input.charCodeAt(++state.position);
+		}
+		tagName = state.input.slice(suffixStart, state.position);
+		if (PATTERN_FLOW_INDICATORS.test(tagName)) throwError(state, "tag suffix cannot contain flow indicator characters");
+	}
+	if (tagName && !(isVerbatim ? PATTERN_TAG_URI.test(tagName) : PATTERN_TAG_SUFFIX.test(tagName))) throwError(state, `tag name cannot contain such characters: ${tagName}`);
+	if (!isVerbatim && tagHandle !== "!" && tagHandle !== "!!" && !HAS_OWN.call(state.tagHandlers, tagHandle)) throwError(state, `undeclared tag handle "${tagHandle}"`);
+	props.tagStart = start;
+	props.tagEnd = state.position;
+	return true;
+}
+function readAnchorProperty(state, props) {
+	if (state.input.charCodeAt(state.position) !== 38) return false;
+	if (props.anchorStart !== NO_RANGE$1) throwError(state, "duplication of an anchor property");
+	state.position++;
+	const start = state.position;
+	while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position)) && !isFlowIndicator(state.input.charCodeAt(state.position))) state.position++;
+	if (state.position === start) throwError(state, "name of an anchor node must contain at least one character");
+	props.anchorStart = start;
+	props.anchorEnd = state.position;
+	return true;
+}
+function readAlias(state, props) {
+	if (state.input.charCodeAt(state.position) !== 42) return false;
+	if (props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1) throwError(state, "alias node should not have any properties");
+	state.position++;
+	const start = state.position;
+	while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position)) && !isFlowIndicator(state.input.charCodeAt(state.position))) state.position++;
+	if (state.position === start) throwError(state, "name of an alias node must contain at least one character");
+	addAliasEvent(state, start, state.position);
+	return true;
+}
+function readFlowScalarBreak(state, nodeIndent) {
+	skipSeparationSpace(state, false);
+	if (state.lineIndent < nodeIndent) throwError(state, "deficient indentation");
+}
+function readSingleQuotedScalar(state, nodeIndent, props) {
+	if (state.input.charCodeAt(state.position) !== 39) return false;
+	state.position++;
+	const start = state.position;
+	let simple = true;
+	while (state.input.charCodeAt(state.position) !== 0) {
+		const ch = state.input.charCodeAt(state.position);
+		if (ch === 39) {
+			if (state.input.charCodeAt(state.position + 1) === 39) {
+				simple = false;
+				state.position += 2;
+				continue;
+			}
+			const end = state.position;
+			state.position++;
+			addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.SINGLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
+			return true;
+		}
+		if (isEol(ch)) {
+			simple = false;
+			readFlowScalarBreak(state, nodeIndent);
+		} else if (state.position === state.lineStart && testDocumentSeparator(state)) throwError(state, "unexpected end of the document within a single quoted scalar");
+		else if (ch !== 9 && ch < 32) throwError(state, "expected valid JSON character");
+		else state.position++;
+	}
+	throwError(state, "unexpected end of the stream within a single quoted scalar");
+}
+function readDoubleQuotedScalar(state, nodeIndent, props) {
+	if (state.input.charCodeAt(state.position) !== 34) return false;
+	state.position++;
+	const start = state.position;
+	let simple = true;
+	while (state.input.charCodeAt(state.position) !== 0) {
+		const ch = state.input.charCodeAt(state.position);
+		if (ch === 34) {
+			const end = state.position;
+			state.position++;
+			addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.DOUBLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
+			return true;
+		}
+		if (ch === 92) {
+			simple = false;
+			const escaped = state.input.charCodeAt(++state.position);
+			if (isEol(escaped)) readFlowScalarBreak(state, nodeIndent);
+			else if (isSimpleEscape(escaped)) state.position++;
+			else {
+				let hexLength = escapedHexLen(escaped);
+				if (hexLength === 0) throwError(state, "unknown escape sequence");
+				while (hexLength-- > 0) {
+					state.position++;
+					if (fromHexCode(state.input.charCodeAt(state.position)) < 0) throwError(state, "expected hexadecimal character");
+				}
+				state.position++;
+			}
+		} else if (isEol(ch)) {
+			simple = false;
+			readFlowScalarBreak(state, nodeIndent);
+		} else if (state.position === state.lineStart && testDocumentSeparator(state)) throwError(state, "unexpected end of the document within a double quoted scalar");
+		else if (ch !== 9 && ch < 32) throwError(state, "expected valid JSON character");
+		else state.position++;
+	}
+	throwError(state, "unexpected end of the stream within a double quoted scalar");
+}
+function readBlockScalar(state, parentIndent, props) {
+	const ch = state.input.charCodeAt(state.position);
+	let chomping = CHOMPING_MODE.CLIP;
+	let indent = -1;
+	let detectedIndent = false;
+	if (ch !== 124 && ch !== 62) return false;
+	const style = ch === 124 ? SCALAR_STYLE.LITERAL_BLOCK : SCALAR_STYLE.FOLDED_BLOCK;
+	state.position++;
+	while (state.input.charCodeAt(state.position) !== 0) {
+		const current = state.input.charCodeAt(state.position);
+		const digit = fromDecimalCode(current);
+		if (current === 43 || current === 45) {
+			if (chomping !== CHOMPING_MODE.CLIP) throwError(state, "repeat of a chomping mode identifier");
+			chomping = current === 43 ? CHOMPING_MODE.KEEP : CHOMPING_MODE.STRIP;
+			state.position++;
+		} else if (digit >= 0) {
+			if (digit === 0) throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+			if (detectedIndent) throwError(state, "repeat of an indentation width identifier");
+			indent = parentIndent + digit - 1;
+			detectedIndent = true;
+			state.position++;
+		} else break;
+	}
+	let hadWhitespace = false;
+	while (isWhiteSpace(state.input.charCodeAt(state.position))) {
+		hadWhitespace = true;
+		state.position++;
+	}
+	if (hadWhitespace && state.input.charCodeAt(state.position) === 35) skipUntilLineEnd(state);
+	if (isEol(state.input.charCodeAt(state.position))) consumeLineBreak(state);
+	else if (state.input.charCodeAt(state.position) !== 0) throwError(state, "a line break is expected");
+	let contentIndent = detectedIndent ? indent : -1;
+	let maxLeadingIndent = 0;
+	const valueStart = state.position;
+	let valueEnd = state.position;
+	while (state.input.charCodeAt(state.position) !== 0) {
+		const linePosition = state.position;
+		let column = 0;
+		while (state.input.charCodeAt(linePosition + column) === 32) column++;
+		const first = state.input.charCodeAt(linePosition + column);
+		if (first === 0) {
+			if (contentIndent >= 0) {
+				if (column > contentIndent) valueEnd = linePosition + column;
+			} else if (column > 0) valueEnd = linePosition + column;
+			break;
+		}
+		if (testDocumentBoundary(state)) break;
+		if (!detectedIndent && contentIndent === -1 && isEol(first)) maxLeadingIndent = Math.max(maxLeadingIndent, column);
+		if (!detectedIndent && contentIndent === -1 && !isEol(first)) {
+			if (first === 9 && column < parentIndent) {
+				state.position = linePosition + column;
+				throwError(state, "tab characters must not be used in indentation");
+			}
+			if (column >= parentIndent && column < maxLeadingIndent) {
+				state.position = linePosition + column;
+				throwError(state, "bad indentation of a mapping entry");
+			}
+		}
+		if (contentIndent === -1 && first !== 0 && !isEol(first) && column < parentIndent) {
+			state.lineIndent = column;
+			state.position = linePosition + column;
+			break;
+		}
+		if (!detectedIndent && first !== 0 && !isEol(first) && contentIndent === -1) contentIndent = column;
+		const requiredIndent = contentIndent === -1 ? parentIndent + 1 : contentIndent;
+		if (first !== 0 && !isEol(first) && column < requiredIndent) {
+			state.lineIndent = column;
+			state.position = linePosition + column;
+			break;
+		}
+		skipUntilLineEnd(state);
+		valueEnd = state.position;
+		if (isEol(state.input.charCodeAt(state.position))) {
+			consumeLineBreak(state);
+			valueEnd = state.position;
+		}
+	}
+	checkPrintable(state, valueStart, valueEnd);
+	addScalarEvent(state, valueStart, valueEnd, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, style, chomping, contentIndent);
+	return true;
+}
+function canStartPlainScalar(state, nodeContext) {
+	const ch = state.input.charCodeAt(state.position);
+	const inFlow = nodeContext === CONTEXT_FLOW_IN;
+	if (ch === 0 || isWsOrEol(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96 || isFlowIndicator(ch)) return false;
+	if (ch === 63 || ch === 45) {
+		const following = state.input.charCodeAt(state.position + 1);
+		if (isWsOrEolOrEnd(following) || inFlow && isFlowIndicator(following)) return false;
+	}
+	return true;
+}
+function readPlainScalar(state, nodeIndent, nodeContext, props) {
+	if (!canStartPlainScalar(state, nodeContext)) return false;
+	const start = state.position;
+	let end = state.position;
+	let ch = state.input.charCodeAt(state.position);
+	const inFlow = nodeContext === CONTEXT_FLOW_IN;
+	let multiline = false;
+	while (ch !== 0) {
+		if (testDocumentBoundary(state)) break;
+		if (ch === 58) {
+			const following = state.input.charCodeAt(state.position + 1);
+			if (isWsOrEolOrEnd(following) || inFlow && isFlowIndicator(following)) break;
+		} else if (ch === 35) {
+			if (isWsOrEol(state.input.charCodeAt(state.position - 1))) break;
+		} else if (inFlow && isFlowIndicator(ch)) break;
+		else if (isEol(ch)) {
+			const savedPosition = state.position;
+			const savedLine = state.line;
+			const savedLineStart = state.lineStart;
+			const savedLineIndent = state.lineIndent;
+			skipSeparationSpace(state, false);
+			if (state.lineIndent >= nodeIndent) {
+				multiline = true;
+				ch = state.input.charCodeAt(state.position);
+				continue;
+			}
+			state.position = savedPosition;
+			state.line = savedLine;
+			state.lineStart = savedLineStart;
+			state.lineIndent = savedLineIndent;
+			break;
+		}
+		if (!isWhiteSpace(ch)) end = state.position + 1;
+		ch = state.input.charCodeAt(++state.position);
+	}
+	if (end === start) return false;
+	checkPrintable(state, start, end);
+	addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.PLAIN, CHOMPING_MODE.CLIP, -1, !multiline);
+	return true;
+}
+function skipFlowSeparationSpace(state, nodeIndent) {
+	const startLine = state.line;
+	skipSeparationSpace(state, true);
+	if (state.line > startLine && state.lineIndent < nodeIndent || state.firstTabInLine !== -1 && state.lineIndent < nodeIndent) throwError(state, "deficient indentation");
+}
+function readFlowCollection(state, nodeIndent, props) {
+	const ch = state.input.charCodeAt(state.position);
+	const isMapping = ch === 123;
+	const start = state.position;
+	let readNext = true;
+	if (ch !== 91 && ch !== 123) return false;
+	const terminator = isMapping ? 125 : 93;
+	if (isMapping) addMappingEvent(state, start, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
+	else addSequenceEvent(state, start, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
+	state.position++;
+	while (state.input.charCodeAt(state.position) !== 0) {
+		skipFlowSeparationSpace(state, nodeIndent);
+		let ch = state.input.charCodeAt(state.position);
+		if (ch === terminator) {
+			state.position++;
+			addPopEvent(state);
+			return true;
+		} else if (!readNext) throwError(state, "missed comma between flow collection entries");
+		else if (ch === 44) throwError(state, "expected the node content, but found ','");
+		let isPair = false;
+		let isExplicitPair = false;
+		if (ch === 63 && isWsOrEol(state.input.charCodeAt(state.position + 1))) {
+			isPair = isExplicitPair = true;
+			state.position += 1;
+			skipFlowSeparationSpace(state, nodeIndent);
+		}
+		const entryLine = state.line;
+		const entryStart = snapshotState(state);
+		const keyWasRead = parseNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+		skipFlowSeparationSpace(state, nodeIndent);
+		ch = state.input.charCodeAt(state.position);
+		if ((isMapping || isExplicitPair || state.line === entryLine) && ch === 58) {
+			isPair = true;
+			state.position++;
+			skipFlowSeparationSpace(state, nodeIndent);
+			if (!isMapping) {
+				insertFlowPairMappingEvent(state, entryStart);
+				if (!keyWasRead) addEmptyScalarEvent(state);
+			} else if (!keyWasRead) addEmptyScalarEvent(state);
+			if (!parseNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true)) addEmptyScalarEvent(state);
+			skipFlowSeparationSpace(state, nodeIndent);
+			if (!isMapping) addPopEvent(state);
+		} else if (isMapping && isPair) {
+			if (!keyWasRead) addEmptyScalarEvent(state);
+			addEmptyScalarEvent(state);
+		} else if (isMapping) addEmptyScalarEvent(state);
+		else if (isPair) {
+			insertFlowPairMappingEvent(state, entryStart);
+			if (!keyWasRead) addEmptyScalarEvent(state);
+			addEmptyScalarEvent(state);
+			addPopEvent(state);
+		}
+		ch = state.input.charCodeAt(state.position);
+		if (ch === 44) {
+			readNext = true;
+			state.position++;
+		} else readNext = false;
+	}
+	throwError(state, "unexpected end of the stream within a flow collection");
+}
+function readBlockSequence(state, nodeIndent, props) {
+	if (state.firstTabInLine !== -1 || state.input.charCodeAt(state.position) !== 45 || !isWsOrEolOrEnd(state.input.charCodeAt(state.position + 1))) return false;
+	addSequenceEvent(state, state.position, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.BLOCK);
+	while (state.input.charCodeAt(state.position) === 45 && isWsOrEolOrEnd(state.input.charCodeAt(state.position + 1))) {
+		if (state.firstTabInLine !== -1) {
+			state.position = state.firstTabInLine;
+			throwError(state, "tab characters must not be used in indentation");
+		}
+		const entryLine = state.line;
+		state.position++;
+		const hadBreak = skipSeparationSpace(state, true) > 0;
+		if (state.firstTabInLine !== -1 && state.input.charCodeAt(state.position) === 45 && isWsOrEolOrEnd(state.input.charCodeAt(state.position + 1))) throwError(state, "bad indentation of a sequence entry");
+		if (hadBreak && state.lineIndent <= nodeIndent) addEmptyScalarEvent(state);
+		else parseNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+		skipSeparationSpace(state, true);
+		if (state.lineIndent < nodeIndent || state.position >= state.length) break;
+		if (state.lineIndent > nodeIndent) throwError(state, "bad indentation of a sequence entry");
+		if (state.line === entryLine && state.input.charCodeAt(state.position) === 45 && isWsOrEolOrEnd(state.input.charCodeAt(state.position + 1))) throwError(state, "bad indentation of a sequence entry");
+	}
+	addPopEvent(state);
+	return true;
+}
+function readBlockMapping(state, nodeIndent, flowIndent, props) {
+	let atExplicitKey = false;
+	let detected = false;
+	let mappingOpened = false;
+	let pendingExplicitKey = false;
+	if (state.firstTabInLine !== -1) return false;
+	let ch = state.input.charCodeAt(state.position);
+	while (ch !== 0) {
+		if (!atExplicitKey && state.firstTabInLine !== -1) {
+			state.position = state.firstTabInLine;
+			throwError(state, "tab characters must not be used in indentation");
+		}
+		const following = state.input.charCodeAt(state.position + 1);
+		const entryLine = state.line;
+		if ((ch === 63 || ch === 58) && isWsOrEolOrEnd(following)) {
+			if (!mappingOpened) {
+				addMappingEvent(state, state.position, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.BLOCK);
+				mappingOpened = true;
+			}
+			if (ch === 63) {
+				if (atExplicitKey) addEmptyScalarEvent(state);
+				detected = true;
+				atExplicitKey = true;
+			} else if (atExplicitKey) atExplicitKey = false;
+			else {
+				addEmptyScalarEvent(state);
+				detected = true;
+				atExplicitKey = false;
+			}
+			state.position += 1;
+			pendingExplicitKey = true;
+		} else {
+			if (atExplicitKey) {
+				addEmptyScalarEvent(state);
+				atExplicitKey = false;
+			}
+			const beforeKey = snapshotState(state);
+			if (!parseNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) break;
+			if (state.line === entryLine) {
+				ch = state.input.charCodeAt(state.position);
+				while (isWhiteSpace(ch)) ch = state.input.charCodeAt(++state.position);
+				if (ch === 58) {
+					ch = state.input.charCodeAt(++state.position);
+					if (!isWsOrEolOrEnd(ch)) throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+					if (!mappingOpened) {
+						state.events.splice(beforeKey.eventsLength, 0, {
+							type: EVENT_ID.MAPPING,
+							start: beforeKey.position,
+							anchorStart: props.anchorStart,
+							anchorEnd: props.anchorEnd,
+							tagStart: props.tagStart,
+							tagEnd: props.tagEnd,
+							style: COLLECTION_STYLE.BLOCK
+						});
+						mappingOpened = true;
+					}
+					detected = true;
+					atExplicitKey = false;
+					pendingExplicitKey = false;
+				} else if (detected) throwError(state, "expected ':' after a mapping key");
+				else {
+					if (props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1) {
+						restoreState(state, beforeKey);
+						return false;
+					}
+					return true;
+				}
+			} else if (detected) throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+			else {
+				if (props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1) {
+					restoreState(state, beforeKey);
+					return false;
+				}
+				return true;
+			}
+		}
+		if (parseNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, pendingExplicitKey)) pendingExplicitKey = false;
+		if (!atExplicitKey) {
+			if (pendingExplicitKey) {
+				addEmptyScalarEvent(state);
+				pendingExplicitKey = false;
+			}
+		}
+		skipSeparationSpace(state, true);
+		ch = state.input.charCodeAt(state.position);
+		if ((state.line === entryLine || state.lineIndent > nodeIndent) && ch !== 0) throwError(state, "bad indentation of a mapping entry");
+		else if (state.lineIndent < nodeIndent) break;
+	}
+	if (!detected) return false;
+	if (atExplicitKey) addEmptyScalarEvent(state);
+	if (mappingOpened) addPopEvent(state);
+	return true;
+}
+function parseNode(state, parentIndent, nodeContext, allowToSeek, allowCompact, allowPropertyMapping = true) {
+	if (state.depth >= state.maxDepth) throwError(state, `nesting exceeded maxDepth (${state.maxDepth})`);
+	state.depth++;
+	let indentStatus = 1;
+	let atNewLine = false;
+	let hasContent = false;
+	let propertyStart = null;
+	const props = emptyProperties();
+	let allowBlockScalars = nodeContext === CONTEXT_BLOCK_OUT || nodeContext === CONTEXT_BLOCK_IN;
+	let allowBlockCollections = allowBlockScalars;
+	const allowBlockStyles = allowBlockScalars;
+	if (allowToSeek && skipSeparationSpace(state, true)) {
+		atNewLine = true;
+		if (state.lineIndent > parentIndent) indentStatus = 1;
+		else if (state.lineIndent === parentIndent) indentStatus = 0;
+		else indentStatus = -1;
+	}
+	if (indentStatus === 1) while (true) {
+		const ch = state.input.charCodeAt(state.position);
+		const propertyState = snapshotState(state);
+		if (atNewLine && indentStatus !== 1 && (ch === 33 || ch === 38)) break;
+		if (atNewLine && allowBlockStyles && (props.tagStart !== NO_RANGE$1 || props.anchorStart !== NO_RANGE$1) && (ch === 33 || ch === 38)) {
+			const fallbackState = snapshotState(state);
+			const flowIndent = parentIndent + 1;
+			if (readBlockMapping(state, state.position - state.lineStart, flowIndent, props) && state.events[fallbackState.eventsLength]?.type === EVENT_ID.MAPPING) {
+				state.depth--;
+				return true;
+			}
+			restoreState(state, fallbackState);
+		}
+		if (atNewLine && (ch === 33 && props.tagStart !== NO_RANGE$1 || ch === 38 && props.anchorStart !== NO_RANGE$1)) break;
+		if (!readTagProperty(state, props, nodeContext === CONTEXT_FLOW_IN) && !readAnchorProperty(state, props)) break;
+		if (propertyStart === null) propertyStart = propertyState;
+		if (skipSeparationSpace(state, true)) {
+			atNewLine = true;
+			allowBlockCollections = allowBlockStyles;
+			if (state.lineIndent > parentIndent) indentStatus = 1;
+			else if (state.lineIndent === parentIndent) indentStatus = 0;
+			else indentStatus = -1;
+		} else allowBlockCollections = false;
+	}
+	if (allowBlockCollections) allowBlockCollections = atNewLine || allowCompact;
+	if (indentStatus === 1 || nodeContext === CONTEXT_BLOCK_OUT) {
+		const flowIndent = nodeContext === CONTEXT_FLOW_IN || nodeContext === CONTEXT_FLOW_OUT ? parentIndent : parentIndent + 1;
+		const blockIndent = state.position - state.lineStart;
+		if (indentStatus === 1) {
+			if (allowBlockCollections && (readBlockSequence(state, blockIndent, props) || readBlockMapping(state, blockIndent, flowIndent, props)) || readFlowCollection(state, flowIndent, props)) hasContent = true;
+			else {
+				const ch = state.input.charCodeAt(state.position);
+				if (propertyStart !== null && allowPropertyMapping && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62) {
+					const fallbackState = snapshotState(state);
+					const propertyIndent = propertyStart.position - propertyStart.lineStart;
+					restoreState(state, propertyStart);
+					if (readBlockMapping(state, propertyIndent, flowIndent, emptyProperties()) && state.events[fallbackState.eventsLength]?.type === EVENT_ID.MAPPING) hasContent = true;
+					else restoreState(state, fallbackState);
+				}
+				if (!hasContent && (allowBlockScalars && readBlockScalar(state, flowIndent, props) || readSingleQuotedScalar(state, flowIndent, props) || readDoubleQuotedScalar(state, flowIndent, props) || readAlias(state, props) || readPlainScalar(state, flowIndent, nodeContext, props))) hasContent = true;
+			}
+		} else if (indentStatus === 0) hasContent = allowBlockCollections && readBlockSequence(state, blockIndent, props);
+	}
+	allowBlockScalars = allowBlockScalars && !hasContent;
+	if (!hasContent && (props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1 || allowBlockScalars)) {
+		addScalarEvent(state, NO_RANGE$1, NO_RANGE$1, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.PLAIN);
+		hasContent = true;
+	}
+	state.depth--;
+	return hasContent || props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1;
+}
+function readDirective(state) {
+	if (state.lineIndent > 0 || state.input.charCodeAt(state.position) !== 37) return false;
+	state.position++;
+	const nameStart = state.position;
+	while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position))) state.position++;
+	const name = state.input.slice(nameStart, state.position);
+	const args = [];
+	if (name.length === 0) throwError(state, "directive name must not be less than one character in length");
+	while (state.input.charCodeAt(state.position) !== 0 && !isEol(state.input.charCodeAt(state.position))) {
+		while (isWhiteSpace(state.input.charCodeAt(state.position))) state.position++;
+		if (state.input.charCodeAt(state.position) === 35 || isEol(state.input.charCodeAt(state.position)) || state.input.charCodeAt(state.position) === 0) break;
+		const start = state.position;
+		while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position))) state.position++;
+		args.push(state.input.slice(start, state.position));
+	}
+	if (isEol(state.input.charCodeAt(state.position))) consumeLineBreak(state);
+	if (name === "YAML") {
+		if (state.directives.some((directive) => directive.kind === "yaml")) throwError(state, "duplication of %YAML directive");
+		if (args.length !== 1) throwError(state, "YAML directive accepts exactly one argument");
+		const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+		if (match === null) throwError(state, "ill-formed argument of the YAML directive");
+		if (parseInt(match[1], 10) !== 1) throwError(state, "unacceptable YAML version of the document");
+		state.directives.push({
+			kind: "yaml",
+			version: args[0]
+		});
+	} else if (name === "TAG") {
+		if (args.length !== 2) throwError(state, "TAG directive accepts exactly two arguments");
+		const [handle, prefix] = args;
+		if (!PATTERN_TAG_HANDLE.test(handle)) throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+		if (HAS_OWN.call(state.tagHandlers, handle)) throwError(state, `there is a previously declared suffix for "${handle}" tag handle`);
+		if (!PATTERN_TAG_PREFIX.test(prefix)) throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+		state.tagHandlers[handle] = prefix;
+		state.directives.push({
+			kind: "tag",
+			handle,
+			prefix
+		});
+	}
+	return true;
+}
+function readDocument(state) {
+	state.directives = [];
+	state.tagHandlers = Object.create(null);
+	let hasDirectives = false;
+	skipSeparationSpace(state, true);
+	while (readDirective(state)) {
+		hasDirectives = true;
+		skipSeparationSpace(state, true);
+	}
+	let explicitStart = false;
+	let explicitEnd = false;
+	let allowCompact = true;
+	if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45 && isWsOrEolOrEnd(state.input.charCodeAt(state.position + 3))) {
+		explicitStart = true;
+		const markerLine = state.line;
+		state.position += 3;
+		skipSeparationSpace(state, true);
+		allowCompact = state.line > markerLine;
+	} else if (hasDirectives) throwError(state, "directives end mark is expected");
+	const documentEventIndex = state.events.length;
+	if (!explicitStart && state.position === state.lineStart && state.input.charCodeAt(state.position) === 46 && testDocumentSeparator(state)) {
+		state.position += 3;
+		skipSeparationSpace(state, true);
+		return;
+	}
+	addDocumentEvent(state, explicitStart, false);
+	if (!parseNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, allowCompact, allowCompact)) addEmptyScalarEvent(state);
+	skipSeparationSpace(state, true);
+	if (state.position === state.lineStart && testDocumentSeparator(state)) {
+		explicitEnd = state.input.charCodeAt(state.position) === 46;
+		if (explicitEnd) {
+			const markerLine = state.line;
+			state.position += 3;
+			skipSeparationSpace(state, true);
+			if (state.line === markerLine && state.position < state.length) throwError(state, "end of the stream or a document separator is expected");
+		}
+	}
+	const documentEvent = state.events[documentEventIndex];
+	if (documentEvent?.type === EVENT_ID.DOCUMENT) documentEvent.explicitEnd = explicitEnd;
+	addPopEvent(state);
+	if (!explicitEnd && state.position < state.length && !testDocumentBoundary(state)) throwError(state, "end of the stream or a document separator is expected");
+}
+/**
+* Parses YAML into a flat event stream referencing source text by offsets.
+*
+* @category Events
+*/
+function parseEvents(input, options) {
+	const length = input.length;
+	const state = {
+		...DEFAULT_PARSER_OPTIONS,
+		...options,
+		input: `${input}\0`,
+		length,
+		position: 0,
+		line: 0,
+		lineStart: 0,
+		lineIndent: 0,
+		firstTabInLine: -1,
+		depth: 0,
+		directives: [],
+		tagHandlers: Object.create(null),
+		events: []
+	};
+	const nullpos = input.indexOf("\0");
+	if (nullpos !== -1) YAMLException.throwAt(input, nullpos, "null byte is not allowed in input", state.filename);
+	while (state.position < state.length) {
+		skipByteOrderMark(state);
+		skipSeparationSpace(state, true);
+		if (state.position >= state.length) break;
+		const documentStart = state.position;
+		readDocument(state);
+		if (state.position === documentStart)
+ /* c8 ignore next */
+		throwError(state, "can not read a document");
+	}
+	return state.events;
+}
+//#endregion
+//#region src/load.ts
+var DEFAULT_LOAD_OPTIONS = {
+	...DEFAULT_PARSER_OPTIONS,
+	...DEFAULT_CONSTRUCTOR_OPTIONS
+};
+function loadDocuments(input, options = {}) {
+	const opts = {
+		...DEFAULT_LOAD_OPTIONS,
+		...options
+	};
+	const source = String(input);
+	const PARSER_OPT_KEYS = Object.keys(DEFAULT_PARSER_OPTIONS);
+	const CONSTRUCTOR_OPT_KEYS = Object.keys(DEFAULT_CONSTRUCTOR_OPTIONS);
+	return constructFromEvents(parseEvents(source, pick(opts, PARSER_OPT_KEYS)), {
+		...pick(opts, CONSTRUCTOR_OPT_KEYS),
+		source
+	});
+}
+function loadAll(input, iteratorOrOptions, options) {
+	let iterator = null;
+	if (typeof iteratorOrOptions === "function") iterator = iteratorOrOptions;
+	else if (iteratorOrOptions !== null && typeof iteratorOrOptions === "object") options = iteratorOrOptions;
+	const documents = loadDocuments(input, options);
+	if (iterator === null) return documents;
+	for (const document of documents) iterator(document);
+}
+/**
+* Parses `string` as a single YAML document. Throws {@link YAMLException} on
+* error. This function does not understand multi-document or empty sources; it
+* throws an exception on those.
+*
+* > [!NOTE]
+* > 1. When processing untrusted input, see the
+* >    [security considerations](../docs/safety.md).
+* > 2. All exceptions MUST be caught, not just {@link YAMLException}.
+* > 3. The default {@link CORE_SCHEMA} comes without the `!!merge` tag. You can
+* >    easily enable it if needed.
+* > 4. The default {@link mapTag} is `{}`-object based, with known limitations
+* >    (see description). For full compatibility use {@link realMapTag}
+* >    instead (it uses native JS `Map`).
+*
+* @example
+* Enable {@link mergeTag} and {@link realMapTag}:
+*
+* ```javascript
+* import { load, CORE_SCHEMA, mergeTag, realMapTag } from 'js-yaml'
+*
+* try {
+*   load(data, { schema: CORE_SCHEMA.withTags(mergeTag, realMapTag) })
+* } catch (e) {
+*   console.error(e)
+* }
+* ```
+*
+* @category Main
+*/
+function load(input, options) {
+	const documents = loadDocuments(input, options);
+	if (documents.length === 0) throw new YAMLException("expected a document, but the input is empty");
+	if (documents.length === 1) return documents[0];
+	throw new YAMLException("expected a single document in the stream, but found more");
+}
+//#endregion
+//#region src/ast/from_js.ts
+var INVALID = Symbol("INVALID");
+function buildRepresentTypes(schema) {
+	const defaultTags = new Set([
+		schema.defaultScalarTag,
+		schema.defaultSequenceTag,
+		schema.defaultMappingTag
+	].filter((t) => t !== void 0));
+	const implicitScalars = schema.implicitScalarTags;
+	const explicitTags = schema.tags.filter((t) => !(t.nodeKind === "scalar" && t.implicit) && !defaultTags.has(t));
+	const defaultTagsLast = schema.tags.filter((t) => defaultTags.has(t));
+	return [
+		...implicitScalars.map((tag) => ({
+			tag,
+			implicitTag: true
+		})),
+		...explicitTags.map((tag) => ({
+			tag,
+			implicitTag: false
+		})),
+		...defaultTagsLast.map((tag) => ({
+			tag,
+			implicitTag: true
+		}))
+	];
+}
+function matchTag(state, object) {
+	for (let index = 0, length = state.representTypes.length; index < length; index += 1) {
+		const { tag, implicitTag } = state.representTypes[index];
+		if (tag.identify(object)) {
+			let tagName;
+			if (tag.matchByTagPrefix) tagName = tag.representTagName(object);
+			else tagName = tag.tagName;
+			return {
+				tag,
+				tagName,
+				implicitTag
+			};
+		}
+	}
+	return null;
+}
+function build(state, object) {
+	if (!state.noRefs && object !== null && typeof object === "object") {
+		const existing = state.refs.get(object);
+		if (existing) {
+			if (existing.anchor === void 0) existing.anchor = `ref_${state.refCounter++}`;
+			return {
+				kind: "alias",
+				anchor: existing.anchor
+			};
+		}
+	}
+	const matched = matchTag(state, object);
+	if (!matched) {
+		if (object === void 0) return INVALID;
+		if (state.skipInvalid) return INVALID;
+		throw new YAMLException(`unacceptable kind of an object to dump ${Object.prototype.toString.call(object)}`);
+	}
+	const { tag, tagName, implicitTag } = matched;
+	const nodeTagName = implicitTag ? tagName : tagNameShort(tagName);
+	if (tag.nodeKind === "scalar") return {
+		kind: "scalar",
+		tag: nodeTagName,
+		tagged: !implicitTag,
+		style: SCALAR_STYLE.PLAIN,
+		value: tag.represent(object)
+	};
+	if (tag.nodeKind === "sequence") {
+		const container = tag.represent(object);
+		const node = {
+			kind: "sequence",
+			tag: nodeTagName,
+			tagged: !implicitTag,
+			style: COLLECTION_STYLE.BLOCK,
+			items: []
+		};
+		if (!state.noRefs) state.refs.set(object, node);
+		for (let index = 0, length = container.length; index < length; index += 1) {
+			let item = build(state, container[index]);
+			if (item === INVALID && container[index] === void 0) item = build(state, null);
+			if (item === INVALID) continue;
+			node.items.push(item);
+		}
+		return node;
+	}
+	const map = tag.represent(object);
+	const node = {
+		kind: "mapping",
+		tag: nodeTagName,
+		tagged: !implicitTag,
+		style: COLLECTION_STYLE.BLOCK,
+		items: []
+	};
+	if (!state.noRefs) state.refs.set(object, node);
+	for (const [objectKey, objectValue] of map) {
+		const key = build(state, objectKey);
+		if (key === INVALID) continue;
+		const value = build(state, objectValue);
+		if (value === INVALID) continue;
+		node.items.push({
+			key,
+			value
+		});
+	}
+	return node;
+}
+/**
+* Convert JS object to AST. A JS value is one YAML document. An unrepresentable
+* root becomes an empty document, which the presenter renders as an empty
+* string.
+*
+* @category AST
+*/
+function jsToAst(input, schema, options = {}) {
+	const root = build({
+		representTypes: buildRepresentTypes(schema),
+		noRefs: options.noRefs ?? false,
+		skipInvalid: options.skipInvalid ?? false,
+		refs: /* @__PURE__ */ new Map(),
+		refCounter: 0
+	}, input);
+	return [{
+		contents: root === INVALID ? null : root,
+		directives: []
+	}];
+}
+//#endregion
+//#region src/ast/visit.ts
+/**
+* Return from a visitor to stop the whole traversal.
+*
+* @category AST
+*/
+var VISIT_BREAK = Symbol("visit:break");
+/**
+* Return from a visitor to skip the current node's children.
+*
+* @category AST
+*/
+var VISIT_SKIP = Symbol("visit:skip");
+function visitNode(node, visitor, ctx) {
+	const control = visitor(node, ctx);
+	if (control === VISIT_BREAK) return true;
+	if (control === VISIT_SKIP) return false;
+	const depth = ctx.depth + 1;
+	switch (node.kind) {
+		case "sequence":
+			for (const item of node.items) if (visitNode(item, visitor, {
+				depth,
+				parent: node,
+				isKey: false
+			})) return true;
+			break;
+		case "mapping": for (const { key, value } of node.items) {
+			if (visitNode(key, visitor, {
+				depth,
+				parent: node,
+				isKey: true
+			})) return true;
+			if (visitNode(value, visitor, {
+				depth,
+				parent: node,
+				isKey: false
+			})) return true;
+		}
+	}
+	return false;
+}
+/**
+* Walk every node in the documents, calling {@link Visitor} once per
+* node (pre-order).
+*
+* @category AST
+*/
+function visit(documents, visitor) {
+	for (const doc of documents) if (doc.contents && visitNode(doc.contents, visitor, {
+		depth: 0,
+		parent: null,
+		isKey: false
+	})) return;
+}
+//#endregion
+//#region src/ast/styler_defaults.ts
+function hasBit(mask, bit) {
+	return (mask & 1 << bit) !== 0;
+}
+/**
+* Default scalar styling rules in application order.
+* See [Scalar styling](../../docs/scalar_styling.md) for usage details.
+*
+* @category AST
+*/
+var DEFAULT_SCALAR_STYLE_RULES = {
+	applyQuoteFlowKeysOption,
+	doubleQuoteForInvisibles,
+	doubleQuoteWhitespaceOnly,
+	applyForceQuotesOption,
+	tryLongOrMultilineAsBlock,
+	quoteInvalidPlain,
+	fallbackToDoubleQuoted
+};
+function _preferredQuotedStyle(layout) {
+	if (layout.presenterOptions.quoteStyle === "single" && hasBit(layout.allowedStylesMask, SCALAR_STYLE.SINGLE_QUOTED)) return SCALAR_STYLE.SINGLE_QUOTED;
+	return SCALAR_STYLE.DOUBLE_QUOTED;
+}
+function applyQuoteFlowKeysOption(layout) {
+	if (!layout.presenterOptions.quoteFlowKeys) return;
+	if (!layout.isKey || !layout.flowOnly || layout.style !== SCALAR_STYLE.PLAIN) return;
+	layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+}
+function doubleQuoteForInvisibles(layout) {
+	if (layout.style === SCALAR_STYLE.PLAIN && /[\t\x7F-\xA0\u2028\u2029\uFEFF\uFFFE\uFFFF]/.test(layout.node.value)) layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+}
+function doubleQuoteWhitespaceOnly(layout) {
+	if (layout.style === SCALAR_STYLE.PLAIN && /^\s+$/.test(layout.node.value)) layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+}
+function applyForceQuotesOption(layout) {
+	if (!layout.presenterOptions.forceQuotes) return;
+	if (layout.isKey || layout.style !== SCALAR_STYLE.PLAIN) return;
+	if (layout.node.tag !== layout.presenterOptions.schema.defaultScalarTag.tagName) return;
+	layout.style = layout.node.value.includes("\n") ? SCALAR_STYLE.DOUBLE_QUOTED : _preferredQuotedStyle(layout);
+}
+function tryLongOrMultilineAsBlock(layout) {
+	if (layout.style !== SCALAR_STYLE.PLAIN || layout.isKey) return;
+	const value = layout.node.value;
+	const multiline = value.indexOf("\n") !== -1;
+	if (!hasBit(layout.allowedStylesMask, SCALAR_STYLE.LITERAL_BLOCK)) {
+		if (multiline) layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+		return;
+	}
+	const w = layout.presenterOptions.lineWidth;
+	if (w === -1) {
+		if (multiline) layout.style = SCALAR_STYLE.LITERAL_BLOCK;
+		return;
+	}
+	const availableWidth = Math.max(Math.min(w, 40), w - layout.shiftOfContent);
+	let position = 0;
+	let shouldFold = false;
+	while (position <= value.length) {
+		let lineEnd = value.length;
+		const nextLineBreak = value.indexOf("\n", position);
+		if (nextLineBreak !== -1) lineEnd = nextLineBreak;
+		const line = value.slice(position, lineEnd);
+		if (line.length > availableWidth && line[0] !== " " && / [^ \t]/.test(line)) shouldFold = true;
+		if (nextLineBreak === -1) break;
+		position = nextLineBreak + 1;
+	}
+	if (shouldFold) layout.style = SCALAR_STYLE.FOLDED_BLOCK;
+	else if (multiline) layout.style = SCALAR_STYLE.LITERAL_BLOCK;
+}
+function quoteInvalidPlain(layout) {
+	if (layout.style === SCALAR_STYLE.PLAIN && !hasBit(layout.allowedStylesMask, SCALAR_STYLE.PLAIN)) layout.style = _preferredQuotedStyle(layout);
+}
+function fallbackToDoubleQuoted(layout) {
+	if (!hasBit(layout.allowedStylesMask, layout.style)) layout.style = SCALAR_STYLE.DOUBLE_QUOTED;
+}
+//#endregion
+//#region src/ast/scalar_styler.ts
+function setBit(mask, bit) {
+	return mask | 1 << bit;
+}
+var SRC_C_PRINTABLE = "[\\x09\\x0A\\x0D\\x20-\\x7E\\x85\\xA0-\\uD7FF\\uE000-\\uFFFD\\u{10000}-\\u{10FFFF}]";
+var SRC_B_CHAR = "[\\n\\r]";
+var SRC_C_BYTE_ORDER_MARK = "\\uFEFF";
+var SRC_S_WHITE = "[ \\t]";
+var SRC_NB_CHAR = `(?:(?!(?:${SRC_B_CHAR}|${SRC_C_BYTE_ORDER_MARK}))${SRC_C_PRINTABLE})`;
+var SRC_NS_CHAR = `(?:(?!${SRC_S_WHITE})${SRC_NB_CHAR})`;
+var SRC_NB_JSON = "[\\x09\\x20-\\uD7FF\\uE000-\\uFFFF\\u{10000}-\\u{10FFFF}]";
+var SRC_C_INDICATOR = "[-?:,\\[\\]{}#&*!|>'\"%@`]";
+var SRC_C_FLOW_INDICATOR = "[,\\[\\]{}]";
+var SRC_NS_PLAIN_SAFE_FLOW_OUT = SRC_NS_CHAR;
+var SRC_NS_PLAIN_SAFE_FLOW_IN = `(?:(?!${SRC_C_FLOW_INDICATOR})${SRC_NS_CHAR})`;
+var SRC_NS_PLAIN_FIRST_FLOW_OUT = `(?:(?:(?!${SRC_C_INDICATOR})${SRC_NS_CHAR})|[?:-](?=${SRC_NS_PLAIN_SAFE_FLOW_OUT}))`;
+var SRC_NS_PLAIN_FIRST_FLOW_IN = `(?:(?:(?!${SRC_C_INDICATOR})${SRC_NS_CHAR})|[?:-](?=${SRC_NS_PLAIN_SAFE_FLOW_IN}))`;
+var SRC_NS_PLAIN_CHAR_FLOW_OUT = `(?:(?:(?![:#])${SRC_NS_PLAIN_SAFE_FLOW_OUT})|:(?=${SRC_NS_PLAIN_SAFE_FLOW_OUT}))#*`;
+var SRC_NS_PLAIN_CHAR_FLOW_IN = `(?:(?:(?![:#])${SRC_NS_PLAIN_SAFE_FLOW_IN})|:(?=${SRC_NS_PLAIN_SAFE_FLOW_IN}))#*`;
+var SRC_NB_NS_PLAIN_IN_LINE_FLOW_OUT = `(?:${SRC_S_WHITE}*${SRC_NS_PLAIN_CHAR_FLOW_OUT})*`;
+var SRC_NB_NS_PLAIN_IN_LINE_FLOW_IN = `(?:${SRC_S_WHITE}*${SRC_NS_PLAIN_CHAR_FLOW_IN})*`;
+var SRC_NS_PLAIN_ONE_LINE_FLOW_OUT = `${SRC_NS_PLAIN_FIRST_FLOW_OUT}#*${SRC_NB_NS_PLAIN_IN_LINE_FLOW_OUT}`;
+var SRC_NS_PLAIN_ONE_LINE_FLOW_IN = `${SRC_NS_PLAIN_FIRST_FLOW_IN}#*${SRC_NB_NS_PLAIN_IN_LINE_FLOW_IN}`;
+var SRC_NS_PLAIN_ONE_LINE_BLOCK_KEY = SRC_NS_PLAIN_ONE_LINE_FLOW_OUT;
+var SRC_NS_PLAIN_ONE_LINE_FLOW_KEY = SRC_NS_PLAIN_ONE_LINE_FLOW_IN;
+var SRC_S_NS_PLAIN_NEXT_LINE_FLOW_OUT = `\\n+${SRC_NS_PLAIN_CHAR_FLOW_OUT}${SRC_NB_NS_PLAIN_IN_LINE_FLOW_OUT}`;
+var SRC_S_NS_PLAIN_NEXT_LINE_FLOW_IN = `\\n+${SRC_NS_PLAIN_CHAR_FLOW_IN}${SRC_NB_NS_PLAIN_IN_LINE_FLOW_IN}`;
+var SRC_NS_PLAIN_MULTI_LINE_FLOW_OUT = `${SRC_NS_PLAIN_ONE_LINE_FLOW_OUT}(?:${SRC_S_NS_PLAIN_NEXT_LINE_FLOW_OUT})*`;
+var SRC_NS_PLAIN_MULTI_LINE_FLOW_IN = `${SRC_NS_PLAIN_ONE_LINE_FLOW_IN}(?:${SRC_S_NS_PLAIN_NEXT_LINE_FLOW_IN})*`;
+var NS_PLAIN_FLOW_OUT = new RegExp(`^(?:${SRC_NS_PLAIN_MULTI_LINE_FLOW_OUT})$`, "u");
+var NS_PLAIN_FLOW_IN = new RegExp(`^(?:${SRC_NS_PLAIN_MULTI_LINE_FLOW_IN})$`, "u");
+var NS_PLAIN_BLOCK_KEY = new RegExp(`^(?:${SRC_NS_PLAIN_ONE_LINE_BLOCK_KEY})$`, "u");
+var NS_PLAIN_FLOW_KEY = new RegExp(`^(?:${SRC_NS_PLAIN_ONE_LINE_FLOW_KEY})$`, "u");
+var NB_SINGLE_ONE_LINE = new RegExp(`^(?:${SRC_NB_JSON})*$`, "u");
+var NB_SINGLE_MULTI_LINE = new RegExp(`^(?:${SRC_NB_JSON}|\\n)*$`, "u");
+var BLOCK_SCALAR_CONTENT = new RegExp(`^(?:${SRC_NB_CHAR}|\\n)*$`, "u");
+var C_FORBIDDEN_FIRST_LINE = /^(?:---|\.\.\.)(?=$|[ \t\n\r])/;
+var C_FORBIDDEN_CONTENT = /^(?:---|\.\.\.)(?=$|[ \t\n\r])/m;
+function canUsePlain(layout) {
+	const str = layout.node.value;
+	if (str !== "") {
+		if (!(layout.isKey ? layout.flowOnly ? NS_PLAIN_FLOW_KEY : NS_PLAIN_BLOCK_KEY : layout.flowOnly ? NS_PLAIN_FLOW_IN : NS_PLAIN_FLOW_OUT).test(str)) return false;
+		if (layout.shiftOfFirstLine === 0 && C_FORBIDDEN_FIRST_LINE.test(str)) return false;
+		if (layout.shiftOfContent === 0) {
+			const firstLineBreak = str.indexOf("\n");
+			if (firstLineBreak !== -1) {
+				const content = str.slice(firstLineBreak + 1);
+				if (C_FORBIDDEN_CONTENT.test(content)) return false;
+			}
+		}
+	}
+	const resolvedTag = layout.presenterOptions.schema.resolveImplicitScalarTag(str).tag.tagName;
+	if (!layout.node.tagged && resolvedTag !== layout.node.tag) return false;
+	if (!layout.node.tagged && str === "=" && resolvedTag === layout.presenterOptions.schema.defaultScalarTag.tagName) return false;
+	return true;
+}
+function canUseSingleQuoted(layout) {
+	const str = layout.node.value;
+	if (!(layout.isKey ? NB_SINGLE_ONE_LINE : NB_SINGLE_MULTI_LINE).test(str)) return false;
+	if (/[ \t]\n|\n[ \t]/.test(str)) return false;
+	if (!layout.isKey && layout.shiftOfContent === 0) {
+		const firstLineBreak = str.indexOf("\n");
+		if (firstLineBreak !== -1 && C_FORBIDDEN_CONTENT.test(str.slice(firstLineBreak + 1))) return false;
+	}
+	return true;
+}
+function canUseBlock(layout) {
+	if (layout.flowOnly || !BLOCK_SCALAR_CONTENT.test(layout.node.value)) return false;
+	const contentIndent = layout.shiftOfContent - layout.shiftOfParent;
+	if (contentIndent < 1) return false;
+	if (contentIndent > 9 && /^\n* /.test(layout.node.value)) return false;
+	if (layout.shiftOfContent === 0 && C_FORBIDDEN_CONTENT.test(layout.node.value)) return false;
+	return true;
+}
+function detectAllowedStyles(layout) {
+	let mask = setBit(0, SCALAR_STYLE.DOUBLE_QUOTED);
+	if (canUsePlain(layout)) mask = setBit(mask, SCALAR_STYLE.PLAIN);
+	if (canUseSingleQuoted(layout)) mask = setBit(mask, SCALAR_STYLE.SINGLE_QUOTED);
+	if (canUseBlock(layout)) mask = setBit(setBit(mask, SCALAR_STYLE.LITERAL_BLOCK), SCALAR_STYLE.FOLDED_BLOCK);
+	layout.allowedStylesMask = mask;
+}
+function renderScalar(layout) {
+	switch (layout.style) {
+		case SCALAR_STYLE.PLAIN: return renderPlain(layout);
+		case SCALAR_STYLE.SINGLE_QUOTED: return renderSingleQuoted(layout);
+		case SCALAR_STYLE.LITERAL_BLOCK: return renderLiteralBlock(layout);
+		case SCALAR_STYLE.FOLDED_BLOCK: return renderFoldedBlock(layout);
+		case SCALAR_STYLE.DOUBLE_QUOTED: return renderDoubleQuoted(layout);
+	}
+}
+function renderPlain(layout) {
+	return encodeFlowBreaks(layout.node.value, layout.shiftOfContent);
+}
+function renderSingleQuoted(layout) {
+	return `'${encodeFlowBreaks(layout.node.value, layout.shiftOfContent).replace(/'/g, "''")}'`;
+}
+function renderLiteralBlock(layout) {
+	const value = layout.node.value;
+	return "|" + blockHeader(value, layout.shiftOfParent, layout.shiftOfContent) + dropEndingNewline(indentString(value, layout.shiftOfContent));
+}
+function renderFoldedBlock(layout) {
+	const value = layout.node.value;
+	const w = layout.presenterOptions.lineWidth;
+	let availableWidth = Infinity;
+	if (w !== -1) availableWidth = Math.max(Math.min(w, 40), w - layout.shiftOfContent);
+	return ">" + blockHeader(value, layout.shiftOfParent, layout.shiftOfContent) + dropEndingNewline(indentString(foldBlockScalar(value, availableWidth), layout.shiftOfContent));
+}
+function renderDoubleQuoted(layout) {
+	return `"${escapeString(layout.node.value)}"`;
+}
+function encodeFlowBreaks(string, shiftOfContent) {
+	let nextLF = string.indexOf("\n");
+	if (nextLF === -1) return string;
+	const pad = " ".repeat(shiftOfContent);
+	let result = string.slice(0, nextLF);
+	const lineRe = /(\n+)([^\n]*)/g;
+	lineRe.lastIndex = nextLF;
+	let match;
+	while (match = lineRe.exec(string)) {
+		const breaks = match[1].length;
+		const line = match[2];
+		result += "\n".repeat(breaks + 1) + pad + line;
+	}
+	return result;
+}
+function indentString(string, spaces) {
+	const indent = " ".repeat(spaces);
+	let position = 0;
+	let result = "";
+	const length = string.length;
+	while (position < length) {
+		let line;
+		const next = string.indexOf("\n", position);
+		if (next === -1) {
+			line = string.slice(position);
+			position = length;
+		} else {
+			line = string.slice(position, next + 1);
+			position = next + 1;
+		}
+		if (line.length && line !== "\n") result += indent;
+		result += line;
+	}
+	return result;
+}
+function needIndentIndicator(string) {
+	return /^\n* /.test(string);
+}
+function blockHeader(string, shiftOfParent, shiftOfContent) {
+	const indentIndicator = needIndentIndicator(string) ? String(shiftOfContent - shiftOfParent) : "";
+	const clip = string[string.length - 1] === "\n";
+	return `${indentIndicator}${clip && (string[string.length - 2] === "\n" || string === "\n") ? "+" : clip ? "" : "-"}\n`;
+}
+function dropEndingNewline(string) {
+	return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+}
+function isMoreIndented(char) {
+	return char === " " || char === "	";
+}
+function foldLine(line, width) {
+	if (line === "" || isMoreIndented(line[0])) return line;
+	const breakRe = / [^ \t]/g;
+	let match;
+	let start = 0;
+	let end;
+	let curr = 0;
+	let next = 0;
+	let result = "";
+	while (match = breakRe.exec(line)) {
+		next = match.index;
+		if (next - start > width) {
+			end = curr > start ? curr : next;
+			result += `\n${line.slice(start, end)}`;
+			start = end + 1;
+		}
+		curr = next;
+	}
+	result += "\n";
+	if (line.length - start > width && curr > start) result += `${line.slice(start, curr)}\n${line.slice(curr + 1)}`;
+	else result += line.slice(start);
+	return result.slice(1);
+}
+function foldBlockScalar(string, width) {
+	const lineRe = /(\n+)([^\n]*)/g;
+	let nextLF = string.indexOf("\n");
+	if (nextLF === -1) nextLF = string.length;
+	lineRe.lastIndex = nextLF;
+	let result = foldLine(string.slice(0, nextLF), width);
+	let prevMoreIndented = string[0] === "\n" || isMoreIndented(string[0]);
+	let moreIndented;
+	let match;
+	while (match = lineRe.exec(string)) {
+		const prefix = match[1];
+		const line = match[2];
+		moreIndented = line !== "" && isMoreIndented(line[0]);
+		result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+		prevMoreIndented = moreIndented;
+	}
+	return result;
+}
+var CHARACTERS_TO_ESCAPE = /["\\\x00-\x1F\x7F-\xA0\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/gu;
+function escapeCharacter(character) {
+	switch (character) {
+		case "\0": return "\\0";
+		case "\x07": return "\\a";
+		case "\b": return "\\b";
+		case "	": return "\\t";
+		case "\n": return "\\n";
+		case "\v": return "\\v";
+		case "\f": return "\\f";
+		case "\r": return "\\r";
+		case "\x1B": return "\\e";
+		case "\"": return "\\\"";
+		case "\\": return "\\\\";
+		case "": return "\\N";
+		case "\xA0": return "\\_";
+		case "\u2028": return "\\L";
+		case "\u2029": return "\\P";
+	}
+	const code = character.charCodeAt(0);
+	const hex = code.toString(16).toUpperCase();
+	if (code <= 255) return `\\x${"0".repeat(2 - hex.length)}${hex}`;
+	return `\\u${"0".repeat(4 - hex.length)}${hex}`;
+}
+function escapeString(string) {
+	return string.replace(CHARACTERS_TO_ESCAPE, escapeCharacter);
+}
+//#endregion
+//#region src/ast/presenter.ts
+var CHAR_LINE_FEED = 10;
+var DEFAULT_PRESENTER_OPTIONS = {
+	indent: 2,
+	seqNoIndent: false,
+	seqInlineFirst: true,
+	lineWidth: 80,
+	flowBracketPadding: false,
+	flowSkipCommaSpace: false,
+	flowSkipColonSpace: false,
+	quoteFlowKeys: false,
+	quoteStyle: "single",
+	forceQuotes: false,
+	scalarStyleRules: Object.keys(DEFAULT_SCALAR_STYLE_RULES).map((name) => Reflect.get(DEFAULT_SCALAR_STYLE_RULES, name)),
+	tagBeforeAnchor: false
+};
+function nodeTagShort(node) {
+	return node.tagged ? node.tag : tagNameShort(node.tag);
+}
+function createPresenterState(options) {
+	const opts = {
+		...DEFAULT_PRESENTER_OPTIONS,
+		...options
+	};
+	if (opts.flowSkipColonSpace) opts.quoteFlowKeys = true;
+	return {
+		...opts,
+		defaultScalarTagName: opts.schema.defaultScalarTag.tagName,
+		openEnded: false
+	};
+}
+function generateNextLine(state, level) {
+	return `\n${" ".repeat(state.indent * level)}`;
+}
+function scalarLayout(state, node, parent, level, isKey, flowOnly) {
+	return {
+		node,
+		parent,
+		level,
+		isKey,
+		flowOnly,
+		shiftOfParent: level === 0 ? -1 : state.indent * (level - 1),
+		shiftOfContent: state.indent * Math.max(1, level),
+		shiftOfFirstLine: level === 0 ? 0 : state.indent * level,
+		presenterOptions: state,
+		allowedStylesMask: 0,
+		style: node.style
+	};
+}
+function writeFlowSequence(state, level, node) {
+	let result = "";
+	for (let index = 0, length = node.items.length; index < length; index += 1) {
+		const item = writeNode(state, level, node.items[index], node, {}).text;
+		if (index > 0) result += `,${!state.flowSkipCommaSpace ? " " : ""}`;
+		result += item;
+	}
+	const pad = state.flowBracketPadding && node.items.length > 0 ? " " : "";
+	return `[${pad}${result}${pad}]`;
+}
+function writeBlockSequence(state, level, node, compact) {
+	let result = "";
+	for (let index = 0, length = node.items.length; index < length; index += 1) {
+		const item = writeNode(state, level + 1, node.items[index], node, {
+			block: true,
+			compact: state.seqInlineFirst,
+			isblockseq: true
+		}).text;
+		if (!compact || result !== "") result += generateNextLine(state, level);
+		if (item === "" || CHAR_LINE_FEED === item.charCodeAt(0)) result += "-";
+		else result += "- ";
+		result += item;
+	}
+	return result;
+}
+function writeFlowMapping(state, level, node) {
+	let result = "";
+	for (const { key, value } of node.items) {
+		let pairBuffer = "";
+		if (result !== "") pairBuffer += `,${!state.flowSkipCommaSpace ? " " : ""}`;
+		const keyRender = writeNode(state, level, key, node, { iskey: true });
+		const keyText = keyRender.text;
+		const valueText = writeNode(state, level, value, node, {}).text;
+		const sep = state.flowSkipColonSpace || valueText === "" ? "" : " ";
+		const keyIsBareProps = key.kind === "scalar" && keyRender.noBody && (key.tagged || key.anchor !== void 0);
+		const keyColonSep = key.kind === "alias" || keyIsBareProps ? " " : "";
+		pairBuffer += `${keyText}${keyColonSep}:${sep}${valueText}`;
+		result += pairBuffer;
+	}
+	const pad = state.flowBracketPadding && result !== "" ? " " : "";
+	return `{${pad}${result}${pad}}`;
+}
+function writeBlockMapping(state, level, node, compact) {
+	let result = "";
+	for (let index = 0, length = node.items.length; index < length; index += 1) {
+		let pairBuffer = "";
+		if (!compact || result !== "") pairBuffer += generateNextLine(state, level);
+		const { key, value } = node.items[index];
+		const keyIsBlock = (key.kind === "mapping" || key.kind === "sequence") && key.style === COLLECTION_STYLE.BLOCK && key.items.length !== 0 || key.kind === "scalar" && (key.style === SCALAR_STYLE.LITERAL_BLOCK || key.style === SCALAR_STYLE.FOLDED_BLOCK);
+		const keyRender = keyIsBlock ? writeNode(state, level + 1, key, node, {
+			block: true,
+			compact: true,
+			isblockseq: !cannotBeCompact(state, key, level + 1)
+		}) : writeNode(state, level + 1, key, node, {
+			block: true,
+			compact: true,
+			iskey: true
+		});
+		const keyText = keyRender.text;
+		const keyHasLineBreak = key.kind === "scalar" && key.value.indexOf("\n") !== -1;
+		const keyIsTooLong = keyText.length > 1024 && /^[\s\S]{1025}/u.test(keyText);
+		const explicitPair = keyIsBlock || keyHasLineBreak || keyIsTooLong;
+		if (explicitPair) {
+			if (keyText && CHAR_LINE_FEED === keyText.charCodeAt(0)) pairBuffer += "?";
+			else pairBuffer += "? ";
+		}
+		pairBuffer += keyText;
+		if (explicitPair) pairBuffer += generateNextLine(state, level);
+		const valueText = writeNode(state, level + 1, value, node, {
+			block: true,
+			compact: explicitPair,
+			isblockseq: explicitPair && !cannotBeCompact(state, value, level + 1)
+		}).text;
+		const keyIsBareProps = key.kind === "scalar" && keyRender.noBody && (key.tagged || key.anchor !== void 0);
+		const keyColonSep = !explicitPair && (key.kind === "alias" || keyIsBareProps) ? " " : "";
+		if (valueText === "" || CHAR_LINE_FEED === valueText.charCodeAt(0)) pairBuffer += `${keyColonSep}:`;
+		else pairBuffer += `${keyColonSep}: `;
+		pairBuffer += valueText;
+		result += pairBuffer;
+	}
+	return result;
+}
+function cannotBeCompact(state, node, level) {
+	if (node.kind === "alias") return true;
+	return node.tagged || node.anchor !== void 0 || state.indent < 2 && level > 0;
+}
+function writeNode(state, level, node, parent, ctx) {
+	if (node.kind === "alias") {
+		state.openEnded = false;
+		return {
+			text: `*${node.anchor}`,
+			noBody: false
+		};
+	}
+	const { block = false, iskey = false, isblockseq = false } = ctx;
+	let compact = ctx.compact ?? false;
+	const hasAnchor = node.anchor !== void 0;
+	if (cannotBeCompact(state, node, level)) compact = false;
+	let body;
+	let shouldPrintTag = node.tagged;
+	const useBlockCollection = block && (node.kind === "mapping" || node.kind === "sequence") && node.style === COLLECTION_STYLE.BLOCK && node.items.length !== 0;
+	if (node.kind === "mapping") {
+		if (useBlockCollection) body = writeBlockMapping(state, level, node, compact);
+		else body = writeFlowMapping(state, level, node);
+	} else if (node.kind === "sequence") {
+		if (useBlockCollection) {
+			if (state.seqNoIndent && !isblockseq && level > 0) body = writeBlockSequence(state, level - 1, node, compact);
+			else body = writeBlockSequence(state, level, node, compact);
+		} else body = writeFlowSequence(state, level, node);
+	} else {
+		const layout = scalarLayout(state, node, parent, level, iskey, !block);
+		detectAllowedStyles(layout);
+		for (const rule of state.scalarStyleRules) rule(layout);
+		body = renderScalar(layout);
+		state.openEnded = (layout.style === SCALAR_STYLE.LITERAL_BLOCK || layout.style === SCALAR_STYLE.FOLDED_BLOCK) && (node.value === "\n" || node.value.endsWith("\n\n"));
+		shouldPrintTag = node.tagged || body === "" && layout.flowOnly && parent?.kind === "sequence" && !hasAnchor || layout.style !== SCALAR_STYLE.PLAIN && node.tag !== state.defaultScalarTagName;
+	}
+	if ((node.kind === "mapping" || node.kind === "sequence") && !useBlockCollection) state.openEnded = false;
+	if (useBlockCollection && compact && level > 0 && state.indent > 2) body = `${" ".repeat(state.indent - 2)}${body}`;
+	const noBody = body === "";
+	let text = body;
+	if (shouldPrintTag || hasAnchor) {
+		const props = [];
+		const tag = shouldPrintTag ? nodeTagShort(node) : null;
+		const anchor = hasAnchor ? `&${node.anchor}` : null;
+		if (state.tagBeforeAnchor) {
+			if (tag !== null) props.push(tag);
+			if (anchor !== null) props.push(anchor);
+		} else {
+			if (anchor !== null) props.push(anchor);
+			if (tag !== null) props.push(tag);
+		}
+		const sep = body === "" || body.charCodeAt(0) === CHAR_LINE_FEED ? "" : " ";
+		text = `${props.join(" ")}${sep}${body}`;
+	}
+	return {
+		text,
+		noBody
+	};
+}
+function rootStartsOwnLine(node) {
+	return (node.kind === "sequence" || node.kind === "mapping") && node.style === COLLECTION_STYLE.BLOCK && node.items.length !== 0 && !node.tagged && node.anchor === void 0;
+}
+function writeDocumentDirectives(doc) {
+	let result = "";
+	for (const directive of doc.directives) {
+		if (directive.kind === "yaml") {
+			result += `%YAML ${directive.version}\n`;
+			continue;
+		}
+		const { handle, prefix } = directive;
+		result += `%TAG ${handle} ${prefix}\n`;
+	}
+	return result;
+}
+/**
+* Build YAML from AST.
+*
+* @category AST
+*/
+function present(documents, options) {
+	const state = createPresenterState(options);
+	let result = "";
+	let previousEnded = false;
+	for (let index = 0; index < documents.length; index += 1) {
+		const doc = documents[index];
+		state.openEnded = false;
+		const directives = writeDocumentDirectives(doc);
+		const hasDirectives = directives !== "";
+		const marker = doc.explicitStart || hasDirectives || index > 0 && !previousEnded;
+		result += directives;
+		if (doc.contents === null) {
+			if (marker) result += "---\n";
+		} else if (marker) {
+			const body = writeNode(state, 0, doc.contents, null, {
+				block: true,
+				compact: true
+			}).text;
+			const sep = body === "" ? "" : hasDirectives || rootStartsOwnLine(doc.contents) ? "\n" : " ";
+			result += `---${sep}${body}\n`;
+		} else result += writeNode(state, 0, doc.contents, null, {
+			block: true,
+			compact: true
+		}).text + "\n";
+		previousEnded = doc.explicitEnd || state.openEnded;
+		if (previousEnded) result += "...\n";
+	}
+	return result;
+}
+//#endregion
+//#region src/dump.ts
+var DEFAULT_DUMP_OPTIONS = {
+	...DEFAULT_PRESENTER_OPTIONS,
+	schema: DUMP_SCHEMA,
+	skipInvalid: false,
+	noRefs: false,
+	flowLevel: -1,
+	sortKeys: false,
+	transform: () => {}
+};
+function defaultCompareFn(a, b) {
+	const x = String(a);
+	const y = String(b);
+	if (x < y) return -1;
+	if (x > y) return 1;
+	return 0;
+}
+/**
+* Serializes JS object as a YAML document. By default it can dump every
+* supported YAML type, so it throws an exception if you try to dump regexps or
+* functions. However, you can disable exceptions by setting the
+* {@link DumpOptions.skipInvalid} option to `true`.
+*
+* @category Main
+*/
+function dump(input, options = {}) {
+	const opts = {
+		...DEFAULT_DUMP_OPTIONS,
+		...options
+	};
+	const documents = jsToAst(input, opts.schema, {
+		noRefs: opts.noRefs,
+		skipInvalid: opts.skipInvalid
+	});
+	if (opts.flowLevel >= 0) visit(documents, (node, ctx) => {
+		if (ctx.depth < opts.flowLevel) return;
+		if (node.kind === "sequence" || node.kind === "mapping") node.style = COLLECTION_STYLE.FLOW;
+		return VISIT_SKIP;
+	});
+	if (opts.sortKeys) {
+		const compareFn = opts.sortKeys === true ? defaultCompareFn : opts.sortKeys;
+		visit(documents, (node) => {
+			if (node.kind !== "mapping") return;
+			node.items.sort((a, b) => compareFn(a.key.kind === "scalar" ? a.key.value : "", b.key.kind === "scalar" ? b.key.value : ""));
+		});
+	}
+	opts.transform(documents);
+	return present(documents, {
+		...pick(opts, Object.keys(DEFAULT_PRESENTER_OPTIONS)),
+		schema: opts.schema
+	});
+}
+//#endregion
+//#region src/ast/from_events.ts
+var NO_RANGE = (/* unused pure expression or super */ null && (-1));
+function eventPosition(event) {
+	if ("tagStart" in event && event.tagStart !== NO_RANGE) return event.tagStart;
+	if ("anchorStart" in event && event.anchorStart !== NO_RANGE) return event.anchorStart;
+	if ("valueStart" in event && event.valueStart !== NO_RANGE) return event.valueStart;
+	if ("start" in event) return event.start;
+	return 0;
+}
+function rawTag(state, event) {
+	return event.tagStart === NO_RANGE ? "" : state.source.slice(event.tagStart, event.tagEnd);
+}
+function anchorName(state, event) {
+	return event.anchorStart === NO_RANGE ? void 0 : state.source.slice(event.anchorStart, event.anchorEnd);
+}
+function buildScalar(state, event) {
+	const value = getScalarValue(state.source, event);
+	const raw = rawTag(state, event);
+	let tag;
+	let tagged = false;
+	if (raw !== "") {
+		tagged = true;
+		tag = raw;
+	} else if (event.style === SCALAR_STYLE.PLAIN) tag = state.schema.resolveImplicitScalarTag(value).tag.tagName;
+	else tag = state.schema.defaultScalarTag.tagName;
+	return {
+		kind: "scalar",
+		tag,
+		tagged,
+		style: event.style,
+		anchor: anchorName(state, event),
+		value
+	};
+}
+function buildCollection(state, event, defaultTagName) {
+	const raw = rawTag(state, event);
+	let tag;
+	let tagged = false;
+	if (raw === "") tag = defaultTagName;
+	else {
+		tag = raw;
+		tagged = true;
+	}
+	return {
+		tag,
+		tagged,
+		style: event.style,
+		anchor: anchorName(state, event)
+	};
+}
+function addNode(state, node) {
+	const frame = state.frames[state.frames.length - 1];
+	if (frame.kind === "document") frame.doc.contents = node;
+	else if (frame.kind === "sequence") frame.node.items.push(node);
+	else if (frame.key) {
+		frame.node.items.push({
+			key: frame.key,
+			value: node
+		});
+		frame.key = null;
+	} else frame.key = node;
+}
+/**
+* Builds an AST from parser events
+*
+* @category AST
+*/
+function eventsToAst(events, options) {
+	const state = {
+		source: options.source,
+		schema: options.schema,
+		eventIndex: 0,
+		position: 0,
+		frames: [],
+		documents: []
+	};
+	while (state.eventIndex < events.length) {
+		const event = events[state.eventIndex++];
+		state.position = eventPosition(event);
+		switch (event.type) {
+			case EVENT_ID.DOCUMENT: {
+				const doc = {
+					contents: null,
+					explicitStart: event.explicitStart,
+					explicitEnd: event.explicitEnd,
+					directives: event.directives
+				};
+				state.frames.push({
+					kind: "document",
+					doc
+				});
+				break;
+			}
+			case EVENT_ID.SCALAR:
+				addNode(state, buildScalar(state, event));
+				break;
+			case EVENT_ID.SEQUENCE: {
+				const { tag, tagged, style, anchor } = buildCollection(state, event, "tag:yaml.org,2002:seq");
+				const node = {
+					kind: "sequence",
+					tag,
+					tagged,
+					style,
+					anchor,
+					items: []
+				};
+				state.frames.push({
+					kind: "sequence",
+					node
+				});
+				break;
+			}
+			case EVENT_ID.MAPPING: {
+				const { tag, tagged, style, anchor } = buildCollection(state, event, "tag:yaml.org,2002:map");
+				const node = {
+					kind: "mapping",
+					tag,
+					tagged,
+					style,
+					anchor,
+					items: []
+				};
+				state.frames.push({
+					kind: "mapping",
+					node,
+					key: null
+				});
+				break;
+			}
+			case EVENT_ID.ALIAS:
+				addNode(state, {
+					kind: "alias",
+					anchor: state.source.slice(event.anchorStart, event.anchorEnd)
+				});
+				break;
+			case EVENT_ID.POP: {
+				const frame = state.frames.pop();
+				if (frame.kind === "mapping" && frame.key) throw new Error("incomplete mapping pair in event stream");
+				if (frame.kind === "document") state.documents.push(frame.doc);
+				else addNode(state, frame.node);
+				break;
+			}
+		}
+	}
+	return state.documents;
+}
+//#endregion
+//#region src/index.ts
+/** @deprecated Use `EVENT_ID.DOCUMENT` instead. @internal */
+var EVENT_DOCUMENT = EVENT_ID.DOCUMENT;
+/** @deprecated Use `EVENT_ID.SEQUENCE` instead. @internal */
+var EVENT_SEQUENCE = EVENT_ID.SEQUENCE;
+/** @deprecated Use `EVENT_ID.MAPPING` instead. @internal */
+var EVENT_MAPPING = EVENT_ID.MAPPING;
+/** @deprecated Use `EVENT_ID.SCALAR` instead. @internal */
+var EVENT_SCALAR = EVENT_ID.SCALAR;
+/** @deprecated Use `EVENT_ID.ALIAS` instead. @internal */
+var EVENT_ALIAS = EVENT_ID.ALIAS;
+/** @deprecated Use `EVENT_ID.POP` instead. @internal */
+var EVENT_POP = EVENT_ID.POP;
+/** @deprecated Use `SCALAR_STYLE.PLAIN` instead. @internal */
+var SCALAR_STYLE_PLAIN = SCALAR_STYLE.PLAIN;
+/** @deprecated Use `SCALAR_STYLE.SINGLE_QUOTED` instead. @internal */
+var SCALAR_STYLE_SINGLE_QUOTED = SCALAR_STYLE.SINGLE_QUOTED;
+/** @deprecated Use `SCALAR_STYLE.DOUBLE_QUOTED` instead. @internal */
+var SCALAR_STYLE_DOUBLE_QUOTED = SCALAR_STYLE.DOUBLE_QUOTED;
+/** @deprecated Use `SCALAR_STYLE.LITERAL_BLOCK` instead. @internal */
+var SCALAR_STYLE_LITERAL_BLOCK = SCALAR_STYLE.LITERAL_BLOCK;
+/** @deprecated Use `SCALAR_STYLE.FOLDED_BLOCK` instead. @internal */
+var SCALAR_STYLE_FOLDED_BLOCK = SCALAR_STYLE.FOLDED_BLOCK;
+/** @deprecated Use `COLLECTION_STYLE.BLOCK` instead. @internal */
+var COLLECTION_STYLE_BLOCK = COLLECTION_STYLE.BLOCK;
+/** @deprecated Use `COLLECTION_STYLE.FLOW` instead. @internal */
+var COLLECTION_STYLE_FLOW = COLLECTION_STYLE.FLOW;
+/** @deprecated Use `CHOMPING_MODE.CLIP` instead. @internal */
+var CHOMPING_CLIP = CHOMPING_MODE.CLIP;
+/** @deprecated Use `CHOMPING_MODE.STRIP` instead. @internal */
+var CHOMPING_STRIP = CHOMPING_MODE.STRIP;
+/** @deprecated Use `CHOMPING_MODE.KEEP` instead. @internal */
+var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
+//#endregion
+
+
+//# sourceMappingURL=js-yaml.mjs.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
+var schemas = __nccwpck_require__(8395);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js + 1 modules
+var api = __nccwpck_require__(3305);
+// EXTERNAL MODULE: ./src/bolna/paths.ts
+var paths = __nccwpck_require__(8688);
+// EXTERNAL MODULE: ./src/bolna/port.ts
+var port = __nccwpck_require__(9521);
+// EXTERNAL MODULE: ./src/phone.ts + 43 modules
+var phone = __nccwpck_require__(2947);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/numbers-file.ts
+
+
+
+
+
+
+
+
+const numbers_file_text = (max) => schemas/* string */.YjP({ error: issue => (issue.input === undefined ? 'is required' : 'must be a string (quote it)') })
+    .check(api/* _minLength */.m9(1, 'must not be empty'), api/* _maxLength */.Eb(max, `must be at most ${max} characters`), schemas/* refine */.YPB(src_text/* isOneLine */.Pf, src_text/* ONE_LINE */.St));
+const flag = schemas/* boolean */.zMY({ error: 'must be true or false' });
+const numbers_file_api = schemas/* enum */.k5n(port/* TRUNK_API_NAMES */.R2, { error: `must be one of: ${port/* TRUNK_API_NAMES */.R2.join(', ')}` });
+const safeId = schemas/* refine */.YPB(value => (0,paths/* idProblem */.lx)(value) === undefined, { error: issue => (0,paths/* idProblem */.lx)(String(issue.input)) ?? 'is not an id' });
+const agentId = numbers_file_text(200).check(safeId);
+const trunkId = numbers_file_text(200).check(safeId);
+const numberEntry = schemas/* strictObject */.rej({
+    phone_number: schemas/* pipe */.FsL(schemas/* string */.YjP({
+        error: issue => issue.input === undefined ? 'is required' : 'must be a quoted string, e.g. "919876543210" (unquoted, YAML reads a number and drops a leading + or 0)'
+    }), schemas/* transform */.pdi(value => value.trim())),
+    name: schemas/* optional */.lqM(numbers_file_text(255)),
+    e164_check_enabled: schemas/* optional */.lqM(flag),
+    destination_key: schemas/* optional */.lqM(numbers_file_text(64).check(api/* _regex */.Fk(phone/* DESTINATION_KEY */.PU, 'must have no spaces (the called number as your carrier sends it)'))),
+    // null: no agent answers it (the mapping is removed); left out: the mapping is left as it is.
+    agent_id: schemas/* optional */.lqM(schemas/* nullable */.mee(agentId))
+});
+const trunkSchema = schemas/* strictObject */.rej({
+    trunk_id: numbers_file_text(200).check(safeId),
+    api: schemas/* optional */.lqM(numbers_file_api),
+    prune: schemas/* optional */.lqM(flag),
+    numbers: schemas/* array */.YOg(schemas/* unknown */.L5J(), { error: 'must be a list of numbers' })
+});
+/** The file without its entries: each trunk and each number is checked on its own (bounded: see MAX_PROBLEMS). */
+const rootSchema = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz(1, { error: 'must be 1' }),
+    defaults: schemas/* optional */.lqM(schemas/* strictObject */.rej({ api: schemas/* optional */.lqM(numbers_file_api), e164_check_enabled: schemas/* optional */.lqM(flag) })),
+    trunks: schemas/* array */.YOg(schemas/* unknown */.L5J(), { error: 'must be a list of trunks' }).check(api/* _minLength */.m9(1, 'must list at least one trunk'))
+});
+/** Problems collected in full; past it they are only counted ("and N more"). */
+const MAX_PROBLEMS = 1_000;
+const fileSchema = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz(1, { error: 'must be 1' }),
+    defaults: schemas/* optional */.lqM(schemas/* strictObject */.rej({ api: schemas/* optional */.lqM(numbers_file_api), e164_check_enabled: schemas/* optional */.lqM(flag) })),
+    trunks: schemas/* array */.YOg(schemas/* strictObject */.rej({
+        trunk_id: trunkId,
+        api: schemas/* optional */.lqM(numbers_file_api),
+        prune: schemas/* optional */.lqM(flag),
+        numbers: schemas/* array */.YOg(numberEntry, { error: 'must be a list of numbers' })
+    }), { error: 'must be a list of trunks' })
+        .check(api/* _minLength */.m9(1, 'must list at least one trunk'))
+});
+/** Why the file's rules refuse this value for the field ("must be one line…"), or undefined: for export, which writes only what applies again. */
+function fieldProblem(field, value) {
+    const schema = field === 'trunk_id' ? trunkId : numberEntry.shape[field];
+    const result = schema.safeParse(value);
+    return result.success ? undefined : (result.error.issues[0]?.message ?? 'is refused');
+}
+/**
+ * The largest numbers file read: it is held in memory and parsed whole, and 5 MiB is room for
+ * tens of thousands of numbers (about 70 bytes each).
+ */
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/**
+ * The deepest nesting read. A numbers file has 5 levels (the file, its trunks, a trunk, its
+ * numbers, a number); anything past MAX_DEPTH is refused before the parsers recurse into it.
+ */
+const MAX_DEPTH = 20;
+const DEPTH_MESSAGE = `YAML: nested deeper than a numbers file can be (at most ${MAX_DEPTH} levels; the format itself uses 5)`;
+/** Reads and checks the whole file; every problem is reported, and nothing is written on any. */
+async function readNumbersFile(path, secrets, defaultApi) {
+    const bytes = await readBytes(path);
+    if (!(bytes instanceof Uint8Array))
+        return { ok: false, problems: [bytes] };
+    // Checked on the bytes too, before decoding: a file in another encoding that holds the key is still refused as holding it.
+    const source = decodeUtf8(bytes);
+    if (secrets.foundIn(typeof source === 'string' ? source : Buffer.from(bytes).toString('latin1')))
+        return holdsTheKey();
+    if (typeof source !== 'string')
+        return { ok: false, problems: [source] };
+    const result = await parseNumbersFile(source, defaultApi);
+    if (result.ok) {
+        // The key written with YAML escapes ("\x41…") reads as the key: it would reach the plan, the outputs and the PR comment.
+        return someText(result.desired, text => secrets.foundIn(text)) ? holdsTheKey() : result;
+    }
+    // A problem quotes what the file says; an escaped key reads as the key there too.
+    return { ...result, problems: result.problems.map(problem => ({ ...problem, message: secrets.redact(problem.message) })) };
+}
+function holdsTheKey() {
+    // Not echoed: every line that holds it would repeat the key in the log.
+    return { ok: false, problems: [{ message: 'the numbers file contains the Bolna API key: remove it from the repository and rotate the key' }] };
+}
+/** True when any string in the value (iteratively: the value may be deep) passes the test. */
+function someText(value, test) {
+    const stack = [value];
+    while (stack.length > 0) {
+        const item = stack.pop();
+        if (typeof item === 'string') {
+            if (test(item))
+                return true;
+        }
+        else if (item && typeof item === 'object') {
+            for (const child of Object.values(item))
+                stack.push(child);
+        }
+    }
+    return false;
+}
+/**
+ * The file's bytes, or why it cannot be read: it must be a regular file (a named pipe would
+ * block the read forever, a device never end) of at most MAX_FILE_BYTES. The kind and size
+ * are checked before opening, and again on the opened file, which is read no further than
+ * the limit: a file swapped or grown in between is refused all the same.
+ */
+async function readBytes(path) {
+    let info;
+    try {
+        info = await (0,promises_.stat)(path);
+    }
+    catch (error) {
+        return cannotRead(error);
+    }
+    const refused = refusal(info);
+    if (refused)
+        return refused;
+    let file;
+    try {
+        // Non-blocking: opening a named pipe that took the file's place must not wait for a writer.
+        file = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    }
+    catch (error) {
+        return cannotRead(error);
+    }
+    try {
+        const opened = await file.stat();
+        const refusedNow = refusal(opened);
+        if (refusedNow)
+            return refusedNow;
+        const chunks = [];
+        let size = 0;
+        for (;;) {
+            // One read for a file as large as it was, and never further than one byte past the limit.
+            const chunk = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1 - size, Math.max(64 * 1024, opened.size + 1 - size)));
+            const { bytesRead } = await file.read(chunk, 0, chunk.length, size);
+            if (bytesRead === 0)
+                break;
+            chunks.push(chunk.subarray(0, bytesRead));
+            size += bytesRead;
+            if (size > MAX_FILE_BYTES)
+                return tooLarge(undefined);
+        }
+        return Buffer.concat(chunks, size);
+    }
+    catch (error) {
+        return cannotRead(error);
+    }
+    finally {
+        await file.close();
+    }
+}
+function refusal(info) {
+    if (!info.isFile())
+        return { message: `cannot read the numbers file: it is ${kindOf(info)}, not a regular file` };
+    return info.size > MAX_FILE_BYTES ? tooLarge(info.size) : undefined;
+}
+function kindOf(info) {
+    if (info.isDirectory())
+        return 'a folder';
+    if (info.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (info.isSocket())
+        return 'a socket';
+    if (info.isCharacterDevice())
+        return 'a character device';
+    if (info.isBlockDevice())
+        return 'a block device';
+    return 'not a file';
+}
+function tooLarge(size) {
+    const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    const is = size === undefined ? `is larger than ${mib(MAX_FILE_BYTES)}` : `is ${mib(size)} (${size} bytes)`;
+    return {
+        message: `the numbers file ${is}; a numbers file can be at most ${mib(MAX_FILE_BYTES)} (${MAX_FILE_BYTES} bytes), room for tens of thousands of numbers: split it, or check that this is the right file`
+    };
+}
+function cannotRead(error) {
+    const code = error.code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unreadable');
+    return { message: `cannot read the numbers file: ${why}` };
+}
+/**
+ * The bytes as UTF-8 text (a leading byte order mark is dropped), or the first line that is not
+ * UTF-8: a file saved as Latin-1 would otherwise send "Caf\uFFFD" for "Café".
+ */
+function decodeUtf8(bytes) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+        if (utf16)
+            return { line: 1, message: 'the numbers file is UTF-16 text: save it as UTF-8' };
+        // A newline byte is never part of a multi-byte character, so each line decodes alone.
+        const lines = new TextDecoder('utf-8', { fatal: true });
+        let start = 0;
+        for (let line = 1; start <= bytes.length; line++) {
+            const end = bytes.indexOf(0x0a, start);
+            const stop = end < 0 ? bytes.length : end;
+            try {
+                lines.decode(bytes.subarray(start, stop));
+            }
+            catch {
+                return { line, message: `line ${line} is not UTF-8 text (Latin-1 or Windows-1252, say): save the numbers file as UTF-8` };
+            }
+            start = stop + 1;
+        }
+        return { message: 'the numbers file is not UTF-8 text: save it as UTF-8' };
+    }
+}
+/**
+ * Parses and checks the file. The common case, a clean file, is read with js-yaml, which is
+ * about four times faster to load and parse; the `yaml` library, which knows every node's
+ * line, is loaded only to report problems, and for files with anchors, aliases or tags (whose
+ * aliases it caps: no "billion laughs").
+ */
+async function parseNumbersFile(source, defaultApi = 'sip-trunks') {
+    try {
+        return await parseChecked(source, defaultApi);
+    }
+    catch (error) {
+        // The nesting checks keep the parsers' recursion shallow; should one still overflow the stack, say why.
+        if (error instanceof RangeError)
+            return { ok: false, problems: [{ message: DEPTH_MESSAGE }] };
+        throw error;
+    }
+}
+async function parseChecked(source, defaultApi) {
+    let positions;
+    const quick = quickLoad(source);
+    if ('tooDeep' in quick)
+        return { ok: false, problems: [{ ...(quick.tooDeep !== undefined && { line: quick.tooDeep }), message: DEPTH_MESSAGE }] };
+    let value;
+    if ('value' in quick) {
+        value = quick.value;
+    }
+    else {
+        const deep = await tooDeepAt(source);
+        if (deep !== undefined)
+            return { ok: false, problems: [{ line: deep, message: DEPTH_MESSAGE }] };
+        positions = await readPositions(source);
+        if ('problems' in positions)
+            return { ok: false, problems: positions.problems };
+        value = positions.value;
+    }
+    const checked = checkFile(value, defaultApi);
+    if ('desired' in checked)
+        return { ok: true, desired: checked.desired, trunkLines: trunkLinesOf(source, checked.desired, positions) };
+    positions ??= checked.more > 0 ? await readPositionsOfStart(source, checked.findings) : await readPositions(source);
+    if ('problems' in positions)
+        return { ok: false, problems: positions.problems };
+    const { lineOf } = positions;
+    const problems = checked.findings.map(f => ({
+        line: lineOf(f.path, f.key),
+        message: f.first ? `${f.message} (first on line ${lineOf(f.first)})` : f.message
+    }));
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    // Said first, so that it is among the problems annotated and summed up.
+    if (checked.more === 0)
+        return { ok: false, problems };
+    problems.unshift({ line: undefined, message: `and ${checked.more} more problem(s) of the same kinds: only the first ${MAX_PROBLEMS} are listed` });
+    return { ok: false, problems, total: checked.findings.length + checked.more };
+}
+/**
+ * js-yaml (YAML 1.2 core schema), for plain files; `failed` sends the file down the careful
+ * path. Nesting past MAX_DEPTH is refused here, with the line where it went too deep.
+ */
+function quickLoad(source) {
+    if (/[&*!]/.test(source))
+        return { failed: true };
+    try {
+        return { value: load(source, { schema: CORE_SCHEMA, maxDepth: MAX_DEPTH }) };
+    }
+    catch (error) {
+        const { reason, mark } = error;
+        if (typeof reason === 'string' && reason.startsWith('nesting exceeded maxDepth')) {
+            return { tooDeep: typeof mark?.line === 'number' ? mark.line + 1 : undefined };
+        }
+        return { failed: true };
+    }
+}
+/**
+ * The line where the file nests deeper than MAX_DEPTH, from one pass over the `yaml` lexer's
+ * tokens, before its parser (whose time and recursion grow with the depth: a file of 100,000
+ * "[" would take it minutes, or all the memory). Counted: the open flow collections, and the
+ * block nodes open above each node that starts a line (at its indentation, and after each `- `,
+ * `? ` or `: ` that leads the line). A standard numbers file counts 5. A key's value on the
+ * key's own line is not counted, so this may read one level short on a line, no more.
+ */
+async function tooDeepAt(source) {
+    const { Lexer } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    /** The columns of the block nodes open at this point, outermost first. */
+    const open = [];
+    let flow = 0;
+    let line = 1;
+    let column = 0;
+    /** Still in the line's leading run: indentation, anchors, tags and block indicators. */
+    let leading = true;
+    let scalarNext = false;
+    let blockScalar = false;
+    for (const token of new Lexer().lex(source)) {
+        const at = column;
+        const tokenLine = line;
+        const lastNewline = token.lastIndexOf('\n');
+        // The lexer's own markers (document start, scalar, flow end, byte order mark) take no room in the line.
+        if (CONTROL_TOKENS.includes(token)) {
+            // no width
+        }
+        else if (lastNewline < 0) {
+            column += token.length;
+        }
+        else {
+            for (let i = token.indexOf('\n'); i >= 0; i = token.indexOf('\n', i + 1))
+                line++;
+            column = token.length - lastNewline - 1;
+        }
+        const block = leading && flow === 0;
+        const first = token[0];
+        if (scalarNext) {
+            // A block scalar's text: its lines, and their indentation, are all inside it; no node starts there.
+            if (block && !blockScalar)
+                place(open, at);
+            scalarNext = false;
+            blockScalar = false;
+            leading = false;
+        }
+        else if (token === '\x1f') {
+            scalarNext = true;
+        }
+        else if (token === '-' || token === '?' || token === ':') {
+            if (block)
+                place(open, at);
+        }
+        else if (first === '[' || first === '{') {
+            // Counted as flow; it still closes the block nodes indented deeper.
+            if (block)
+                numbers_file_close(open, at);
+            flow++;
+            leading = false;
+        }
+        else if (first === ']' || first === '}') {
+            flow = Math.max(0, flow - 1);
+        }
+        else if (token === '\x18') {
+            // The lexer left an unclosed flow collection at a line indented less than it.
+            flow = 0;
+        }
+        else if (first === '"' || first === "'" || first === '*' || first === '|' || first === '>') {
+            if (block)
+                place(open, at);
+            blockScalar = first === '|' || first === '>';
+            leading = false;
+        }
+        if (open.length + flow > MAX_DEPTH)
+            return tokenLine;
+        if (lastNewline >= 0 && lastNewline === token.length - 1)
+            leading = true;
+    }
+    return undefined;
+}
+const CONTROL_TOKENS = ['\x02', '\x18', '\x1f', '\ufeff'];
+function numbers_file_close(open, column) {
+    while (open.length > 0 && (open.at(-1) ?? 0) > column)
+        open.pop();
+}
+/** A block node starting at `column`: it closes the nodes at deeper columns, and opens a level unless a sibling is open there. */
+function place(open, column) {
+    numbers_file_close(open, column);
+    if (open.length === 0 || (open.at(-1) ?? 0) < column)
+        open.push(column);
+}
+/**
+ * The trunks' lines, for the annotations of warnings: from the `yaml` document's node positions,
+ * parsed only when asked (a clean file is read by js-yaml, which keeps none). Trunk ids are unique
+ * in a valid file.
+ */
+function trunkLinesOf(source, desired, known) {
+    let lines;
+    const read = async () => {
+        const positions = known ?? (await readPositions(source));
+        const found = new Map();
+        if ('problems' in positions)
+            return found;
+        desired.trunks.forEach(({ trunk }, t) => {
+            const line = positions.lineOf(['trunks', t, 'trunk_id']);
+            if (line !== undefined)
+                found.set(trunk.id, line);
+        });
+        return found;
+    };
+    return () => {
+        lines ??= read();
+        return lines;
+    };
+}
+const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i;
+/** The `yaml` library's reading: every syntax problem with its line, and the line of any node. */
+async function readPositions(source, partial = false) {
+    const { LineCounter, parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    const lines = new LineCounter();
+    // logLevel 'error': a key that is a collection is reported by the schema check, not as a Node warning on stderr.
+    const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+    const lineAt = (offset) => (offset === undefined ? undefined : lines.linePos(offset).line);
+    // The start of a file already read whole: its cut end is no problem, and only positions are wanted.
+    if (partial)
+        return { value: undefined, lineOf: lineFinder(doc, lineAt) };
+    if (doc.errors.length > 0) {
+        // The parser catches a stack overflow as a problem of its own: say why it overflowed.
+        if (doc.errors.some(e => STACK_OVERFLOW.test(e.message)))
+            return { problems: [{ message: DEPTH_MESSAGE }] };
+        return { problems: doc.errors.map(e => ({ line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
+    }
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (error) {
+        if (error instanceof RangeError)
+            return { problems: [{ message: DEPTH_MESSAGE }] };
+        // An alias to no anchor, or too many aliases (a "billion laughs" file).
+        return { problems: [{ message: `YAML: ${firstLine(error.message)}` }] };
+    }
+    return { value, lineOf: lineFinder(doc, lineAt) };
+}
+function lineFinder(doc, lineAt) {
+    return (path, key) => {
+        const keyLine = key === undefined ? undefined : lineAt(keyRange(doc, path, key)?.[0]);
+        if (keyLine !== undefined)
+            return keyLine;
+        // The node itself, or the nearest enclosing one that exists (a missing key's parent).
+        for (let up = path.length; up >= 0; up--) {
+            const line = lineAt(nodeRange(doc, path.slice(0, up))?.[0]);
+            if (line !== undefined)
+                return line;
+        }
+        return undefined;
+    };
+}
+/**
+ * Positions for the first MAX_PROBLEMS findings of a file with more: only as much of the file as
+ * holds them is read by the (slower) `yaml` parser, growing the part until the last finding's entry
+ * ends inside it. A 5 MB file of bad entries needs its first few hundred KiB.
+ */
+async function readPositionsOfStart(source, findings) {
+    const last = findings.at(-1)?.path ?? [];
+    const entry = last.slice(0, Math.min(last.length, 4));
+    const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    for (let size = 256 * 1024; size < source.length; size *= 4) {
+        const cut = source.indexOf('\n', size);
+        if (cut < 0)
+            break;
+        const start = source.slice(0, cut + 1);
+        const node = parseDocument(start, { uniqueKeys: true, prettyErrors: false }).getIn(entry, true);
+        const end = node?.range?.[2];
+        if (end !== undefined && end < start.length - 1)
+            return readPositions(start, true);
+    }
+    return readPositions(source);
+}
+/**
+ * The whole file against the schema, and the number rules on every entry whose number
+ * reads as text: all problems at once, not the shape's first and the numbers' next time.
+ */
+function checkFile(value, defaultApi) {
+    const shape = new Findings();
+    const checkPart = (schema, part, at) => {
+        const parsed = schema.safeParse(part);
+        if (parsed.success)
+            return;
+        for (const issue of parsed.error.issues) {
+            const path = [...at, ...issue.path.filter((p) => typeof p !== 'symbol')];
+            if (issue.code !== 'unrecognized_keys')
+                shape.add({ path, message: `${describe(path)} ${issue.message}` });
+            else
+                for (const key of issue.keys)
+                    shape.add({ path, key, message: `${describe([...path, key])}: unknown key (allowed here: ${allowedKeys(path).join(', ')})` });
+        }
+    };
+    // Part by part, not the whole file at once: a file of 130,000 bad entries makes as many issues,
+    // which a whole-file check gathers by spreading them into one call (a stack overflow).
+    checkPart(rootSchema, value, []);
+    const trunks = Array.isArray(value?.trunks) ? value.trunks : [];
+    trunks.forEach((trunk, t) => {
+        checkPart(trunkSchema, trunk, ['trunks', t]);
+        const entries = trunk?.numbers;
+        if (Array.isArray(entries))
+            for (const [n, entry] of entries.entries())
+                checkPart(numberEntry, entry, ['trunks', t, 'numbers', n]);
+    });
+    if (shape.count === 0) {
+        const parsed = fileSchema.safeParse(value);
+        if (parsed.success)
+            return checkNumbers(parsed.data, defaultApi, shape);
+    }
+    const numbers = checkNumbers(looseShape(value), defaultApi, shape);
+    return 'findings' in numbers ? numbers : { findings: shape.list, more: shape.count - shape.list.length };
+}
+/** Findings, the first MAX_PROBLEMS of them kept, the rest counted. */
+class Findings {
+    list = [];
+    count = 0;
+    add(finding) {
+        this.count++;
+        if (this.list.length < MAX_PROBLEMS)
+            this.list.push(finding);
+    }
+}
+/** What the number rules read, from a file that failed the schema: wrong-typed fields left out, positions kept. */
+function looseShape(value) {
+    const text = (v) => (typeof v === 'string' ? v : undefined);
+    const flagOf = (v) => (typeof v === 'boolean' ? v : undefined);
+    const fields = (v) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+    const list = (v) => (Array.isArray(v) ? v : []);
+    const apiOf = (v) => (port/* TRUNK_API_NAMES */.R2.includes(v) ? v : undefined);
+    const root = fields(value);
+    return {
+        defaults: { api: apiOf(fields(root.defaults).api), e164_check_enabled: flagOf(fields(root.defaults).e164_check_enabled) },
+        trunks: list(root.trunks).map(trunk => ({
+            trunk_id: text(fields(trunk).trunk_id),
+            api: apiOf(fields(trunk).api),
+            numbers: list(fields(trunk).numbers).map(entry => ({
+                phone_number: text(fields(entry).phone_number)?.trim(),
+                destination_key: text(fields(entry).destination_key),
+                e164_check_enabled: flagOf(fields(entry).e164_check_enabled)
+            }))
+        }))
+    };
+}
+function allowedKeys(path) {
+    if (path.length === 0)
+        return Object.keys(fileSchema.shape);
+    if (path[0] === 'defaults')
+        return ['api', 'e164_check_enabled'];
+    if (path.length === 2)
+        return ['trunk_id', 'api', 'prune', 'numbers'];
+    return Object.keys(numberEntry.shape);
+}
+/** Cross-entry rules: valid numbers, no number twice on a trunk or on two trunks, no trunk twice. */
+function checkNumbers(file, defaultApi, found = new Findings()) {
+    const findings = { push: (f) => found.add(f) };
+    const seen = new Map();
+    const trunksSeen = new Map();
+    const desired = { trunks: [] };
+    file.trunks.forEach((trunk, t) => {
+        const trunkId = trunk.trunk_id ?? '';
+        const api = trunk.api ?? file.defaults?.api ?? defaultApi;
+        const first = trunksSeen.get(trunkId);
+        if (trunk.trunk_id !== undefined && first !== undefined) {
+            findings.push({
+                path: ['trunks', t, 'trunk_id'],
+                message: `trunk ${(0,src_text/* quote */.hD)(trunkId)} is listed twice; list each trunk once`,
+                first: ['trunks', first, 'trunk_id']
+            });
+        }
+        trunksSeen.set(trunkId, t);
+        const numbers = [];
+        trunk.numbers.forEach((entry, n) => {
+            const written = entry.phone_number;
+            if (written === undefined)
+                return;
+            const path = ['trunks', t, 'numbers', n, 'phone_number'];
+            const where = `trunks[${t}].numbers[${n}].phone_number ${(0,src_text/* quote */.hD)(written)}`;
+            const keyProblem = entry.destination_key !== undefined ? (0,phone/* destinationKeyProblem */.Ld)(api) : undefined;
+            if (keyProblem)
+                findings.push({ path: ['trunks', t, 'numbers', n, 'destination_key'], message: `trunks[${t}].numbers[${n}].destination_key ${keyProblem}` });
+            const e164CheckEnabled = entry.e164_check_enabled ?? file.defaults?.e164_check_enabled ?? false;
+            const parsed = (0,phone/* numberToSend */.Nx)(written, e164CheckEnabled);
+            if ('problem' in parsed) {
+                findings.push({ path, message: `${where} ${parsed.problem}` });
+                return;
+            }
+            const { e164, withPlus } = parsed.number;
+            const earlier = seen.get(e164);
+            if (earlier) {
+                const again = earlier.trunkId === trunkId
+                    ? `is listed twice on trunk ${(0,src_text/* quote */.hD)(trunkId)}`
+                    : `is already listed on trunk ${(0,src_text/* quote */.hD)(earlier.trunkId)}; Bolna allows one active trunk per number`;
+                findings.push({ path, message: `${where} ${again}`, first: earlier.path });
+                return;
+            }
+            seen.set(e164, { trunkId, path });
+            numbers.push({
+                written,
+                e164,
+                withPlus,
+                name: entry.name,
+                e164CheckEnabled,
+                ...(entry.destination_key !== undefined && { destinationKey: entry.destination_key }),
+                ...(entry.agent_id !== undefined && { agentId: entry.agent_id })
+            });
+        });
+        desired.trunks.push({ trunk: { id: trunkId, api }, prune: trunk.prune ?? false, numbers });
+    });
+    return found.count > 0 ? { findings: found.list, more: found.count - found.list.length } : { desired };
+}
+function nodeRange(doc, path) {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    return node && typeof node === 'object' && 'range' in node ? node.range : undefined;
+}
+function keyRange(doc, path, key) {
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const items = map && typeof map === 'object' && 'items' in map && Array.isArray(map.items) ? map.items : [];
+    const pair = items.find(item => item.key?.value === key);
+    return pair?.key?.range;
+}
+function describe(path) {
+    if (path.length === 0)
+        return 'the file';
+    return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+function firstLine(message) {
+    return message.split('\n')[0] ?? message;
 }
 
 
@@ -6903,16 +11377,19 @@ function countChanges(changes) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fj: () => (/* binding */ valueHtml),
 /* harmony export */   HN: () => (/* binding */ planLines),
 /* harmony export */   HX: () => (/* binding */ planTotals),
 /* harmony export */   Hn: () => (/* binding */ cell),
 /* harmony export */   Xg: () => (/* binding */ planMarkdown),
+/* harmony export */   dp: () => (/* binding */ byteLength),
 /* harmony export */   iY: () => (/* binding */ planJson),
 /* harmony export */   ji: () => (/* binding */ resultsJson),
 /* harmony export */   qy: () => (/* binding */ html),
+/* harmony export */   ux: () => (/* binding */ within),
 /* harmony export */   yf: () => (/* binding */ numberJson)
 /* harmony export */ });
-/* unused harmony export changeLines */
+/* unused harmony exports CELL_MAX, changeLines */
 /* harmony import */ var _bolna_port_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9521);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8992);
 
@@ -6924,17 +11401,23 @@ function countChanges(changes) {
  * same, and nothing in it links.
  */
 const LINK_START = /:(?=\/\/)|www(?=\.)|@|#(?=\d)|\bGH(?=-\d)/gi;
-/** A value safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link. */
+/** How much of one value a table cell shows (the whole value is in the outputs and files). */
+const CELL_MAX = 100;
+/** Text of the action's own, safe inside an HTML table cell (core.summary.addTable does not escape): no HTML, no link, nothing invisible. */
 function html(value) {
-    return (value ?? '')
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visibleLines */ .gB)(value ?? '', 4 * 1024)
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/[\r\n]+/g, ' ')
         .replace(LINK_START, '$&&#8203;');
 }
+/** An outside value (a name, an id…) in an HTML table cell: at most CELL_MAX characters, escaped (see text.ts's `visible`). */
+function valueHtml(value) {
+    return html((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(value, CELL_MAX));
+}
 /**
- * A value safe inside a Markdown table cell of a summary or PR comment: no HTML, no
+ * Text of the action's own, safe inside a Markdown table cell of a summary or PR comment: no HTML, no
  * links or images (bare URLs included), no emphasis, and no @mention of anyone.
  */
 function cell(value) {
@@ -7034,21 +11517,39 @@ function planTotals(plan) {
     return `Plan: ${c.add} to add, ${c.remove} to remove, ${c.unchanged} unchanged${extras.length ? ` (${extras.join(', ')})` : ''}.`;
 }
 /**
- * The plan as Markdown, for the job summary and the PR comment. A PR comment holds at most
- * 65,536 characters, so it shows the first `maxRows` changes and says where the rest are.
+ * The plan as Markdown, for the job summary and the PR comment: the first `maxRows` changes, and
+ * no more than `maxBytes` in all (counted in UTF-8 bytes, as GitHub counts), saying where the rest are.
  */
-function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY) {
+function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY, maxBytes = Number.POSITIVE_INFINITY) {
     const rows = plan.changes.flatMap(change => changeLines(change).map(line => {
         const [symbol = '', ...rest] = line.split(' ');
-        return `| ${cell(change.trunk.id)} | \`${symbol}\` | ${cell(rest.join(' '))} |`;
+        return `| ${cell((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(change.trunk.id, CELL_MAX))} | \`${symbol}\` | ${cell(rest.join(' '))} |`;
     }));
-    const shown = rows.slice(0, maxRows);
-    if (rows.length > shown.length)
-        shown.push(`| | | …and ${rows.length - shown.length} more: see the job summary or the \`plan\` output |`);
-    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown].join('\n') : '_No changes: Bolna matches the file._';
+    const heading = `### Bolna numbers plan for \`${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`;
+    // The notes take at most half of what is left; the rows the rest (the last row, and the table's frame, are counted in the margin).
+    const margin = 400;
+    const notes = within(plan.notes.map(note => `> Trunk ${cell((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteUpTo */ .$i)(note.trunkId, CELL_MAX))}: ${cell(note.text)}.\n\n`), (maxBytes - byteLength(heading) - margin) / 2, plan.notes.length);
+    if (notes.cut > 0)
+        notes.shown.push(`> …and ${notes.cut} more notes: see the \`plan_file\` output.\n\n`);
+    const shown = within(rows, maxBytes - byteLength(heading) - byteLength(notes.shown.join('')) - margin, maxRows);
+    if (shown.cut > 0)
+        shown.shown.push(`| | | …and ${shown.cut} more: see the job summary or the \`plan_file\` output |`);
+    const table = rows.length ? ['| Trunk | | Change |', '| --- | --- | --- |', ...shown.shown].join('\n') : '_No changes: Bolna matches the file._';
     const body = rows.length > 20 ? `<details><summary>${rows.length} changes</summary>\n\n${table}\n\n</details>` : table;
-    const notes = plan.notes.map(note => `> Trunk ${cell(note.trunkId)}: ${cell(note.text)}.\n\n`).join('');
-    return `### Bolna numbers plan for \`${file.replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n${notes}${body}\n`;
+    return `${heading}${notes.shown.join('')}${body}\n`;
+}
+const byteLength = (text) => Buffer.byteLength(text);
+/** The first items that fit in `maxBytes` (each counted with one byte more, for its separator), at most `maxItems`, and how many did not. */
+function within(items, maxBytes, maxItems = Number.POSITIVE_INFINITY) {
+    const shown = [];
+    let size = 0;
+    for (const item of items) {
+        size += byteLength(item) + 1;
+        if (size > maxBytes || shown.length >= maxItems)
+            break;
+        shown.push(item);
+    }
+    return { shown, cut: items.length - shown.length };
 }
 /** An agent as the outputs carry it: its id, null for none, or "unknown" where Bolna does not show it. */
 function agentJson(agent) {
@@ -7156,15 +11657,121 @@ function unsupportedNode(version) {
 
 /***/ }),
 
+/***/ 7194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   Nc: () => (/* binding */ useSecrets),
+/* harmony export */   Sb: () => (/* binding */ Secrets),
+/* harmony export */   hK: () => (/* binding */ holdsSecret)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7532);
+
+/**
+ * The step's secrets (the Bolna API key and the GitHub token): masked in the runner's log,
+ * refused where an input or file carries them, and redacted from everything the step writes as
+ * a last line of defence (see `redact`). One length threshold for all three: a value shorter than
+ * MIN_LENGTH is too short to be a real key, and redacting it would garble ordinary text.
+ *
+ * As wide as the runner's own masker, and in every place it does not reach (the outputs, the
+ * job summary, the PR comment, the files): each secret raw, JSON-escaped, URL-encoded,
+ * HTML-escaped, in base64 at each of the three alignments it can take inside a longer text, and
+ * base64 of `Bearer <secret>` (an Authorization header echoed back).
+ */
+class Secrets {
+    static MIN_LENGTH = 8;
+    #values;
+    /** Every spelling of every secret, longest first (so a spelling inside a longer one is taken out with it). */
+    #spellings;
+    #pattern;
+    constructor(values) {
+        this.#values = values.filter(value => value.length >= Secrets.MIN_LENGTH);
+        this.#spellings = [...new Set(this.#values.flatMap(spellings))].filter(s => s.length >= Secrets.MIN_LENGTH).sort((a, b) => b.length - a.length);
+        this.#pattern = this.#spellings.length ? new RegExp(this.#spellings.map(escapeRegExp).join('|'), 'g') : undefined;
+    }
+    /** Tells the runner to mask every secret, in every spelling, in everything the step prints. */
+    mask() {
+        for (const spelling of new Set([...this.#values, ...this.#spellings]))
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(spelling);
+    }
+    /** True when the text holds any secret, in any spelling. */
+    foundIn(text) {
+        if (!this.#pattern)
+            return false;
+        this.#pattern.lastIndex = 0;
+        return this.#pattern.test(text);
+    }
+    /** The text with every spelling of every secret replaced by `***`. */
+    redact(text) {
+        return this.#pattern ? text.replace(this.#pattern, '***') : text;
+    }
+}
+let inUse = new Secrets([]);
+/** Makes these the secrets `redact` takes out (once, at the start of the step). */
+function useSecrets(secrets) {
+    inUse = secrets;
+}
+/** True when the text holds one of the step's secrets, in any spelling. */
+function holdsSecret(text) {
+    return inUse.foundIn(text);
+}
+/** The text with the step's secrets taken out: for every output, file, summary and comment the step writes. */
+function redact(text) {
+    return inUse.redact(text);
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const base64 = (bytes) => bytes.toString('base64');
+const base64Url = (text) => text.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/**
+ * The base64 characters that only the value's bytes decide, with `shift` bytes before it (0, 1
+ * or 2: the three alignments a value can take in base64 of a longer text).
+ */
+function base64Inside(value, shift) {
+    const bytes = Buffer.from(value);
+    const encoded = base64(Buffer.concat([Buffer.alloc(shift), bytes]));
+    return encoded.slice(Math.ceil((8 * shift) / 6), Math.floor((8 * (shift + bytes.length)) / 6));
+}
+/** How a secret may be spelled in a text the step writes. */
+function spellings(value) {
+    const json = JSON.stringify(value).slice(1, -1);
+    const htmlBase = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const html = [
+        htmlBase.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+        htmlBase.replace(/"/g, '&#34;').replace(/'/g, '&#x27;'),
+        htmlBase.replace(/'/g, '&apos;')
+    ];
+    const url = encodeURIComponent(value);
+    // Stricter encoders (RFC 3986) escape !'()* too; some write the hex in lower case.
+    const strictUrl = url.replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const urls = [url, strictUrl, ...[url, strictUrl].map(u => u.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()))];
+    const whole = [base64(Buffer.from(value)), base64(Buffer.from(`Bearer ${value}`)), base64(Buffer.from(`bearer ${value}`))];
+    const inside = [0, 1, 2].map(shift => base64Inside(value, shift));
+    const b64 = [...whole, ...inside];
+    return [value, json, json.replace(/\//g, '\\/'), ...html, ...urls, ...b64, ...b64.map(base64Url)];
+}
+
+
+/***/ }),
+
 /***/ 8992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ quoteUpTo),
 /* harmony export */   Pf: () => (/* binding */ isOneLine),
+/* harmony export */   RK: () => (/* binding */ visible),
 /* harmony export */   St: () => (/* binding */ ONE_LINE),
 /* harmony export */   bD: () => (/* binding */ messageOf),
-/* harmony export */   hD: () => (/* binding */ quote)
+/* harmony export */   gB: () => (/* binding */ visibleLines),
+/* harmony export */   hD: () => (/* binding */ quote),
+/* harmony export */   s$: () => (/* binding */ jsonText)
 /* harmony export */ });
+/* unused harmony export MAX_SHOWN */
+/**
+ * Outside text (from Bolna, GitHub, an input or the numbers file) on its way to a person: the log,
+ * annotations, the job summary, the PR comment. `quote` is the one way out for such a value.
+ */
 /**
  * True when the text is one line of well-formed text: no control character (newline, tab,
  * NUL, ESC, DEL…) and no lone surrogate (which no URL or JSON encoder accepts).
@@ -7179,13 +11786,77 @@ function isOneLine(text) {
 }
 const LONE_SURROGATE = /\p{Cs}/u;
 const ONE_LINE = 'must be one line with no control characters';
+/** How much of a value `quote` shows: more than any value a numbers file may hold (255). */
+const MAX_SHOWN = 256;
 /**
- * A value from an input, a file or the API, safe to put in a log line or a message:
- * quoted, with newlines escaped, so it can never start a workflow command (`::…`).
+ * What shows nothing, or changes how the text around it reads: control characters (C0, DEL, C1),
+ * format characters (bidi overrides, embeddings and isolates, zero-width spaces and joiners, the
+ * byte order mark, soft hyphens, tags), the line and paragraph separators, and lone surrogates.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+/** Also the backslash, so that an escape shown is never text that looks like one. */
+const TO_ESCAPE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+function escapeChar(char) {
+    const short = SHORT_ESCAPES[char];
+    if (short)
+        return short;
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The first `max` UTF-16 units of the text, never half a surrogate pair. */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    const code = text.charCodeAt(max - 1);
+    return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+/**
+ * The value as a person may be shown it, without quotes: at most `max` characters of it, then
+ * an ellipsis; every invisible character (see INVISIBLE), and the backslash, as a visible escape
+ * (`\n`, `\u202e`, `\\`). No workflow command can start in it, and nothing in it hides or
+ * reorders the text around it.
+ */
+function visible(value, max = MAX_SHOWN) {
+    const text = value ?? '';
+    const shown = cut(text, max);
+    return `${shown.replace(TO_ESCAPE, escapeChar)}${shown.length < text.length ? '…' : ''}`;
+}
+/**
+ * A value from an input, a file or the API, safe to put in a log line or a message: quoted,
+ * `"` and every invisible character escaped (see `visible`), and cut after MAX_SHOWN characters,
+ * saying how long it was (`"AAAA…" (1048576 characters)`).
  */
 function quote(value) {
-    return JSON.stringify(value ?? '');
+    return quoteUpTo(value, MAX_SHOWN);
 }
+/** `quote`, showing at most `max` characters of the value. */
+function quoteUpTo(value, max) {
+    const text = value ?? '';
+    const shown = cut(text, max);
+    const inner = shown.replace(TO_ESCAPE, escapeChar).replace(/"/g, '\\"');
+    return shown.length < text.length ? `"${inner}…" (${text.length} characters)` : `"${inner}"`;
+}
+/**
+ * A message that may hold outside text (an error, a warning): its own lines kept, any other
+ * invisible character escaped, and at most `max` characters. A last line of defence for
+ * messages built around values that were not quoted.
+ */
+function visibleLines(message, max = 16 * 1024) {
+    const whole = message.replace(/\r\n/g, '\n');
+    const text = cut(whole, max);
+    const shown = text.replace(INVISIBLE, char => (char === '\n' ? char : escapeChar(char)));
+    return text.length < whole.length ? `${shown}…` : shown;
+}
+/**
+ * Text for a value inside JSON (an output, a file) that a person may read: the same JSON, with
+ * every invisible character written as its \u escape, which any JSON reader reads back exactly.
+ */
+function jsonText(value, space) {
+    // JSON.stringify already escapes C0 controls and lone surrogates; a raw newline is its own indentation.
+    return (JSON.stringify(value, null, space) ?? 'null').replace(JSON_INVISIBLE, char => [...Array(char.length).keys()].map(i => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+}
+const JSON_INVISIBLE = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
 /** One line for any failure: an Error's message, a thrown string, or what else was thrown. */
 function messageOf(error) {
     if (error instanceof Error)
@@ -7199,7 +11870,7 @@ function messageOf(error) {
     catch {
         shown = String(error);
     }
-    return `unexpected failure: ${shown.slice(0, 200)}`;
+    return `unexpected failure: ${visible(shown, 200)}`;
 }
 
 
@@ -7215,9 +11886,9 @@ function messageOf(error) {
 /* harmony export */ });
 /* unused harmony export CONCURRENT_RUNS_HINT */
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9373);
-/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1532);
+/* harmony import */ var _concurrency_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1532);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2464);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8992);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8992);
 
 
 
@@ -7252,7 +11923,7 @@ async function verifyApplied(bolna, results, options) {
             check.wrote = true;
     }
     const unverified = [];
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)([...checks.values()].filter(check => check.wrote), 4, async (check) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)([...checks.values()].filter(check => check.wrote), 4, async (check) => {
         let missing = [];
         let duplicates = 0;
         let rounds = 0;
@@ -7271,7 +11942,7 @@ async function verifyApplied(bolna, results, options) {
                 ({ missing, duplicates } = whatIsMissing(numbers, check));
             }
             catch (error) {
-                missing = [`it could not be read again: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .messageOf */ .bD)(error)}`];
+                missing = [`it could not be read again: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}`];
             }
             return missing.length === 0 ? true : undefined;
         });
@@ -7298,14 +11969,14 @@ function extraRecords(numbers, check) {
 }
 /** Removes duplicate records; the results then name the record kept. A removal that fails is left for the next read. */
 async function removeExtra(bolna, trunk, extra, options) {
-    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_2__/* .eachConcurrently */ .y)(extra, 4, async ({ record, kept, wanted }) => {
+    await (0,_concurrency_js__WEBPACK_IMPORTED_MODULE_3__/* .eachConcurrently */ .y)(extra, 4, async ({ record, kept, wanted }) => {
         try {
             await bolna.removeNumber(trunk, record);
         }
         catch {
             return;
         }
-        options.log?.(`Removed a duplicate record of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(record.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(record.id)}) that appeared on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(trunk.id)} while this run wrote (another run at once?); kept id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(kept.id)}.`);
+        options.log?.(`Removed a duplicate record of ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(record.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(record.id)}) that appeared on trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(trunk.id)} while this run wrote (another run at once?); kept id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(kept.id)}.`);
         const { result } = wanted;
         if (result.number_id === record.id) {
             Object.assign(result, { number_id: kept.id, phone_number: kept.stored, name: kept.name, number: kept });
@@ -7321,20 +11992,20 @@ function whatIsMissing(numbers, check) {
         const records = byE164.get(e164) ?? [];
         const found = records[0];
         if (!found) {
-            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} is not listed`);
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(e164)} is not listed`);
             continue;
         }
         if (records.length > 1) {
             duplicates++;
-            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} is held by ${records.length} records, not one`);
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(e164)} is held by ${records.length} records, not one`);
         }
         const shows = (n) => n.agent.kind === 'unknown' || (n.agent.kind === 'agent' ? n.agent.id : null) === agent;
         if (agent !== undefined && !records.every(shows))
-            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(e164)} does not show agent ${agent === null ? 'none' : (0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(agent)} yet`);
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(e164)} does not show agent ${agent === null ? 'none' : (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(agent)} yet`);
     }
     for (const number of numbers)
         if (check.absent.has(number.id))
-            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(number.id)}) is still listed`);
+            missing.push(`${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.stored)} (id ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(number.id)}) is still listed`);
     return { missing, duplicates };
 }
 /** True when the apply wrote this entry: added, removed, replaced, or its mapping set. */
@@ -7352,7 +12023,7 @@ function writtenTrunks(results) {
 function unverifiedProblem(unverified) {
     if (unverified.length === 0)
         return undefined;
-    const lines = unverified.map(u => `  trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
+    const lines = unverified.map(u => `  trunk ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(u.trunkId)}: ${u.missing.slice(0, 5).join('; ')}${u.missing.length > 5 ? `; and ${u.missing.length - 5} more` : ''}`);
     const hint = unverified.some(u => u.duplicates) ? `\n${CONCURRENT_RUNS_HINT}` : '';
     return `Applied, but not verified: ${unverified.length} trunk(s) did not show the result within settle_seconds. Re-run to check (a re-run adds nothing twice once the list shows it):\n${lines.join('\n')}${hint}`;
 }
@@ -7427,13 +12098,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
