@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { lstat, mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, relative, sep } from 'node:path'
-import type { Bolna, TrunkNumber, TrunkRef } from './bolna/port.js'
+import type { Bolna, TrunkApi, TrunkNumber, TrunkRef } from './bolna/port.js'
 import { TRUNK_APIS } from './bolna/port.js'
 import { eachConcurrently } from './concurrency.js'
 import type { Warning } from './health.js'
@@ -47,6 +47,22 @@ function problemOf(field: Parameters<typeof fieldProblem>[0], value: string): st
 
 /** A reason from the API on one comment line. */
 const oneLine = (text: string) => visibleLines(text.replace(/\s+/g, ' '), 300)
+
+/**
+ * The trunks an export reads, and how its header names them: those named by trunk_id, else every
+ * trunk of the chosen APIs the key can see, one API after the other (the order the file lists them in).
+ */
+export async function trunksToExport(
+  bolna: Bolna,
+  wanted: { trunkApi: TrunkApi; apis: readonly TrunkApi[]; trunkIds?: readonly string[] }
+): Promise<{ refs: TrunkRef[]; source: string }> {
+  const { trunkApi, apis, trunkIds } = wanted
+  if (trunkIds) return { refs: trunkIds.map(id => ({ id, api: trunkApi })), source: `trunk_api ${trunkApi}, trunk_id ${trunkIds.join(', ')}` }
+  const refs: TrunkRef[] = []
+  for (const api of apis) for (const id of await bolna.listTrunks(api)) refs.push({ id, api })
+  const every = apis.length > 1 ? 'every trunk of both APIs (trunk_api all)' : `every trunk of trunk_api ${trunkApi}`
+  return { refs, source: `${every} the key can see` }
+}
 
 /**
  * Reads each trunk, `concurrency` at a time. A trunk whose id the file would refuse is not read

@@ -18,6 +18,8 @@ export interface ExportSettings extends CommonSettings {
   exportFile: string
   /** The trunks to export (all of `trunkApi`'s when undefined). */
   trunkIds?: string[]
+  /** The APIs whose every trunk is exported when `trunkIds` is undefined: `trunkApi`'s, or both (`trunk_api: all`). */
+  apis: readonly TrunkApi[]
 }
 
 interface CommonSettings extends ConnectionSettings {
@@ -320,6 +322,11 @@ export function readCommonSettings(readInput: InputReader, env: NodeJS.ProcessEn
       'Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).'
     )
   }
+
+  const allApis = read('trunk_api') === 'all'
+  if (allApis && !read('export_file')) {
+    throw new InputError('Input "trunk_api" is "all", which only an export takes (export_file): set it to sip-trunks or trunk.')
+  }
   const common: CommonSettings = {
     token,
     apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
@@ -330,7 +337,8 @@ export function readCommonSettings(readInput: InputReader, env: NodeJS.ProcessEn
     dryRun: parse(read, 'dry_run', boolean),
     setAgentTelephony: parse(read, 'set_agent_telephony', boolean),
     concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
-    trunkApi: parse(read, 'trunk_api', oneOf(...(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]]))),
+    // `all` (both APIs) is export mode's alone; it is checked there.
+    trunkApi: allApis ? 'sip-trunks' : parse(read, 'trunk_api', oneOf(...(TRUNK_API_NAMES as [TrunkApi, ...TrunkApi[]]))),
     maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
     onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
     failOnWarnings: parse(read, 'fail_on_warnings', boolean)
@@ -362,7 +370,14 @@ function readExportSettings(read: InputReader, common: CommonSettings): ExportSe
     .map(part => part.trim())
     .filter(Boolean)
   for (const [i, trunkId] of trunkIds.entries()) parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id)
-  return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) }
+  const allApis = read('trunk_api') === 'all'
+  if (allApis && trunkIds.length > 0) {
+    throw new InputError(
+      'Input "trunk_id" must be empty with trunk_api: all, which exports every trunk of both APIs; to export some trunks, set trunk_api to their API.'
+    )
+  }
+  const apis = allApis ? TRUNK_API_NAMES : [common.trunkApi]
+  return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), apis, ...(trunkIds.length > 0 && { trunkIds }) }
 }
 
 /** File mode: the numbers file lists the trunks and numbers, with their own settings. */

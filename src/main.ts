@@ -6,7 +6,7 @@ import { connectToBolna } from './bolna/connect.js'
 import type { Bolna, TrunkState } from './bolna/port.js'
 import { realClock } from './clock.js'
 import { eachConcurrently } from './concurrency.js'
-import { exportedFile, readForExport, writeExport } from './export.js'
+import { exportedFile, readForExport, trunksToExport, writeExport } from './export.js'
 import { FileProblems, numbersFileMode } from './file-mode.js'
 import { guardOutput } from './guard.js'
 import { healthWarnings, onlyWarnings } from './health.js'
@@ -74,7 +74,7 @@ async function reconcile(bolna: Bolna, settings: SingleNumberSettings | NumbersF
     const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
     const unverified = await verifyApplied(bolna, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
     await mode.applied(plan, results)
-    await reportVerification(unverified, writtenTrunks(results))
+    await reportVerification(unverified, writtenTrunks(results), results.length)
     const problem = failuresProblem(results) ?? unverifiedProblem(unverified)
     if (problem) throw new Error(problem)
     failOnWarnings(warnings, settings)
@@ -89,14 +89,8 @@ async function reconcile(bolna: Bolna, settings: SingleNumberSettings | NumbersF
 /** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing but duplicate records. */
 async function exportNumbers(bolna: Bolna, settings: ExportSettings): Promise<void> {
   const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file')
-  const api = settings.trunkApi
-  const ids = settings.trunkIds ?? (await bolna.listTrunks(api))
-  const trunks = await readForExport(
-    bolna,
-    ids.map(id => ({ id, api })),
-    settings.concurrency
-  )
-  const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`
+  const { refs, source } = await trunksToExport(bolna, settings)
+  const trunks = await readForExport(bolna, refs, settings.concurrency)
   const exported = exportedFile(trunks, source, new Date())
   await writeExport(path, exported.text)
   await reportExport(exported.count, trunks.length, shownAs)

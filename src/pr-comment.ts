@@ -161,7 +161,7 @@ function cut(text: string, budget: number): string {
 /** The PR comment of a run that made no plan, or whose plan is blocked. */
 function failedPlanMarkdown(file: string, reason: string, plan?: string): string {
   const name = file.replace(/`/g, "'")
-  const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`
+  const heading = `### Bolna numbers: plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`
   const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n'
   return `${heading}\n\n**${cell(reason.split('\n')[0] ?? reason)}**\n\n${body}`
 }

@@ -149,7 +149,7 @@ export function planMarkdown(plan: Plan, file: string, maxRows = Number.POSITIVE
       return `| ${cell(visible(change.trunk.id, CELL_MAX))} | \`${symbol}\` | ${cell(rest.join(' '))} |`
     })
   )
-  const heading = `### Bolna numbers plan for \`${visible(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`
+  const heading = `### Bolna numbers: plan for \`${visible(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`
   // The notes take at most half of what is left; the rows the rest (the last row, and the table's frame, are counted in the margin).
   const margin = 400
   const notes = within(

@@ -59,6 +59,7 @@ export interface NumberReport {
   agentStatus?: AgentStatus | 'planned'
   telephonyStatus?: 'switched' | 'unchanged' | 'failed'
   differences: readonly Difference[]
+  /** Inputs the trunk's API does not use: one notice each. */
   notes: readonly string[]
   hasChanges: boolean
 }
@@ -78,7 +79,7 @@ export async function reportNumber(report: NumberReport): Promise<void> {
 
   const where = `trunk ${quote(trunk.id)}`
   const spelled = TRUNK_APIS[trunk.api].spelling(want.e164, want.withPlus)
-  for (const note of report.notes) core.info(`Note: ${note}.`)
+  for (const note of report.notes) core.notice(note, { title: 'Input not used' })
   if (report.status === 'planned') {
     const agent = want.agentId ? ` and map it to agent ${quote(want.agentId)}` : ''
     core.info(`Dry run: would add ${quote(spelled)} to ${where}${agent}.`)
@@ -94,7 +95,7 @@ export async function reportNumber(report: NumberReport): Promise<void> {
   }
   await writeSummary(summary =>
     summary
-      .addHeading('Bolna SIP trunk number', 3)
+      .addHeading('Bolna numbers: one number', 3)
       .addTable([
         ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
         [
@@ -163,7 +164,7 @@ function withinOutput(value: object): object {
 }
 
 export async function reportPlan(plan: Plan, file: string, dryRun: boolean): Promise<void> {
-  core.info([`Bolna numbers plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'))
+  core.info([`Bolna numbers: plan for ${quote(file)}`, ...planLines(plan), planTotals(plan)].join('\n'))
   const json = planJson(plan) as { changes: object[] }
   const { shown, cut } = fitting(json.changes)
   const planFile = await writeRunFile('plan', json)
@@ -226,8 +227,14 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
   })
 }
 
-/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode). */
-export async function reportVerification(unverified: readonly Unverified[], written: number): Promise<void> {
+/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode); `planned` counts the changes the apply was given. */
+export async function reportVerification(unverified: readonly Unverified[], written: number, planned: number): Promise<void> {
+  if (planned === 0) {
+    // A no-op apply: there is nothing to verify, and it says so rather than "0 trunk(s) written".
+    const line = 'Nothing was written: Bolna already holds every number as wanted.'
+    core.info(line)
+    return writeSummary(summary => summary.addRaw(`\n${line}\n`, true))
+  }
   if (written === 0) return
   const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined
   if (verified) core.info(verified)
@@ -245,7 +252,7 @@ export async function reportVerification(unverified: readonly Unverified[], writ
 /** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
 export async function reportFailure(reason: string, problems: readonly FileProblem[] = []): Promise<void> {
   await writeSummary(summary => {
-    summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${cell(reason)}\n`, true)
+    summary.addHeading('Bolna numbers: failed', 3).addRaw(`\n${cell(reason)}\n`, true)
     if (problems.length > 0) {
       summary.addList(problems.slice(0, 50).map(p => html(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)))
       if (problems.length > 50) summary.addRaw(`\n…and ${problems.length - 50} more problems.\n`, true)
@@ -290,5 +297,5 @@ export async function reportExport(count: number, trunks: number, shownAs: strin
   setOutputs({ [Outputs.Exported]: count })
   const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${quote(shownAs)}.`
   core.info(line)
-  await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${html(line)}\n`, true))
+  await writeSummary(summary => summary.addHeading('Bolna numbers: export', 3).addRaw(`\n${html(line)}\n`, true))
 }

@@ -1,5 +1,6 @@
 /** Single mode: one number on one trunk, planned and applied as a one-entry numbers file, reported as one number. */
 import type { TrunkNumber } from './bolna/port.js'
+import { ignoredInputs } from './ignored-inputs.js'
 import type { SingleNumberSettings } from './inputs.js'
 import type { Mode } from './mode.js'
 import { hasChanges, writtenChanges } from './plan.js'
@@ -24,7 +25,7 @@ export function singleNumberMode(settings: SingleNumberSettings): Mode {
       trunk,
       want,
       differences: change.action === 'keep' ? change.differences : [],
-      notes: plan.notes.map(note => note.text),
+      notes: ignoredInputs(trunk, want),
       hasChanges: hasChanges(plan),
       number: found(change),
       ...rest

@@ -245,6 +245,13 @@ describe('what each example promises', () => {
     ).toEqual([])
   })
 
+  it('no example sets an input its trunk API ignores (name or e164_check_enabled with trunk_api: trunk)', () => {
+    const all = [...examples.keys()].flatMap(name => example(name).steps)
+    const trunkSteps = all.filter(step => step.with.trunk_api === 'trunk')
+    expect(trunkSteps.length).toBeGreaterThan(0)
+    expect(trunkSteps.flatMap(step => ['name', 'e164_check_enabled'].filter(key => key in step.with).map(key => `${step.where}: ${key}`))).toEqual([])
+  })
+
   it('gitops-plan-apply: plans on pull requests, applies on main, one apply at a time, never cancelled', () => {
     const { workflow, steps } = example('gitops-plan-apply.yml')
     expect(Object.keys(workflow.on ?? {}).sort()).toEqual(['pull_request', 'push'])

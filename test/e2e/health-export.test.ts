@@ -78,6 +78,39 @@ describe('export', () => {
     expect(emulator.writes()).toHaveLength(0)
   })
 
+  it('trunk_api: all writes every trunk of both APIs into one file; planning it right away changes nothing', async () => {
+    emulator.addTrunk('3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e99', { api: 'trunk' })
+    emulator.addTrunk('01HQLEGACYEMPTY0002')
+    const run = await act({ export_file: '.github/bolna-numbers.yml', trunk_api: 'all' })
+    expect(run.code, run.stdout).toBe(0)
+    expect(emulator.requests.filter(r => r.method === 'GET' && /^\/(sip-trunks|trunk)\/trunks$/.test(r.path)).map(r => r.path)).toEqual([
+      '/sip-trunks/trunks',
+      '/trunk/trunks'
+    ])
+    const text = await readFile(join(run.workspace, '.github/bolna-numbers.yml'), 'utf8')
+    expect(text).toContain('(every trunk of both APIs (trunk_api all) the key can see)')
+    for (const [id, api] of [
+      [LEGACY, 'sip-trunks'],
+      ['01HQLEGACYEMPTY0002', 'sip-trunks'],
+      [NEW, 'trunk'],
+      ['3f2b8c1e-6d4a-4f7b-9e2c-1a5d7b9c0e99', 'trunk']
+    ]) {
+      expect(text).toContain(`  - trunk_id: "${id}"\n    api: ${api}\n`)
+    }
+    expect(run.outputs.exported).toBe('4')
+    expect(emulator.writes()).toHaveLength(0)
+
+    // The one file, planned and applied right away: no difference, nothing written, on both APIs.
+    emulator.clearLog()
+    const check = await act({ numbers_file: '.github/bolna-numbers.yml', dry_run: 'true', fail_on_drift: 'true' }, { workspace: run.workspace })
+    expect(check.code, check.stdout).toBe(0)
+    expect(check.outputs).toMatchObject({ has_changes: 'false', to_add: '0', to_remove: '0', unchanged: '4' })
+    const applied = await act({ numbers_file: '.github/bolna-numbers.yml', prune: 'true' }, { workspace: run.workspace })
+    expect(applied.code, applied.stdout).toBe(0)
+    expect(applied.outputs).toMatchObject({ created: '0', removed: '0' })
+    expect(emulator.writes()).toHaveLength(0)
+  })
+
   it('refuses a path outside the workspace, and single-number inputs beside it', async () => {
     const outside = await act({ export_file: '../elsewhere.yml', trunk_id: LEGACY })
     expect(annotations(outside).join('\n')).toContain('Input "export_file" must be a path inside the workspace')

@@ -63,7 +63,7 @@ describe('plan', () => {
     const plan = JSON.parse(run.outputs.plan!)
     expect(plan.changes).toHaveLength(3)
     expect(plan.changes[0]).toMatchObject({ action: 'add', trunk_id: 'trunk-a', phone_number: '919876543210' })
-    expect(run.summary).toContain('Bolna numbers plan for `bolna-numbers.yml`')
+    expect(run.summary).toContain('Bolna numbers: plan for `bolna-numbers.yml`')
     expect(run.summary).toContain('| trunk-a | `+` |')
     expect(emulator.requests.map(r => r.path).sort()).toEqual(['/sip-trunks/trunks/trunk-a', '/sip-trunks/trunks/trunk-b'])
   })
@@ -107,6 +107,11 @@ describe('apply', () => {
     expect(emulator.requests).toHaveLength(2)
     expect(emulator.writes()).toHaveLength(0)
     expect(JSON.parse(second.outputs.results!).map((r: { status: string }) => r.status)).toEqual(['exists', 'exists', 'exists'])
+    // A no-op apply says that nothing was written, not "Verified: 0 trunk(s) written".
+    expect(first.stdout).toContain('Verified: 2 trunk(s) written were read again and show the result.')
+    expect(second.stdout).toContain('Nothing was written: Bolna already matched the file.')
+    expect(second.summary).toContain('Nothing was written: Bolna already matched the file.')
+    expect(second.stdout + second.summary).not.toContain('Verified')
   })
 
   it('one failing number does not stop the others; the step fails listing it', async () => {

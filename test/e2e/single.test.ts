@@ -38,7 +38,7 @@ describe('adding one number', () => {
     const record = JSON.parse(first.outputs.number!)
     expect(record).toMatchObject({ id: first.outputs.number_id, name: 'Mumbai Support Line', trunk_api: 'sip-trunks', e164: '+919876543210' })
     expect(posts()[0]?.body).toEqual({ phone_number: '919876543210', name: 'Mumbai Support Line', e164_check_enabled: false })
-    expect(first.summary).toContain('Bolna SIP trunk number')
+    expect(first.summary).toContain('<h3>Bolna numbers: one number</h3>')
     expect(first.summary).toContain(first.outputs.number_id)
 
     const second = await act({ phone_number: '+91 98765-43210' })

@@ -102,14 +102,23 @@ describe.concurrent('single mode on a /trunk trunk', () => {
     expect(emulator.requests).toHaveLength(0)
   })
 
-  it('a name is not sent, and the log says so once', async t => {
+  it('inputs the /trunk API ignores (name, e164_check_enabled) are not sent, each said once in a notice naming it', async t => {
     const { emulator, run } = await step(t)
-    const added = await run({ ...inputs, name: 'SF Front Desk' })
+    const added = await run({ ...inputs, name: 'SF Front Desk', e164_check_enabled: 'true' })
     expect(added.code).toBe(0)
     expect(emulator.writes()[0]!.body).toEqual({ e164: '+14155550199', destination_key: '14155550199' })
-    expect(occurrences(added.stdout, 'names are not sent')).toBe(1)
-    expect(added.stdout).toContain(`Note: ${NAMES_NOTE}.`)
+    expect(annotations(added, 'notice')).toEqual([
+      `::notice title=Input not used::Input "name" is not sent: Bolna's /trunk API has no label for a number (trunk_api is "trunk"). Remove it from the step.`,
+      `::notice title=Input not used::Input "e164_check_enabled" is not sent: Bolna's /trunk API always checks E.164 (trunk_api is "trunk"). Remove it from the step.`,
+      expect.stringContaining('has no agent')
+    ])
+    expect(occurrences(added.stdout, 'is not sent')).toBe(2)
     expect(emulator.numbers(NEW)[0]!.name).toBeNull()
+    // On the legacy API both are sent, and nothing is said.
+    const legacy = await run({ trunk_id: LEGACY, phone_number: '+919876543210', name: 'Mumbai', e164_check_enabled: 'true' })
+    expect(legacy.code).toBe(0)
+    expect(annotations(legacy, 'notice').filter(line => line.includes('Input not used'))).toEqual([])
+    expect(emulator.writes().at(-1)!.body).toMatchObject({ name: 'Mumbai', e164_check_enabled: true })
   })
 
   it('destination_key with trunk_api sip-trunks is refused before any request', async t => {

@@ -154,7 +154,7 @@ describe('the record of a run', () => {
   it('the job summary says why on every failure, with the file problems', async () => {
     const run = await act(file(one('415-555-0123')))
     expect(run.code).toBe(1)
-    expect(run.summary).toContain('Bolna SIP trunk numbers: failed')
+    expect(run.summary).toContain('<h3>Bolna numbers: failed</h3>')
     expect(run.summary).toMatch(/line 5: trunks\[0\]\.numbers\[0\]\.phone_number "415-555-0123" is not a possible phone number/)
     expect(emulator.requests).toHaveLength(0)
   })

@@ -158,4 +158,13 @@ describe('readSettings', () => {
     expect(fail({ token: 'k', export_file: 'out.yml', numbers_file: 'n.yml' })).toThrow('Input "numbers_file" must be empty when "export_file" is set')
     expect(fail({ token: 'k', export_file: 'out.yml', trunk_id: 'a,..' })).toThrow('Input "trunk_id (item 2)" cannot be "." or ".."')
   })
+
+  it("trunk_api: all is export mode's alone, for every trunk of both APIs", () => {
+    expect(readSettings(reader({ token: 'k', export_file: 'out.yml', trunk_api: 'all' }), {})).toMatchObject({ mode: 'export', apis: ['sip-trunks', 'trunk'] })
+    expect(readSettings(reader({ token: 'k', export_file: 'out.yml', trunk_api: 'trunk' }), {})).toMatchObject({ apis: ['trunk'] })
+    expect(fail({ token: 'k', export_file: 'out.yml', trunk_api: 'all', trunk_id: 'a' })).toThrow('Input "trunk_id" must be empty with trunk_api: all')
+    expect(fail({ token: 'k', numbers_file: 'n.yml', trunk_api: 'all' })).toThrow('Input "trunk_api" is "all", which only an export takes (export_file)')
+    expect(fail({ token: 'k', trunk_id: 't', phone_number: '919876543210', trunk_api: 'all' })).toThrow('Input "trunk_api" is "all"')
+    expect(fail({ token: 'k', export_file: 'out.yml', trunk_api: 'All' })).toThrow('Input "trunk_api" must be one of: sip-trunks, trunk')
+  })
 })
