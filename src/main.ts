@@ -74,7 +74,7 @@ async function reconcile(bolna: Bolna, settings: SingleNumberSettings | NumbersF
     const results = await applyPlan(bolna, plan, actual, applyOptions(settings, warnings))
     const unverified = await verifyApplied(bolna, results, { settleMs: settings.settleMs, clock: realClock, log: line => core.info(line) })
     await mode.applied(plan, results)
-    await reportVerification(unverified, writtenTrunks(results), results.length)
+    await reportVerification(unverified, writtenTrunks(results), results.filter(r => r.status === 'failed').length)
     const problem = failuresProblem(results) ?? unverifiedProblem(unverified)
     if (problem) throw new Error(problem)
     failOnWarnings(warnings, settings)

@@ -227,9 +227,9 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
   })
 }
 
-/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode); `planned` counts the changes the apply was given. */
-export async function reportVerification(unverified: readonly Unverified[], written: number, planned: number): Promise<void> {
-  if (planned === 0) {
+/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode); `failed` counts the apply's failed changes. */
+export async function reportVerification(unverified: readonly Unverified[], written: number, failed: number): Promise<void> {
+  if (written === 0 && failed === 0) {
     // A no-op apply: there is nothing to verify, and it says so rather than "0 trunk(s) written".
     const line = 'Nothing was written: Bolna already holds every number as wanted.'
     core.info(line)

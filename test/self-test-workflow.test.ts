@@ -35,8 +35,8 @@ async function freePort(): Promise<number> {
 function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
-  child.stdout.on('data', chunk => (output += chunk))
-  child.stderr.on('data', chunk => (output += chunk))
+  child.stdout.setEncoding('utf8').on('data', chunk => (output += chunk))
+  child.stderr.setEncoding('utf8').on('data', chunk => (output += chunk))
   return new Promise(done => child.on('close', code => done({ code, output })))
 }
 

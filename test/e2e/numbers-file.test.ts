@@ -109,8 +109,8 @@ describe('apply', () => {
     expect(JSON.parse(second.outputs.results!).map((r: { status: string }) => r.status)).toEqual(['exists', 'exists', 'exists'])
     // A no-op apply says that nothing was written, not "Verified: 0 trunk(s) written".
     expect(first.stdout).toContain('Verified: 2 trunk(s) written were read again and show the result.')
-    expect(second.stdout).toContain('Nothing was written: Bolna already matched the file.')
-    expect(second.summary).toContain('Nothing was written: Bolna already matched the file.')
+    expect(second.stdout).toContain('Nothing was written: Bolna already holds every number as wanted.')
+    expect(second.summary).toContain('Nothing was written: Bolna already holds every number as wanted.')
     expect(second.stdout + second.summary).not.toContain('Verified')
   })
 

@@ -118,8 +118,10 @@ export class FakeGitHubApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = ''
-    for await (const chunk of req) raw += chunk
+    // Decoded once, whole: a character split across two chunks must not become two U+FFFD.
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
     const url = new URL(req.url ?? '/', 'http://x')
     this.requests.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization })
     if (this.hang?.test(`${req.method} ${url.pathname}`)) return

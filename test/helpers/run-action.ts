@@ -102,8 +102,9 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   const child = spawn(process.execPath, [actionEntry()], { env, cwd: workspace })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
-  child.stderr.on('data', chunk => (stderr += chunk))
+  // Decoded as a stream: a character split across two chunks stays one character.
+  child.stdout.setEncoding('utf8').on('data', chunk => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk))
   const code = await new Promise<number | null>(done => child.on('close', done))
   // @actions/core ends commands, log lines, outputs and summary lines with os.EOL, "\r\n" on
   // Windows: read back with "\n", as the tests compare them (a no-op where os.EOL is "\n").
