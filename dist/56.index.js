@@ -427,7 +427,7 @@ function cut(text, budget) {
 /** The PR comment of a run that made no plan, or whose plan is blocked. */
 function failedPlanMarkdown(file, reason, plan) {
     const name = file.replace(/`/g, "'");
-    const heading = `### Bolna numbers plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`;
+    const heading = `### Bolna numbers: plan for \`${name}\`: ${plan ? 'blocked' : 'failed'}`;
     const body = plan ? plan.replace(/^### .*\n/, '') : 'No plan was made: fix the problem (see the job summary and the annotations) and push again.\n';
     return `${heading}\n\n**${(0,_render_js__WEBPACK_IMPORTED_MODULE_3__/* .cell */ .Hn)(reason.split('\n')[0] ?? reason)}**\n\n${body}`;
 }

@@ -1612,7 +1612,7 @@ async function eachConcurrently(items, limit, work) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(923);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2907);
 /* harmony import */ var _runtime_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3683);
 
 
@@ -1629,7 +1629,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 923:
+/***/ 2907:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1906,6 +1906,10 @@ function readCommonSettings(readInput, env) {
         // A header cannot carry anything else; the usual cause is a stray character copied with the key.
         throw new InputError('Input "token" must be the API key alone: visible ASCII characters, no spaces, at most 4096 (check for a stray character copied with it).');
     }
+    const allApis = read('trunk_api') === 'all';
+    if (allApis && !read('export_file')) {
+        throw new InputError('Input "trunk_api" is "all", which only an export takes (export_file): set it to sip-trunks or trunk.');
+    }
     const common = {
         token,
         apiBaseUrl: parse(read, 'api_base_url', apiBaseUrl),
@@ -1916,7 +1920,8 @@ function readCommonSettings(readInput, env) {
         dryRun: parse(read, 'dry_run', inputs_boolean),
         setAgentTelephony: parse(read, 'set_agent_telephony', inputs_boolean),
         concurrency: parse(read, 'concurrency', number(1, 64, 'integer')),
-        trunkApi: parse(read, 'trunk_api', oneOf(...port/* TRUNK_API_NAMES */.R2)),
+        // `all` (both APIs) is export mode's alone; it is checked there.
+        trunkApi: allApis ? 'sip-trunks' : parse(read, 'trunk_api', oneOf(...port/* TRUNK_API_NAMES */.R2)),
         maxDeletes: parse(read, 'max_deletes', number(0, 100_000, 'integer')),
         onNameChange: parse(read, 'on_name_change', oneOf('report', 'replace')),
         failOnWarnings: parse(read, 'fail_on_warnings', inputs_boolean)
@@ -1948,7 +1953,12 @@ function readExportSettings(read, common) {
         .filter(Boolean);
     for (const [i, trunkId] of trunkIds.entries())
         parse(() => trunkId, trunkIds.length > 1 ? `trunk_id (item ${i + 1})` : 'trunk_id', id);
-    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), ...(trunkIds.length > 0 && { trunkIds }) };
+    const allApis = read('trunk_api') === 'all';
+    if (allApis && trunkIds.length > 0) {
+        throw new InputError('Input "trunk_id" must be empty with trunk_api: all, which exports every trunk of both APIs; to export some trunks, set trunk_api to their API.');
+    }
+    const apis = allApis ? port/* TRUNK_API_NAMES */.R2 : [common.trunkApi];
+    return { ...common, mode: 'export', exportFile: parse(read, 'export_file', singleLine(1000)), apis, ...(trunkIds.length > 0 && { trunkIds }) };
 }
 /** File mode: the numbers file lists the trunks and numbers, with their own settings. */
 function readNumbersFileSettings(read, common, options) {
@@ -2367,6 +2377,21 @@ function problemOf(field, value) {
 /** A reason from the API on one comment line. */
 const oneLine = (text) => (0,src_text/* visibleLines */.gB)(text.replace(/\s+/g, ' '), 300);
 /**
+ * The trunks an export reads, and how its header names them: those named by trunk_id, else every
+ * trunk of the chosen APIs the key can see, one API after the other (the order the file lists them in).
+ */
+async function trunksToExport(bolna, wanted) {
+    const { trunkApi, apis, trunkIds } = wanted;
+    if (trunkIds)
+        return { refs: trunkIds.map(id => ({ id, api: trunkApi })), source: `trunk_api ${trunkApi}, trunk_id ${trunkIds.join(', ')}` };
+    const refs = [];
+    for (const api of apis)
+        for (const id of await bolna.listTrunks(api))
+            refs.push({ id, api });
+    const every = apis.length > 1 ? 'every trunk of both APIs (trunk_api all)' : `every trunk of trunk_api ${trunkApi}`;
+    return { refs, source: `${every} the key can see` };
+}
+/**
  * Reads each trunk, `concurrency` at a time. A trunk whose id the file would refuse is not read
  * (it is left out); one that cannot be read keeps why; neither stops the others.
  */
@@ -2708,7 +2733,7 @@ async function reportNumber(report) {
     const where = `trunk ${(0,src_text/* quote */.hD)(trunk.id)}`;
     const spelled = port/* TRUNK_APIS */.R1[trunk.api].spelling(want.e164, want.withPlus);
     for (const note of report.notes)
-        core/* info */.pq(`Note: ${note}.`);
+        core/* notice */.lm(note, { title: 'Input not used' });
     if (report.status === 'planned') {
         const agent = want.agentId ? ` and map it to agent ${(0,src_text/* quote */.hD)(want.agentId)}` : '';
         core/* info */.pq(`Dry run: would add ${(0,src_text/* quote */.hD)(spelled)} to ${where}${agent}.`);
@@ -2724,7 +2749,7 @@ async function reportNumber(report) {
         core/* warning */.$e(`The number on ${where} ${has}, not ${(0,src_text/* quote */.hD)(d.file)}. ${fix}: remove and re-add the number to change it.`);
     }
     await writeSummary(summary => summary
-        .addHeading('Bolna SIP trunk number', 3)
+        .addHeading('Bolna numbers: one number', 3)
         .addTable([
         ['Trunk', 'API', 'Number', 'Name', 'Status', 'Number id', 'Agent'].map(data => ({ data, header: true })),
         [
@@ -2789,7 +2814,7 @@ function withinOutput(value) {
     return { ...Object.fromEntries(fields), cut };
 }
 async function reportPlan(plan, file, dryRun) {
-    core/* info */.pq([`Bolna numbers plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
+    core/* info */.pq([`Bolna numbers: plan for ${(0,src_text/* quote */.hD)(file)}`, ...(0,render/* planLines */.HN)(plan), (0,render/* planTotals */.HX)(plan)].join('\n'));
     const json = (0,render/* planJson */.iY)(plan);
     const { shown, cut } = fitting(json.changes);
     const planFile = await writeRunFile('plan', json);
@@ -2846,8 +2871,14 @@ async function reportResults(results) {
             summary.addRaw(table.after, true);
     });
 }
-/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode). */
-async function reportVerification(unverified, written) {
+/** What reading the written trunks again showed: verified, or what each trunk did not show (in every mode); `failed` counts the apply's failed changes. */
+async function reportVerification(unverified, written, failed) {
+    if (written === 0 && failed === 0) {
+        // A no-op apply: there is nothing to verify, and it says so rather than "0 trunk(s) written".
+        const line = 'Nothing was written: Bolna already holds every number as wanted.';
+        core/* info */.pq(line);
+        return writeSummary(summary => summary.addRaw(`\n${line}\n`, true));
+    }
     if (written === 0)
         return;
     const verified = unverified.length === 0 ? `Verified: ${written} trunk(s) written were read again and show the result.` : undefined;
@@ -2864,7 +2895,7 @@ async function reportVerification(unverified, written) {
 /** The job summary of a step that failed: the reason, and the numbers file's problems if any. */
 async function reportFailure(reason, problems = []) {
     await writeSummary(summary => {
-        summary.addHeading('Bolna SIP trunk numbers: failed', 3).addRaw(`\n${(0,render/* cell */.Hn)(reason)}\n`, true);
+        summary.addHeading('Bolna numbers: failed', 3).addRaw(`\n${(0,render/* cell */.Hn)(reason)}\n`, true);
         if (problems.length > 0) {
             summary.addList(problems.slice(0, 50).map(p => (0,render/* html */.qy)(`${p.line !== undefined ? `line ${p.line}: ` : ''}${p.message}`)));
             if (problems.length > 50)
@@ -2909,7 +2940,7 @@ async function reportExport(count, trunks, shownAs) {
     setOutputs({ [Outputs.Exported]: count });
     const line = `Exported ${count} number(s) from ${trunks} trunk(s) to ${(0,src_text/* quote */.hD)(shownAs)}.`;
     core/* info */.pq(line);
-    await writeSummary(summary => summary.addHeading('Bolna numbers export', 3).addRaw(`\n${(0,render/* html */.qy)(line)}\n`, true));
+    await writeSummary(summary => summary.addHeading('Bolna numbers: export', 3).addRaw(`\n${(0,render/* html */.qy)(line)}\n`, true));
 }
 
 ;// CONCATENATED MODULE: ./src/heap.ts
@@ -3024,7 +3055,27 @@ function guardOutput(secrets, streams = [process.stdout, process.stderr]) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/ignored-inputs.ts
+/**
+ * Single mode: the inputs the chosen trunk API does not use, one notice each, naming the input (the
+ * runner passes every input, so nothing else would say that one is dropped).
+ */
+
+function ignoredInputs(trunk, want) {
+    const api = port/* TRUNK_APIS */.R1[trunk.api];
+    const ignored = [];
+    if (!api.labels && want.name !== undefined) {
+        ignored.push(`Input "name" is not sent: Bolna's ${api.title} has no label for a number (trunk_api is "${trunk.api}"). Remove it from the step.`);
+    }
+    // Only the legacy API takes e164_check_enabled; the /trunk API always checks E.164.
+    if (trunk.api !== 'sip-trunks' && want.e164CheckEnabled) {
+        ignored.push(`Input "e164_check_enabled" is not sent: Bolna's ${api.title} always checks E.164 (trunk_api is "${trunk.api}"). Remove it from the step.`);
+    }
+    return ignored;
+}
+
 ;// CONCATENATED MODULE: ./src/single-mode.ts
+
 
 
 
@@ -3036,7 +3087,7 @@ function singleNumberMode(settings) {
         trunk,
         want,
         differences: change.action === 'keep' ? change.differences : [],
-        notes: plan.notes.map(note => note.text),
+        notes: ignoredInputs(trunk, want),
         hasChanges: (0,src_plan/* hasChanges */.ik)(plan),
         number: found(change),
         ...rest
@@ -3155,7 +3206,7 @@ async function reconcile(bolna, settings, mode, secrets) {
         const results = await (0,apply/* applyPlan */.gj)(bolna, plan, actual, applyOptions(settings, warnings));
         const unverified = await (0,verify/* verifyApplied */.Bi)(bolna, results, { settleMs: settings.settleMs, clock: src_clock/* realClock */.d, log: line => core/* info */.pq(line) });
         await mode.applied(plan, results);
-        await reportVerification(unverified, (0,verify/* writtenTrunks */.pL)(results));
+        await reportVerification(unverified, (0,verify/* writtenTrunks */.pL)(results), results.filter(r => r.status === 'failed').length);
         const problem = (0,apply/* failuresProblem */.xO)(results) ?? (0,verify/* unverifiedProblem */.nr)(unverified);
         if (problem)
             throw new Error(problem);
@@ -3172,10 +3223,8 @@ async function reconcile(bolna, settings, mode, secrets) {
 /** Export mode: a numbers file of what the trunks hold, which applied right away changes nothing but duplicate records. */
 async function exportNumbers(bolna, settings) {
     const { path, shownAs } = await inWorkspace(settings.exportFile, 'export_file');
-    const api = settings.trunkApi;
-    const ids = settings.trunkIds ?? (await bolna.listTrunks(api));
-    const trunks = await readForExport(bolna, ids.map(id => ({ id, api })), settings.concurrency);
-    const source = settings.trunkIds ? `trunk_api ${api}, trunk_id ${ids.join(', ')}` : `every trunk of trunk_api ${api} the key can see`;
+    const { refs, source } = await trunksToExport(bolna, settings);
+    const trunks = await readForExport(bolna, refs, settings.concurrency);
     const exported = exportedFile(trunks, source, new Date());
     await writeExport(path, exported.text);
     await reportExport(exported.count, trunks.length, shownAs);
@@ -11525,7 +11574,7 @@ function planMarkdown(plan, file, maxRows = Number.POSITIVE_INFINITY, maxBytes =
         const [symbol = '', ...rest] = line.split(' ');
         return `| ${cell((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(change.trunk.id, CELL_MAX))} | \`${symbol}\` | ${cell(rest.join(' '))} |`;
     }));
-    const heading = `### Bolna numbers plan for \`${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`;
+    const heading = `### Bolna numbers: plan for \`${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .visible */ .RK)(file, CELL_MAX).replace(/`/g, "'")}\`\n\n**${planTotals(plan)}**\n\n`;
     // The notes take at most half of what is left; the rows the rest (the last row, and the table's frame, are counted in the margin).
     const margin = 400;
     const notes = within(plan.notes.map(note => `> Trunk ${cell((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .quoteUpTo */ .$i)(note.trunkId, CELL_MAX))}: ${cell(note.text)}.\n\n`), (maxBytes - byteLength(heading) - margin) / 2, plan.notes.length);
