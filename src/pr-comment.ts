@@ -133,7 +133,8 @@ function bytes(text: string): number {
 function fitted(outcome: PlanOutcome, file: string, block: string, footer: string, run: string): string {
   const render = (maxRows: number) => {
     const plan = outcome.plan && planMarkdown(outcome.plan, file, maxRows)
-    return outcome.status === 'planned' && plan ? plan : failedPlanMarkdown(file, outcome.status === 'planned' ? '' : outcome.reason, plan)
+    // The reason is redacted before Markdown escapes it too: `ghs\_…` is no spelling of a secret that redact knows, yet GitHub shows it as `ghs_…`.
+    return outcome.status === 'planned' && plan ? plan : failedPlanMarkdown(file, outcome.status === 'planned' ? '' : redact(outcome.reason), plan)
   }
   const budget = COMMENT_LIMIT - bytes(`${block}\n`)
   const whole = `${render(Number.POSITIVE_INFINITY)}${footer}`

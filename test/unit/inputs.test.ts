@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { INPUT_DEFAULTS, readSettings } from '../../src/inputs.js'
+import { describe, expect, it, vi } from 'vitest'
+import { INPUT_DEFAULTS, InputError, readSettings, secretInputs } from '../../src/inputs.js'
 import { actionYml } from '../helpers/run-action.js'
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
@@ -166,5 +166,170 @@ describe('readSettings', () => {
     expect(fail({ token: 'k', numbers_file: 'n.yml', trunk_api: 'all' })).toThrow('Input "trunk_api" is "all", which only an export takes (export_file)')
     expect(fail({ token: 'k', trunk_id: 't', phone_number: '919876543210', trunk_api: 'all' })).toThrow('Input "trunk_api" is "all"')
     expect(fail({ token: 'k', export_file: 'out.yml', trunk_api: 'All' })).toThrow('Input "trunk_api" must be one of: sip-trunks, trunk')
+  })
+
+  it('numbers: digits with an optional fraction, within the bounds, whole where a count is meant', () => {
+    const read = (inputs: Record<string, string>) => readSettings(reader({ ...single, ...inputs }), {})
+    expect(read({ timeout_seconds: '1.25', settle_seconds: '0.5' })).toMatchObject({ timeoutMs: 1250, settleMs: 500 })
+    expect(read({ timeout_seconds: '1', max_retries: '10', requests_per_minute: '0', max_deletes: '100000', concurrency: '64' })).toMatchObject({
+      timeoutMs: 1000,
+      maxRetries: 10,
+      requestsPerMinute: 0,
+      maxDeletes: 100_000,
+      concurrency: 64
+    })
+    expect(fail({ ...single, max_retries: '11' })).toThrow('Input "max_retries" must be a whole number from 0 to 10 (got "11")')
+    expect(fail({ ...single, timeout_seconds: '600.5' })).toThrow('Input "timeout_seconds" must be a number from 1 to 600 (got "600.5")')
+    // Signs, exponents and a stray suffix are not digits.
+    for (const value of ['+5', '5e2', '5abc', '-1', '.5', '5.']) {
+      expect(fail({ ...single, timeout_seconds: value }), value).toThrow(`Input "timeout_seconds" must be a number from 1 to 600 (got "${value}")`)
+    }
+    for (const [input, max] of [
+      ['requests_per_minute', '100000'],
+      ['max_deletes', '100000'],
+      ['concurrency', '64']
+    ]) {
+      expect(fail({ ...single, [input as string]: '1.5' }), input).toThrow(new RegExp(`^Input "${input}" must be a whole number from \\d+ to ${max} `))
+    }
+    expect(fail({ ...single, settle_seconds: '121' })).toThrow('Input "settle_seconds" must be a number from 0 to 120')
+  })
+
+  it('every YAML 1.2 spelling of true and false', () => {
+    for (const [value, expected] of [
+      ['true', true],
+      ['True', true],
+      ['TRUE', true],
+      ['false', false],
+      ['False', false],
+      ['FALSE', false]
+    ] as const) {
+      expect(readSettings(reader({ ...single, dry_run: value }), {}).dryRun, value).toBe(expected)
+    }
+  })
+
+  it('the base URL: loopback exactly, no credentials of either kind, and a clear reason for each refusal', () => {
+    for (const url of ['http://127.0.0.10:1', 'http://127.255.255.255', 'http://localhost']) {
+      expect(readSettings(reader({ ...single, api_base_url: url }), {}).apiBaseUrl.href, url).toBe(new URL(url).href)
+    }
+    for (const url of ['http://evillocalhost:1', 'http://localhost.evil.test', 'http://127.0.0.1.evil.test', 'ftp://localhost']) {
+      expect(fail({ ...single, api_base_url: url }), url).toThrow(/^Input "api_base_url" must use https \(plain http is allowed only for loopback hosts/)
+    }
+    expect(fail({ ...single, api_base_url: 'not a url' })).toThrow(
+      'Input "api_base_url" must be an absolute URL such as https://api.bolna.ai (got "not a url").'
+    )
+    for (const url of ['https://user@x.test', 'https://:pw@x.test', 'https://x.test/?q', 'https://x.test/#f']) {
+      expect(fail({ ...single, api_base_url: url }), url).toThrow(/^Input "api_base_url" must not carry credentials, a query or a fragment/)
+    }
+  })
+
+  it('echoes a bad value, cut after 60 characters, and a URL without what may be a secret', () => {
+    expect(fail({ ...single, if_exists: 'x'.repeat(60) })).toThrow(`(got "${'x'.repeat(60)}").`)
+    expect(fail({ ...single, if_exists: 'x'.repeat(61) })).toThrow(`(got "${'x'.repeat(60)}…").`)
+    // Only the URL is read for secrets: another input is echoed as it is.
+    expect(fail({ ...single, if_exists: 'user@host?x' })).toThrow('(got "user@host?x").')
+    expect(fail({ ...single, api_base_url: 'https://user:pw@x.test/v1?key=1#f' })).toThrow('(got "https://***@x.test/v1?***#***").')
+    expect(fail({ ...single, api_base_url: 'user:key@api.bolna.ai?x' })).toThrow('(got "***@api.bolna.ai?***").')
+    expect(fail({ ...single, api_base_url: '@api.bolna.ai' })).toThrow('(got "***@api.bolna.ai").')
+    expect(fail({ ...single, api_base_url: 'api.bolna.ai' })).toThrow('(got "api.bolna.ai").')
+  })
+
+  it('a bad input is an InputError', () => {
+    expect(fail({ ...single, if_exists: 'never' })).toThrow(InputError)
+    try {
+      readSettings(reader({ ...single, if_exists: 'never' }), {})
+    } catch (error) {
+      expect((error as Error).name).toBe('InputError')
+    }
+  })
+
+  it('the key from BOLNA_API_KEY is trimmed; a key of up to 4096 characters is accepted', () => {
+    expect(readSettings(reader({ ...single, token: '' }), { BOLNA_API_KEY: ' from-env\n' }).token).toBe('from-env')
+    expect(readSettings(reader({ ...single, token: 'k'.repeat(4096) }), {}).token).toHaveLength(4096)
+    expect(fail({ ...single, token: 'k'.repeat(4097) })).toThrow(/^Input "token" must be the API key alone/)
+  })
+
+  it('masks both secrets, in every spelling, before reading anything else', () => {
+    const printed: string[] = []
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => printed.push(String(chunk)) > 0)
+    try {
+      expect(fail({ ...single, token: 'bolna-key-for-mask', github_token: 'ghs_token_for_mask', if_exists: 'never' })).toThrow(/if_exists/)
+    } finally {
+      write.mockRestore()
+    }
+    const masked = printed.filter(line => line.startsWith('::add-mask::')).map(line => line.trim().slice('::add-mask::'.length))
+    expect(masked).toEqual(expect.arrayContaining(['bolna-key-for-mask', 'ghs_token_for_mask', Buffer.from('bolna-key-for-mask').toString('base64')]))
+  })
+
+  it('secretInputs: the key (or BOLNA_API_KEY) and the GitHub token', () => {
+    const secrets = secretInputs(reader({ token: 'bolna-key-123', github_token: 'ghs_abcdefgh' }), {})
+    expect(secrets.redact('a bolna-key-123 b ghs_abcdefgh c')).toBe('a *** b *** c')
+    expect(secretInputs(reader({}), { BOLNA_API_KEY: 'env-key-4567' }).redact('x env-key-4567')).toBe('x ***')
+  })
+
+  it('file mode keeps the GitHub token, which may hold itself', () => {
+    const settings = readSettings(reader({ token: 'k', numbers_file: 'n.yml', github_token: 'ghs_abcdefgh12' }), {})
+    expect(settings.mode === 'file' && settings.githubToken).toBe('ghs_abcdefgh12')
+  })
+
+  it('on_name_change: report or replace', () => {
+    expect(readSettings(reader({ ...single, on_name_change: 'replace' }), {}).onNameChange).toBe('replace')
+    expect(readSettings(reader(single), {}).onNameChange).toBe('report')
+    expect(fail({ ...single, on_name_change: 'rename' })).toThrow('Input "on_name_change" must be one of: report, replace (got "rename")')
+  })
+
+  it('single mode: the agent, set_agent_telephony needing it, the input missing named, the name at most 255 characters', () => {
+    const settings = readSettings(reader({ ...single, agent_id: 'agent-9', set_agent_telephony: 'true' }), {})
+    expect(settings.mode === 'single' && settings.desired.trunks[0].numbers[0].agentId).toBe('agent-9')
+    expect(settings.setAgentTelephony).toBe(true)
+    expect(fail({ ...single, set_agent_telephony: 'true' })).toThrow(
+      'Input "set_agent_telephony" needs "agent_id": it switches that agent to the trunk\'s telephony provider.'
+    )
+    expect(fail({ ...single, phone_number: '' })).toThrow('Input "phone_number" is required (or set "numbers_file" to manage a file of numbers).')
+    expect(fail({ ...single, trunk_id: '', phone_number: '' })).toThrow('Input "trunk_id" is required')
+    expect(fail({ ...single, agent_id: 'a/b' })).toThrow(/^Input "agent_id" holds "\/"/)
+    expect(readSettings(reader({ ...single, name: 'n'.repeat(255) }), {}).mode).toBe('single')
+    expect(fail({ ...single, name: 'n'.repeat(256) })).toThrow('Input "name" must be at most 255 characters')
+  })
+
+  it('says which mode an input does nothing in', () => {
+    expect(fail({ ...single, prune: 'true' })).toThrow(
+      'Input "prune" does nothing in single mode (no numbers_file); remove it, or leave it at its default "false".'
+    )
+    expect(fail({ token: 'k', numbers_file: 'n.yml', if_exists: 'fail' })).toThrow(
+      'Input "if_exists" does nothing in file mode (numbers_file is set), where each number carries its own settings; remove it, or leave it at its default "skip".'
+    )
+    expect(fail({ token: 'k', export_file: 'out.yml', trunk_id: '..' })).toThrow('Input "trunk_id" cannot be "." or ".."')
+  })
+
+  it('refuses an input action.yml does not declare, suggesting the nearest name', () => {
+    const refused = (name: string) => () => readSettings(reader(single), { [`INPUT_${name}`]: 'x' })
+    for (const [given, near] of [
+      ['DRY-RUN', 'dry_run'],
+      ['DRYRUN', 'dry_run'],
+      ['PRUN', 'prune'],
+      ['TOKNE', 'token'],
+      ['CONCURENCY', 'concurrency'],
+      ['TRUNK_A', 'trunk_api'],
+      ['REQUESTS_A_MINUTE', 'requests_per_minute'],
+      ['MAXDELETE', 'max_deletes'],
+      ['AGENTID', 'agent_id'],
+      ['NUMBERS-FILES', 'numbers_file']
+    ] as const) {
+      expect(refused(given), given).toThrow(
+        `Input "${given.toLowerCase()}" is not an input of this action; did you mean "${near}"? (see action.yml for the list).`
+      )
+    }
+    for (const given of ['ZZZZZZZZ', 'DEBUG', 'X']) {
+      expect(refused(given), given).toThrow(`Input "${given.toLowerCase()}" is not an input of this action (see action.yml for the list).`)
+    }
+    // Other variables, and every input action.yml declares, are fine.
+    expect(() => readSettings(reader(single), { MY_INPUT_X: '1', INPUTS: '1' })).not.toThrow()
+  })
+
+  it('accepts every input action.yml declares, as the runner sets them', async () => {
+    const yml = await actionYml()
+    const env = Object.fromEntries(Object.keys(yml.inputs).map(name => [`INPUT_${name.toUpperCase()}`, '']))
+    expect(Object.keys(env).length).toBeGreaterThan(25)
+    expect(() => readSettings(reader(single), env)).not.toThrow()
   })
 })

@@ -1,54 +1,398 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+// run(), the step, in this process: the inputs as INPUT_* variables, GITHUB_OUTPUT and the job
+// summary in temporary files, Bolna's emulator on loopback. The end-to-end tests run the built
+// action in a child process; these run src/ itself, so that mutation testing (npm run mutate)
+// sees the step's story: which mode runs, what each step reports, and how it fails.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { parseOutputs, prepareRun } from '../helpers/run-action.ts'
 
-vi.mock('../../src/inputs.js', async original => ({
-  ...(await original<typeof import('../../src/inputs.js')>()),
-  readSettings: vi.fn()
-}))
+vi.mock('../../src/inputs.js', async original => {
+  const actual = await original<typeof import('../../src/inputs.js')>()
+  return { ...actual, readSettings: vi.fn(actual.readSettings) }
+})
 
 const { readSettings } = await import('../../src/inputs.js')
 const { run } = await import('../../src/main.js')
 
-describe('run()', () => {
-  afterEach(() => {
-    vi.restoreAllMocks()
-    process.exitCode = undefined
-  })
+const KEY = 'main-test-key-5f3a91'
+const FILE = 'numbers.yml'
+let emulator: BolnaEmulator
+let summaryFile: string
 
+interface Step {
+  /** process.exitCode after run(): 1 when the step failed. */
+  code: number | undefined
+  log: string
+  outputs: Record<string, string>
+  summary: string
+  workspace: string
+}
+
+/** The workflow commands of one kind (`error`, `warning`, `notice`, `debug`) the step printed. */
+const commands = (step: Step, kind: string) => step.log.split(/\r?\n/).filter(line => line.startsWith(`::${kind}`))
+
+/**
+ * Runs the step in this process with `inputs` over the key, the emulator's URL, a 2 s timeout and
+ * a 1 s settle; `files` are written in its workspace. Every run is checked for the key and for a stack.
+ */
+async function step(inputs: Record<string, string>, options: { files?: Record<string, string>; env?: Record<string, string> } = {}): Promise<Step> {
+  const prepared = await prepareRun({
+    inputs: { token: KEY, api_base_url: emulator.url, timeout_seconds: '2', settle_seconds: '1', ...inputs },
+    files: options.files
+  })
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) vi.stubEnv(name, undefined)
+  for (const name of ['GITHUB_EVENT_NAME', 'GITHUB_EVENT_PATH', 'RUNNER_DEBUG', 'BOLNA_API_KEY', 'GITHUB_ACTION']) vi.stubEnv(name, undefined)
+  // @actions/core reads the summary file's name once: every run of this file writes the same one.
+  for (const [name, value] of Object.entries({ ...prepared.env, GITHUB_STEP_SUMMARY: summaryFile, ...options.env })) vi.stubEnv(name, value)
+  await writeFile(summaryFile, '')
+  process.exitCode = undefined
+  const printed: string[] = []
+  const [stdout, stderr] = [process.stdout.write, process.stderr.write]
+  const capture = ((chunk: unknown) => printed.push(String(chunk)) > 0) as typeof process.stdout.write
+  process.stdout.write = capture
+  process.stderr.write = capture
+  try {
+    await run()
+  } finally {
+    process.stdout.write = stdout
+    process.stderr.write = stderr
+  }
+  const result: Step = {
+    code: process.exitCode === undefined ? undefined : Number(process.exitCode),
+    log: printed.join(''),
+    outputs: parseOutputs(await readFile(prepared.outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+    workspace: prepared.workspace
+  }
+  // ::add-mask:: commands carry the key to the runner, which never shows them.
+  const shown = [result.log.replace(/^::add-mask::.*$/gm, ''), result.summary, JSON.stringify(result.outputs)].join('\n')
+  expect(shown, 'the key leaked').not.toContain(KEY)
+  expect(result.log, 'a stack trace was printed').not.toMatch(/\n\s+at .+:\d+:\d+/)
+  return result
+}
+
+const fileStep = (file: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) =>
+  step({ numbers_file: FILE, ...inputs }, { files: { [FILE]: file }, env })
+
+const numbersFile = (numbers: Record<string, string[]>, extra = '') =>
+  `version: 1\ntrunks:\n${Object.entries(numbers)
+    .map(([trunk, list]) => `  - trunk_id: ${trunk}\n${extra}    numbers:\n${list.map(n => `      - phone_number: "${n}"\n        agent_id: null\n`).join('')}`)
+    .join('')}`
+
+const live = (trunk: string) =>
+  emulator
+    .records(trunk)
+    .map(r => r.phone_number)
+    .sort()
+
+beforeAll(async () => {
+  summaryFile = join(await mkdtemp(join(tmpdir(), 'main-test-')), 'step_summary')
+})
+
+beforeEach(async () => {
+  emulator = new BolnaEmulator({ apiKey: KEY, trunks: ['trunk-1', 'trunk-2'], agents: ['agent-1'] })
+  await emulator.start()
+})
+
+afterEach(async () => {
+  await emulator.stop()
+  vi.unstubAllEnvs()
+  vi.mocked(readSettings).mockClear()
+  process.exitCode = undefined
+})
+
+describe('run(): failures', () => {
   it('fails the step with one line for any throw, an Error or not, and never a stack', async () => {
-    const out: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      out.push(String(chunk))
-      return true
-    })
+    const errors: string[] = []
     for (const thrown of [new TypeError('boom'), 'a plain string', { weird: true }]) {
-      vi.mocked(readSettings).mockImplementation(() => {
+      vi.mocked(readSettings).mockImplementationOnce(() => {
         throw thrown
       })
-      process.exitCode = undefined
-      await run()
-      expect(process.exitCode).toBe(1)
+      const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
+      expect(result.code).toBe(1)
+      errors.push(...commands(result, 'error'))
+      expect(result.summary).toContain('Bolna SIP trunk numbers: failed')
     }
-    const errors = out
-      .join('')
-      .split(/\r?\n/) // @actions/core ends each command with os.EOL
-      .filter(line => line.startsWith('::error::'))
     expect(errors).toEqual(['::error::boom', '::error::a plain string', '::error::unexpected failure: {"weird":true}'])
-    expect(out.join('')).not.toMatch(/\n\s+at /)
+    expect(emulator.requests).toEqual([])
   })
 
-  it('redacts the key from any failure message, as a last line of defence', async () => {
-    const out: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-      out.push(String(chunk))
-      return true
+  it('redacts the key from any failure message, in the log and the summary, as a last line of defence', async () => {
+    vi.mocked(readSettings).mockImplementationOnce(() => {
+      throw new Error(`upstream said: ${KEY} is wrong`)
     })
-    vi.stubEnv('INPUT_TOKEN', 'secret-key-42')
-    vi.mocked(readSettings).mockImplementation(() => {
-      throw new Error('upstream said: secret-key-42 is wrong')
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
+    expect(commands(result, 'error')).toEqual(['::error::upstream said: *** is wrong'])
+    expect(result.summary).toContain('upstream said: \\*\\*\\* is wrong')
+  })
+
+  it('a bad input fails before any request, naming the input', async () => {
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100', max_retries: 'many' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error')).toEqual([expect.stringMatching(/^::error::Input "max_retries" must be a whole number from 0 to 10/)])
+    expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('run(): single mode, a one-entry plan', () => {
+  it('adds the number, verifies it, and reports it as one number', async () => {
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', name: 'Mumbai', agent_id: 'agent-1' })
+    expect(result.code, result.log).toBeUndefined()
+    const [record] = emulator.records('trunk-1')
+    expect(record).toMatchObject({ phone_number: '+919876543210', name: 'Mumbai', agent_id: 'agent-1' })
+    expect(result.outputs).toMatchObject({
+      status: 'created',
+      number_id: record!.id,
+      phone_number: '+919876543210',
+      trunk_id: 'trunk-1',
+      agent_status: 'mapped',
+      has_changes: 'true',
+      warnings: '1'
     })
-    await run()
-    vi.unstubAllEnvs()
-    expect(out.join('')).toContain('::error::upstream said: *** is wrong')
-    expect(out.join('')).not.toContain('secret-key-42')
+    // The apply's own warning (the agent calls out through another provider) is reported, not lost.
+    expect(commands(result, 'warning')).toEqual([expect.stringMatching(/^::warning title=Bolna trunk::Agent "agent-1" calls out through the "plivo" provider/)])
+    expect(JSON.parse(result.outputs.number!)).toMatchObject({ id: record!.id, agent_id: 'agent-1' })
+    expect(result.summary).toContain('Bolna SIP trunk number')
+    expect(result.summary).toContain('Verified: 1 trunk(s) written were read again and show the result.')
+    expect(result.log).toContain('Verified: 1 trunk(s) written')
+    // Single mode sets no file-mode outputs.
+    expect(result.outputs).not.toHaveProperty('plan')
+    expect(result.outputs).not.toHaveProperty('created')
+  })
+
+  it('a second run finds the number: exists, nothing written, nothing to verify', async () => {
+    const inputs = { trunk_id: 'trunk-1', phone_number: '+919876543210', agent_id: 'agent-1' }
+    await step(inputs)
+    emulator.clearLog()
+    const result = await step(inputs)
+    expect(result.code).toBeUndefined()
+    expect(emulator.writes()).toEqual([])
+    expect(result.outputs).toMatchObject({ status: 'exists', has_changes: 'false', agent_status: 'unchanged', number_id: emulator.records('trunk-1')[0]!.id })
+    expect(result.log).toContain('is already on trunk "trunk-1"')
+    expect(result.log).not.toContain('Verified')
+    expect(result.summary).not.toContain('Verified')
+    // The trunk is read once (the plan), and never again (nothing was written).
+    expect(emulator.requests.filter(r => r.method === 'GET' && r.path === '/sip-trunks/trunks/trunk-1')).toHaveLength(1)
+  })
+
+  it('dry_run plans only: nothing written, the status is planned, the agent would be set', async () => {
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', agent_id: 'agent-1', dry_run: 'true' })
+    expect(result.code).toBeUndefined()
+    expect(emulator.writes()).toEqual([])
+    expect(result.outputs).toMatchObject({ status: 'planned', agent_status: 'planned', number_id: '', has_changes: 'true' })
+    expect(result.log).toContain('Dry run: would add "+919876543210" to trunk "trunk-1" and map it to agent "agent-1".')
+  })
+
+  it('dry_run of a number already there with its agent: exists, agent unchanged', async () => {
+    emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: 'agent-1' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', agent_id: 'agent-1', dry_run: 'true' })
+    expect(result.outputs).toMatchObject({ status: 'exists', agent_status: 'unchanged', has_changes: 'false' })
+    const other = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', dry_run: 'true' })
+    expect(other.outputs).toMatchObject({ status: 'exists', agent_status: '' })
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('if_exists: fail fails on a number already there, naming it and its id, and writes nothing', async () => {
+    const seeded = emulator.seed('trunk-1', { phone_number: '+919876543210' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', if_exists: 'fail' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error')).toEqual([`::error::"+919876543210" is already on trunk "trunk-1" (id "${seeded.id}") and if_exists is "fail".`])
+    expect(result.outputs).toMatchObject({ status: 'exists', number_id: seeded.id })
+    expect(emulator.writes()).toEqual([])
+    // A new number passes the same guard.
+    const added = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100', if_exists: 'fail' })
+    expect(added.code).toBeUndefined()
+    expect(added.outputs.status).toBe('created')
+  })
+
+  it("a failed add fails the step with Bolna's reason, and the number is reported as failed", async () => {
+    emulator.injectFault({ kind: 'status', status: 400, method: 'POST', times: Number.POSITIVE_INFINITY, body: '{"detail":"number refused"}' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210' })
+    expect(result.code).toBe(1)
+    expect(result.outputs.status).toBe('failed')
+    expect(commands(result, 'error').join('\n')).toContain('number refused')
+    expect(live('trunk-1')).toEqual([])
+  })
+})
+
+describe('run(): file mode', () => {
+  it('plans, applies, verifies and reports every trunk of the file', async () => {
+    emulator.seed('trunk-2', { phone_number: '442071838750', agent_id: null })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210', '14155550123'], 'trunk-2': ['442071838750'] }))
+    expect(result.code, result.log).toBeUndefined()
+    expect(live('trunk-1')).toEqual(['14155550123', '919876543210'])
+    expect(result.outputs).toMatchObject({
+      to_add: '2',
+      to_remove: '0',
+      unchanged: '1',
+      has_changes: 'true',
+      created: '2',
+      removed: '0',
+      failed: '0',
+      warnings: '0'
+    })
+    expect(JSON.parse(result.outputs.results!).map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'exists'])
+    expect(result.summary).toContain('Applied')
+    expect(result.summary).toContain('Verified: 1 trunk(s) written were read again and show the result.')
+    // Every trunk is read once before the plan, and only the written one again.
+    const reads = (trunk: string) => emulator.requests.filter(r => r.method === 'GET' && r.path.startsWith(`/sip-trunks/trunks/${trunk}`)).length
+    expect([reads('trunk-1'), reads('trunk-2')]).toEqual([2, 1])
+    expect(result.log).not.toContain('::debug::')
+  })
+
+  it('a file with problems fails with each one annotated on its line, in the summary too, before any request', async () => {
+    const result = await fileStep('version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n      - phone_number: "call me"\n')
+    expect(result.code).toBe(1)
+    const errors = commands(result, 'error')
+    expect(errors[0]).toMatch(/^::error title=Bolna numbers file,file=numbers\.yml,line=5::/)
+    expect(errors.at(-1)).toBe('::error::numbers.yml has 1 problem(s), annotated above; nothing was changed.')
+    expect(result.summary).toMatch(/<li>line 5: /)
+    expect(emulator.requests).toEqual([])
+  })
+
+  it('max_deletes blocks a plan that removes too many, before any write', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210' })
+    emulator.seed('trunk-1', { phone_number: '919876543211' })
+    const file = numbersFile({ 'trunk-1': ['14155550123'] }, '    prune: true\n')
+    const blocked = await fileStep(file, { prune: 'true', max_deletes: '1' })
+    expect(blocked.code).toBe(1)
+    expect(commands(blocked, 'error').join('\n')).toMatch(/max_deletes/)
+    expect(blocked.outputs).toMatchObject({ to_add: '1', to_remove: '2' })
+    expect(emulator.writes()).toEqual([])
+    const allowed = await fileStep(file, { prune: 'true', max_deletes: '2' })
+    expect(allowed.code, allowed.log).toBeUndefined()
+    expect(live('trunk-1')).toEqual(['14155550123'])
+    expect(allowed.outputs).toMatchObject({ created: '1', removed: '2' })
+  })
+
+  it('dry_run writes nothing; with fail_on_drift a plan with changes fails', async () => {
+    const file = numbersFile({ 'trunk-1': ['919876543210'] })
+    const dry = await fileStep(file, { dry_run: 'true' })
+    expect(dry.code).toBeUndefined()
+    expect(dry.summary).toContain('Dry run: nothing was changed.')
+    const drift = await fileStep(file, { dry_run: 'true', fail_on_drift: 'true' })
+    expect(drift.code).toBe(1)
+    expect(commands(drift, 'error')).toEqual(['::error::Drift: Bolna does not match the numbers file (see the plan above).'])
+    expect(emulator.writes()).toEqual([])
+    expect(dry.outputs).not.toHaveProperty('created')
+  })
+
+  it('an entry that fails fails the step after the rest is written, and the results say which', async () => {
+    emulator.injectFault({ kind: 'status', status: 400, method: 'POST', times: 1, body: '{"detail":"number refused"}' })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550123'] }), { concurrency: '1' })
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ created: '1', failed: '1' })
+    expect(commands(result, 'error').join('\n')).toContain('number refused')
+    expect([...live('trunk-1'), ...live('trunk-2')]).toHaveLength(1)
+  })
+
+  it('what Bolna does not show within settle_seconds fails the step as not verified', async () => {
+    emulator.setOptions({ listLagMs: 60_000 })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'] }), { settle_seconds: '0' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error').join('\n')).toMatch(/Applied, but not verified: 1 trunk\(s\)/)
+    expect(result.summary).toContain('Not verified: trunk')
+    expect(result.outputs.created).toBe('1')
+  })
+
+  it('fail_on_warnings fails on a warning, after the work is done, and in a dry run too', async () => {
+    emulator.addTrunk('trunk-1', { is_active: false })
+    const file = numbersFile({ 'trunk-1': ['919876543210'] })
+    const warned = await fileStep(file, { dry_run: 'true' })
+    expect(warned.code).toBeUndefined()
+    expect(warned.outputs.warnings).toBe('1')
+    expect(commands(warned, 'warning')).toEqual([expect.stringMatching(/^::warning title=Bolna trunk,file=numbers\.yml,line=3::.*is inactive/)])
+    const dry = await fileStep(file, { dry_run: 'true', fail_on_warnings: 'true' })
+    expect(dry.code).toBe(1)
+    expect(commands(dry, 'error')).toEqual([expect.stringMatching(/^::error::1 warning\(s\), and fail_on_warnings is true:%0A {2}.*is inactive/)])
+    expect(emulator.writes()).toEqual([])
+    const applied = await fileStep(file, { fail_on_warnings: 'true' })
+    expect(applied.code).toBe(1)
+    expect(live('trunk-1')).toEqual(['919876543210'])
+    expect(commands(applied, 'error')[0]).toMatch(/fail_on_warnings is true/)
+  })
+
+  it('a read that fails stops the run before any write', async () => {
+    emulator.setOptions({ forbiddenTrunks: ['trunk-2'] })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550123'] }))
+    expect(result.code).toBe(1)
+    expect(emulator.writes()).toEqual([])
+    expect(result.summary).toContain('Bolna SIP trunk numbers: failed')
+  })
+
+  it('with step debug on, one line per request', async () => {
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'] }), { dry_run: 'true' }, { RUNNER_DEBUG: '1' })
+    expect(commands(result, 'debug').some(line => line.includes('GET') && line.includes('/sip-trunks/trunks/trunk-1'))).toBe(true)
+  })
+
+  it('a numbers_file outside the workspace is refused', async () => {
+    const result = await step({ numbers_file: '../elsewhere.yml' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error')).toEqual(['::error::Input "numbers_file" must be a path inside the workspace (got "../elsewhere.yml").'])
+  })
+})
+
+describe('run(): export mode', () => {
+  it('writes the trunks named, saying where they came from', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: null })
+    const result = await step({ export_file: 'out.yml', trunk_id: 'trunk-1' })
+    expect(result.code, result.log).toBeUndefined()
+    const text = await readFile(join(result.workspace, 'out.yml'), 'utf8')
+    expect(text).toContain('(trunk_api sip-trunks, trunk_id trunk-1)')
+    expect(text).toContain('919876543210')
+    expect(text).not.toContain('trunk-2')
+    expect(result.outputs.exported).toBe('1')
+    expect(result.summary).toContain('Bolna numbers export')
+    expect(result.log).toContain('Exported 1 number(s) from 1 trunk(s) to "out.yml".')
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('without trunk_id, every trunk of trunk_api the key can see', async () => {
+    emulator.seed('trunk-2', { phone_number: '14155550123', agent_id: null })
+    const result = await step({ export_file: 'out.yml' })
+    expect(result.code, result.log).toBeUndefined()
+    const text = await readFile(join(result.workspace, 'out.yml'), 'utf8')
+    expect(text).toContain('(every trunk of trunk_api sip-trunks the key can see)')
+    expect(text).toMatch(/trunk_id: "trunk-1"[\s\S]*trunk_id: "trunk-2"/)
+    expect(result.log).toContain('Exported 1 number(s) from 2 trunk(s)')
+  })
+
+  it('a trunk that cannot be read fails the step after the others are written', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: null })
+    emulator.setOptions({ forbiddenTrunks: ['trunk-2'] })
+    const result = await step({ export_file: 'out.yml', trunk_id: 'trunk-1,trunk-2' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error')).toEqual([expect.stringMatching(/^::error::Exported the other trunks; these could not be read:%0A {2}trunk "trunk-2": /)])
+    expect(await readFile(join(result.workspace, 'out.yml'), 'utf8')).toContain('919876543210')
+    expect(result.outputs.exported).toBe('1')
+  })
+
+  it('an export_file outside the workspace is refused before any request', async () => {
+    const result = await step({ export_file: '../out.yml' })
+    expect(result.code).toBe(1)
+    expect(commands(result, 'error')[0]).toContain('Input "export_file" must be a path inside the workspace')
+    expect(emulator.requests).toEqual([])
+  })
+})
+
+describe('run(): check_api and drift', () => {
+  it('check_api: true checks the API in place of the run, and writes nothing', async () => {
+    const result = await step({ check_api: 'true', trunk_id: 'trunk-1' })
+    expect(result.code, result.log).toBeUndefined()
+    expect(emulator.writes()).toEqual([])
+    expect(emulator.requests.length).toBeGreaterThan(0)
+    expect(result.outputs).not.toHaveProperty('status')
+  })
+
+  it("one notice when Bolna's answers lack a field the action reads", async () => {
+    emulator.setOptions({ legacyName: 'absent' })
+    emulator.seed('trunk-1', { phone_number: '919876543210' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
+    expect(result.code, result.log).toBeUndefined()
+    const drift = commands(result, 'notice').filter(line => line.includes('check_api'))
+    expect(drift).toEqual([expect.stringContaining('GET /sip-trunks/trunks/trunk-1: phone_numbers[].name missing')])
   })
 })
