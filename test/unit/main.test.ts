@@ -114,7 +114,7 @@ describe('run(): failures', () => {
       const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
       expect(result.code).toBe(1)
       errors.push(...commands(result, 'error'))
-      expect(result.summary).toContain('Bolna SIP trunk numbers: failed')
+      expect(result.summary).toContain('Bolna numbers: failed')
     }
     expect(errors).toEqual(['::error::boom', '::error::a plain string', '::error::unexpected failure: {"weird":true}'])
     expect(emulator.requests).toEqual([])
@@ -155,7 +155,7 @@ describe('run(): single mode, a one-entry plan', () => {
     // The apply's own warning (the agent calls out through another provider) is reported, not lost.
     expect(commands(result, 'warning')).toEqual([expect.stringMatching(/^::warning title=Bolna trunk::Agent "agent-1" calls out through the "plivo" provider/)])
     expect(JSON.parse(result.outputs.number!)).toMatchObject({ id: record!.id, agent_id: 'agent-1' })
-    expect(result.summary).toContain('Bolna SIP trunk number')
+    expect(result.summary).toContain('<h3>Bolna numbers: one number</h3>')
     expect(result.summary).toContain('Verified: 1 trunk(s) written were read again and show the result.')
     expect(result.log).toContain('Verified: 1 trunk(s) written')
     // Single mode sets no file-mode outputs.
@@ -320,7 +320,7 @@ describe('run(): file mode', () => {
     const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550123'] }))
     expect(result.code).toBe(1)
     expect(emulator.writes()).toEqual([])
-    expect(result.summary).toContain('Bolna SIP trunk numbers: failed')
+    expect(result.summary).toContain('Bolna numbers: failed')
   })
 
   it('with step debug on, one line per request', async () => {
@@ -345,7 +345,7 @@ describe('run(): export mode', () => {
     expect(text).toContain('919876543210')
     expect(text).not.toContain('trunk-2')
     expect(result.outputs.exported).toBe('1')
-    expect(result.summary).toContain('Bolna numbers export')
+    expect(result.summary).toContain('<h3>Bolna numbers: export</h3>')
     expect(result.log).toContain('Exported 1 number(s) from 1 trunk(s) to "out.yml".')
     expect(emulator.writes()).toEqual([])
   })

@@ -159,7 +159,7 @@ describe('commentPlan: the comment', () => {
     expect(verifiedBlock(key, body, { ...place(BOT), pullRequest: 8 })).toBeUndefined()
     expect(verifiedBlock(signingKey('another key'), body, place(BOT))).toBeUndefined()
     const { markdown } = readBlock(body)!
-    expect(markdown).toMatch(/^### Bolna numbers plan for `numbers\.yml`\n\n\*\*Plan: 2 to add, 0 to remove, 1 unchanged/)
+    expect(markdown).toMatch(/^### Bolna numbers: plan for `numbers\.yml`\n\n\*\*Plan: 2 to add, 0 to remove, 1 unchanged/)
     expect(markdown).toContain('| trunk-1 | `+` |')
     expect(markdown).not.toContain('too long for one comment')
     const fingerprint = outcome.status === 'planned' ? outcome.fingerprint : ''
@@ -201,7 +201,7 @@ describe('commentPlan: the comment', () => {
     const read = readBlock(bodies()[0]!)!
     expect(read.metadata).toMatchObject({ status: 'blocked', fingerprint: null, totals: p.counts })
     expect(read.markdown).toMatch(
-      /^### Bolna numbers plan for `numbers\.yml`: blocked\n\n\*\*The plan removes 12 numbers, more than max\\_deletes \\\(10\\\)\.\*\*\n\n+\*\*Plan: 2 to add/
+      /^### Bolna numbers: plan for `numbers\.yml`: blocked\n\n\*\*The plan removes 12 numbers, more than max\\_deletes \\\(10\\\)\.\*\*\n\n+\*\*Plan: 2 to add/
     )
     expect(read.markdown).not.toContain('second line')
     expect(read.markdown).not.toContain('· plan ')
@@ -213,7 +213,7 @@ describe('commentPlan: the comment', () => {
     const read = readBlock(bodies()[0]!)!
     expect(read.metadata).toMatchObject({ status: 'failed', fingerprint: null, totals: null, file: 'a`b.yml' })
     expect(read.markdown).toBe(
-      `### Bolna numbers plan for \`a'b.yml\`: failed\n\n**numbers.yml has 2 problem\\(s\\)**\n\nNo plan was made: fix the problem (see the job summary and the annotations) and push again.\n` +
+      `### Bolna numbers: plan for \`a'b.yml\`: failed\n\n**numbers.yml has 2 problem\\(s\\)**\n\nNo plan was made: fix the problem (see the job summary and the annotations) and push again.\n` +
         `\n<sub>Applied by this run. Commit ${HEAD.slice(0, 12)} · [run ${RUN_ID}](https://github.com/acme/numbers/actions/runs/${RUN_ID})</sub>\n`
     )
   })
@@ -283,7 +283,7 @@ describe("commentPlan: GitHub's limit, in bytes", () => {
     expect(body!.isWellFormed()).toBe(true)
     const { markdown, metadata } = readBlock(body!)!
     expect(metadata.totals!.add).toBe(500)
-    expect(markdown).toMatch(/^### Bolna numbers plan for `numbers\.yml`\n\n\*\*Plan: 500 to add/)
+    expect(markdown).toMatch(/^### Bolna numbers: plan for `numbers\.yml`\n\n\*\*Plan: 500 to add/)
     expect(markdown).toMatch(/…\n> This plan is too long for one comment/)
     expect(markdown).not.toContain('| Trunk |')
     expect(verifiedBlock(key, body!, place(BOT))).toBeDefined()
