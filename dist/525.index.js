@@ -396,7 +396,8 @@ function bytes(text) {
 function fitted(outcome, file, block, footer, run) {
     const render = (maxRows) => {
         const plan = outcome.plan && (0,_render_js__WEBPACK_IMPORTED_MODULE_3__/* .planMarkdown */ .Xg)(outcome.plan, file, maxRows);
-        return outcome.status === 'planned' && plan ? plan : failedPlanMarkdown(file, outcome.status === 'planned' ? '' : outcome.reason, plan);
+        // The reason is redacted before Markdown escapes it too: `ghs\_…` is no spelling of a secret that redact knows, yet GitHub shows it as `ghs_…`.
+        return outcome.status === 'planned' && plan ? plan : failedPlanMarkdown(file, outcome.status === 'planned' ? '' : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(outcome.reason), plan);
     };
     const budget = COMMENT_LIMIT - bytes(`${block}\n`);
     const whole = `${render(Number.POSITIVE_INFINITY)}${footer}`;
