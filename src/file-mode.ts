@@ -63,7 +63,7 @@ export async function numbersFileMode(settings: NumbersFileSettings, secrets: Se
       }
     },
     async warned(warnings) {
-      const lines = warnings.length > 0 ? await trunkLines() : new Map<string, number>()
+      const lines = warnings.length > 0 ? await trunkLines(warnings.map(w => w.trunkId)) : new Map<string, number>()
       await reportWarnings(warnings, { shownAs, lineOf: trunkId => lines.get(trunkId) })
     }
   }

@@ -21,8 +21,11 @@ export interface FileProblem {
 /** `total`: every problem counted, where more were found than are listed (MAX_PROBLEMS). */
 export type NumbersFileResult = { ok: true; desired: DesiredState; trunkLines: TrunkLines } | { ok: false; problems: FileProblem[]; total?: number }
 
-/** The line of each trunk's `trunk_id` in the file, from the parsed document's node positions (read when first asked). */
-export type TrunkLines = () => Promise<ReadonlyMap<string, number>>
+/**
+ * The line of the `trunk_id` of each trunk named (of every trunk when none are named), from the
+ * parsed document's node positions, read when asked and only as far into the file as those trunks.
+ */
+export type TrunkLines = (trunkIds?: readonly string[]) => Promise<ReadonlyMap<string, number>>
 
 const text = (max: number) =>
   z
@@ -393,24 +396,24 @@ function place(open: number[], column: number): void {
 
 /**
  * The trunks' lines, for the annotations of warnings: from the `yaml` document's node positions,
- * parsed only when asked (a clean file is read by js-yaml, which keeps none). Trunk ids are unique
- * in a valid file.
+ * parsed only when asked (a clean file is read by js-yaml, which keeps none), and only as far into
+ * the file as holds the last `trunk_id` asked for: the `yaml` document of a whole 50,000-number file takes
+ * about 200 MiB, and a trunk's line is mostly near the top. Trunk ids are unique in a valid file.
  */
 function trunkLinesOf(source: string, desired: DesiredState, known?: Positions): TrunkLines {
-  let lines: Promise<ReadonlyMap<string, number>> | undefined
-  const read = async () => {
-    const positions = known ?? (await readPositions(source))
+  return async trunkIds => {
+    const asked = trunkIds && new Set(trunkIds)
+    const wanted = desired.trunks.flatMap(({ trunk }, t) => (!asked || asked.has(trunk.id) ? [{ id: trunk.id, t }] : []))
     const found = new Map<string, number>()
+    const last = wanted.at(-1)
+    if (!last) return found
+    const positions = known ?? (await readPositionsUpTo(source, ['trunks', last.t, 'trunk_id']))
     if ('problems' in positions) return found
-    desired.trunks.forEach(({ trunk }, t) => {
+    for (const { id, t } of wanted) {
       const line = positions.lineOf(['trunks', t, 'trunk_id'])
-      if (line !== undefined) found.set(trunk.id, line)
-    })
+      if (line !== undefined) found.set(id, line)
+    }
     return found
-  }
-  return () => {
-    lines ??= read()
-    return lines
   }
 }
 
@@ -458,14 +461,20 @@ function lineFinder(doc: Document, lineAt: (offset: number | undefined) => numbe
 
 /**
  * Positions for the first MAX_PROBLEMS findings of a file with more: only as much of the file as
- * holds them is read by the (slower) `yaml` parser, growing the part until the last finding's entry
- * ends inside it. A 5 MB file of bad entries needs its first few hundred KiB.
+ * holds them is read (see readPositionsUpTo). A 5 MB file of bad entries needs its first few hundred KiB.
  */
-async function readPositionsOfStart(source: string, findings: readonly Finding[]): Promise<Positions> {
+function readPositionsOfStart(source: string, findings: readonly Finding[]): Promise<Positions> {
   const last = findings.at(-1)?.path ?? []
-  const entry = last.slice(0, Math.min(last.length, 4))
+  return readPositionsUpTo(source, last.slice(0, Math.min(last.length, 4)))
+}
+
+/**
+ * Positions of the nodes up to `entry` (a node's path): only as much of the file as holds it is read by
+ * the (slower) `yaml` parser, growing the part until the node ends inside it; the whole file when it never does.
+ */
+async function readPositionsUpTo(source: string, entry: Path): Promise<Positions> {
   const { parseDocument } = await import('yaml')
-  for (let size = 256 * 1024; size < source.length; size *= 4) {
+  for (let size = 64 * 1024; size < source.length; size *= 4) {
     const cut = source.indexOf('\n', size)
     if (cut < 0) break
     const start = source.slice(0, cut + 1)

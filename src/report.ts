@@ -39,10 +39,16 @@ async function writeSummary(build: (summary: typeof core.summary) => void): Prom
   await core.summary.emptyBuffer().addRaw(text).write()
 }
 
-/** HTML table rows (cells of text already escaped) that fit in `maxBytes`, and a line saying how many more there are. */
-function tableRows(rows: readonly string[][], maxBytes: number, more: string): { rows: string[][]; after: string } {
-  const sized = rows.map(row => row.join('<td></td>'))
-  const { shown, cut } = within(sized, maxBytes, MAX_SUMMARY_ROWS)
+/**
+ * HTML table rows (cells of text already escaped, made by `row`) that fit in `maxBytes`, and a line
+ * saying how many more there are. Rows are made for the first MAX_SUMMARY_ROWS items only: a table
+ * never shows more, and 50,000 results would otherwise be rendered to show a thousand.
+ */
+function tableRows<T>(items: readonly T[], row: (item: T) => string[], maxBytes: number, more: string): { rows: string[][]; after: string } {
+  const rows = items.slice(0, MAX_SUMMARY_ROWS).map(row)
+  const sized = rows.map(cells => cells.join('<td></td>'))
+  const { shown } = within(sized, maxBytes, MAX_SUMMARY_ROWS)
+  const cut = items.length - shown.length
   return { rows: rows.slice(0, shown.length), after: cut > 0 ? `\n…and ${cut} more ${more}.\n` : '' }
 }
 
@@ -208,7 +214,8 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
   )
   await writeSummary(summary => {
     const table = tableRows(
-      results.map(r => [
+      results,
+      r => [
         valueHtml(r.trunk_id),
         valueHtml(r.phone_number),
         valueHtml(r.name ?? ''),
@@ -216,7 +223,7 @@ export async function reportResults(results: readonly ApplyResult[]): Promise<vo
         valueHtml(r.number_id ?? '—'),
         r.agent_id !== undefined ? `${r.agent_id === null ? 'none' : valueHtml(r.agent_id)} (${r.agent_status})` : '—',
         html(r.error ?? '')
-      ]),
+      ],
       SECTION_MAX_BYTES.results,
       'entries: see the results_file output'
     )
@@ -282,11 +289,7 @@ export async function reportWarnings(warnings: readonly Warning[], file?: { show
       ['Notices', notices]
     ] as const) {
       if (rows.length === 0) continue
-      const table = tableRows(
-        rows.map(w => [valueHtml(w.trunkId), html(w.message)]),
-        SECTION_MAX_BYTES.warnings / 2,
-        `${heading.toLowerCase()}: see the log`
-      )
+      const table = tableRows(rows, w => [valueHtml(w.trunkId), html(w.message)], SECTION_MAX_BYTES.warnings / 2, `${heading.toLowerCase()}: see the log`)
       summary.addHeading(heading, 4).addTable([['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })), ...table.rows])
       if (table.after) summary.addRaw(table.after, true)
     }

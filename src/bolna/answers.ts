@@ -32,6 +32,42 @@ export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: 
   })
 }
 
+/**
+ * The records of a list already read through `validAnswer` (as unknowns), each read through `schema`
+ * and turned at once into the action's own shape by `convert` (undefined: left out), so that the
+ * schema's copy of a record is let go as soon as it is made: a trunk of 50,000 numbers is held as
+ * parsed JSON and as the action's records, not a third time as checked copies. `at` is the list's
+ * field in the answer; a record that does not read fails as validAnswer fails, naming it.
+ */
+export function validRecords<R, T>(
+  schema: z.ZodMiniType<R>,
+  list: readonly unknown[],
+  at: readonly PropertyKey[],
+  call: { method: string; path: string },
+  convert: (record: R) => T | undefined
+): T[] {
+  const out: T[] = []
+  for (let i = 0; i < list.length; i++) {
+    const parsed = schema.safeParse(list[i])
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const where = [...at, i, ...(issue?.path ?? [])]
+      noteDrift({ call: `${call.method} ${call.path}`, field: fieldOf(where), state: 'other type' })
+      throw new BolnaApiError(`${call.method} ${call.path} answered with an unexpected body at ${where.join('.')}: ${issue?.message ?? 'invalid'}`, {
+        kind: 'bad-answer',
+        method: call.method,
+        path: call.path,
+        retryable: false,
+        ambiguous: call.method === 'POST',
+        accepted: true
+      })
+    }
+    const converted = convert(parsed.data)
+    if (converted !== undefined) out.push(converted)
+  }
+  return out
+}
+
 /** `numbers.3.e164` as `numbers[].e164`. */
 function fieldOf(path: readonly PropertyKey[]): string {
   return (

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
-import type { ZlibOptions } from 'node:zlib'
 import { realClock } from '../clock.js'
+import { AnswerBytes, codingsOf, decodedBytes, declaredLength } from './answer-body.js'
 import { BolnaApiError, errorForStatus } from './errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -48,8 +48,9 @@ const BYTES_PER_RECORD = 640
 export const MAX_ANSWER_BYTES = MAX_TRUNK_NUMBERS * BYTES_PER_RECORD
 /**
  * Up to this much of each answer is read at once, whatever else is in flight; past it, an answer
- * waits for the one large-answer slot. So the memory of answers in flight stays within
- * concurrency × 1 MiB + one large answer, not concurrency × MAX_ANSWER_BYTES.
+ * waits for the one large-answer slot. A compressed answer counts by its decoded size, and is decoded
+ * past it only in the slot. So the memory of answers in flight stays within concurrency × 1 MiB
+ * (read and decoded) + one large answer, not concurrency × MAX_ANSWER_BYTES.
  */
 const SMALL_ANSWER_BYTES = 1024 * 1024
 /** Bolna's answers nest a few levels (a trunk, its numbers, a record, a field's object). */
@@ -198,34 +199,51 @@ export class HttpClient {
       const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent
       try {
         request = transport.request(url, { method, headers, agent }, response => {
-          const chunks: Buffer[] = []
-          let size = 0
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.byteLength
-            if (size > this.maxAnswerBytes) return settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes))
-            chunks.push(chunk)
-            if (size <= SMALL_ANSWER_BYTES || slot !== 'none') return
-            // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+          const status = response.statusCode ?? 0
+          const encoding = response.headers['content-encoding']
+          const codings = codingsOf(encoding)
+          const declared = declaredLength(response.headers['content-length'], encoding)
+          if (declared !== undefined && declared > this.maxAnswerBytes) return settle(tooLarge(method, path, status, this.maxAnswerBytes))
+          const bytes = new AnswerBytes(declared)
+          if (declared !== undefined && declared <= SMALL_ANSWER_BYTES) bytes.presize()
+          // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+          const inSlot = (then: () => void) => {
             slot = 'waiting'
-            response.pause()
             clearTimeout(timer)
             void this.largeAnswers.acquire().then(() => {
               if (settled || slot !== 'waiting') return this.largeAnswers.release()
               slot = 'held'
               timer = setTimeout(expire, timeoutMs)
+              then()
+            })
+          }
+          const retryAfter = response.headers['retry-after']
+          const answered = (body: Buffer | 'too large' | undefined) => {
+            if (body === 'too large') return settle(tooLarge(method, path, status, this.maxAnswerBytes))
+            if (body === undefined) return settle(badEncoding(method, path, status, encoding))
+            settle({ status, text: body.toString('utf8'), retryAfter: typeof retryAfter === 'string' ? retryAfter : null, encoding })
+          }
+          response.on('data', (chunk: Buffer) => {
+            if (bytes.size + chunk.byteLength > this.maxAnswerBytes) return settle(tooLarge(method, path, status, this.maxAnswerBytes))
+            bytes.add(chunk)
+            if (bytes.size <= SMALL_ANSWER_BYTES || slot !== 'none') return
+            response.pause()
+            inSlot(() => {
+              bytes.presize()
               response.resume()
             })
           })
           response.on('end', () => {
-            const retryAfter = response.headers['retry-after']
-            const status = response.statusCode ?? 0
-            const text = decoded(Buffer.concat(chunks), response.headers['content-encoding'], this.maxAnswerBytes)
-            if (text === undefined) {
-              settle(badEncoding(method, path, status, response.headers['content-encoding']))
-              return
-            }
-            const encoding = response.headers['content-encoding']
-            settle({ status, text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, encoding })
+            if (settled) return
+            const raw = bytes.take()
+            if (codings.length === 0) return answered(raw)
+            // Decoded within the room of a small answer, or past it only in the large-answer slot,
+            // so that a small compressed answer cannot grow to the limit beside others in flight.
+            const room = Math.min(SMALL_ANSWER_BYTES, this.maxAnswerBytes)
+            const small = slot === 'held' ? 'too large' : decodedBytes(raw, codings, room)
+            if (small !== 'too large' || room === this.maxAnswerBytes) return answered(small)
+            if (slot === 'held') return answered(decodedBytes(raw, codings, this.maxAnswerBytes))
+            inSlot(() => answered(decodedBytes(raw, codings, this.maxAnswerBytes)))
           })
           response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
         })
@@ -255,43 +273,6 @@ interface RawAnswer {
   encoding?: string | undefined
   /** Frees the large-answer slot, once the answer is parsed. */
   release?: () => void
-}
-
-/**
- * The answer's text, decoded from the Content-Encoding a proxy may apply unasked (gzip,
- * deflate, br), within the same size cap; undefined when it cannot be decoded.
- */
-function decoded(raw: Buffer, encoding: string | undefined, maxBytes: number): string | undefined {
-  const codings = (encoding ?? '')
-    .split(',')
-    .map(coding => coding.trim().toLowerCase())
-    .filter(coding => coding && coding !== 'identity')
-  if (codings.length === 0) return raw.toString('utf8')
-  // Loaded for an encoded answer only: the action asks for no encoding, so most runs never load it.
-  const zlib = process.getBuiltinModule('node:zlib')
-  let body = raw
-  try {
-    for (const coding of codings.reverse()) {
-      const options = { maxOutputLength: maxBytes }
-      if (coding === 'gzip' || coding === 'x-gzip') body = zlib.gunzipSync(body, options)
-      else if (coding === 'deflate') body = inflateEither(body, options)
-      else if (coding === 'br') body = zlib.brotliDecompressSync(body, options)
-      else return undefined
-    }
-  } catch {
-    return undefined
-  }
-  return body.toString('utf8')
-}
-
-/** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
-function inflateEither(body: Buffer, options: ZlibOptions): Buffer {
-  const zlib = process.getBuiltinModule('node:zlib')
-  try {
-    return zlib.inflateSync(body, options)
-  } catch {
-    return zlib.inflateRawSync(body, options)
-  }
 }
 
 function isSuccess(status: number): boolean {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { listAnswer, trunkIdList, validAnswer } from './answers.js'
+import { listAnswer, trunkIdList, validAnswer, validRecords } from './answers.js'
 import { notFoundAs } from './errors.js'
 import type { FamilyRequests, TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
@@ -28,6 +28,14 @@ export const trunkRecord = z.looseObject({
   inbound_enabled: z.nullish(z.boolean())
 })
 
+/** The same, its records left to validRecords (read one by one: a large trunk is not copied whole). */
+const trunkAnswer = z.looseObject({
+  phone_numbers: z.nullish(z.array(z.unknown())),
+  is_active: z.nullish(z.boolean()),
+  inbound_enabled: z.nullish(z.boolean())
+})
+const recordList = listAnswer(z.unknown())
+
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 export class SipTrunksFamily implements TrunkFamily {
   constructor(private readonly http: HttpClient) {}
@@ -37,20 +45,20 @@ export class SipTrunksFamily implements TrunkFamily {
     const path = `/sip-trunks/trunks/${segment(trunkId)}`
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-      const trunk = validAnswer(trunkRecord, body, 'GET', path)
+      const trunk = validAnswer(trunkAnswer, body, 'GET', path, trunkRecord)
       // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
-      const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId))
+      const numbers = trunk.phone_numbers ? liveNumbers(trunk.phone_numbers, ['phone_numbers'], path) : await this.numbers(trunkId)
       const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null }
-      return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings }
+      return { numbers, settings }
     } catch (error) {
       throw trunkNotFound(error, trunkId)
     }
   }
 
-  private async numbers(trunkId: string): Promise<SipTrunkNumber[]> {
+  private async numbers(trunkId: string): Promise<TrunkNumber[]> {
     const path = `/sip-trunks/trunks/${segment(trunkId)}/numbers`
     const { body } = await this.http.request('GET', path, undefined, 'idempotent')
-    return validAnswer(records, body, 'GET', path)
+    return liveNumbers(validAnswer(recordList, body, 'GET', path, records), [], path)
   }
 
   async trunkIds(): Promise<string[]> {
@@ -98,6 +106,11 @@ export const sipTrunksRequests: FamilyRequests = {
     agentId === null
       ? { method: 'POST', path: '/inbound/unlink', body: { phone_number_id: numberId } }
       : { method: 'POST', path: '/inbound/setup', body: { agent_id: agentId, phone_number_id: numberId } }
+}
+
+/** The live records of a list (soft-deleted ones left out), as the action's numbers. */
+function liveNumbers(list: readonly unknown[], at: readonly string[], path: string): TrunkNumber[] {
+  return validRecords(record, list, at, { method: 'GET', path }, r => (r.deleted === true ? undefined : toNumber(r)))
 }
 
 function toNumber(r: SipTrunkNumber): TrunkNumber {

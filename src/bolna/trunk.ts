@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { trunkIdList, validAnswer } from './answers.js'
+import { trunkIdList, validAnswer, validRecords } from './answers.js'
 import { BolnaApiError, notFoundAs } from './errors.js'
 import type { FamilyRequests, TrunkFamily } from './family.js'
 import type { HttpClient } from './http.js'
@@ -33,8 +33,9 @@ export const trunkRecord = z.looseObject({
  * neither is a bad answer naming the fields, never "no numbers".
  */
 const trunkAnswer = z.looseObject({
-  numbers: z.optional(z.array(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
-  phone_numbers: z.optional(z.array(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+  // Their records are read one by one (validRecords): a large trunk is not copied whole.
+  numbers: z.optional(z.array(z.unknown(), { error: 'expected the trunk\'s "numbers" array' })),
+  phone_numbers: z.optional(z.array(z.unknown(), { error: 'expected the trunk\'s "phone_numbers" array' })),
   is_active: z.nullish(z.boolean()),
   inbound_enabled: z.nullish(z.boolean()),
   default_inbound_agent_id: z.nullish(z.string())
@@ -60,9 +61,10 @@ export class TrunkApiFamily implements TrunkFamily {
     try {
       const { body } = await this.http.request('GET', path, undefined, 'idempotent')
       const trunk = validAnswer(trunkAnswer, body, 'GET', path, trunkRecord)
-      const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path)
+      const at = trunk.numbers ? 'numbers' : 'phone_numbers'
+      const list = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path)
       return {
-        numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),
+        numbers: validRecords(numberRecord, list, [at], { method: 'GET', path }, n => (n.is_deleted === true ? undefined : toNumber(n))),
         settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
       }
     } catch (error) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TestContext } from 'vitest'
 import { emulatedStep, failure } from '../helpers/emulated-step.ts'
+import { MB, measured } from '../helpers/peak-rss.ts'
 
 const KEY = 'large-trunks-key-0b7f3d'
 const LEGACY = 'trunk-1'
@@ -32,6 +33,27 @@ describe.concurrent('a trunk larger than 5 MiB as JSON', () => {
   })
 })
 
+describe.concurrent('a trunk of 50,000 numbers', () => {
+  it.for(FAMILIES)('%s: read, planned and applied (10 added, verified) within 300 MB of peak RSS', async (f, t) => {
+    const { emulator, runFile } = await step(t)
+    const phone = (i: number) => `+1${620 + Math.floor(i / 10_000)}555${String(i % 10_000).padStart(4, '0')}`
+    const lines = [`version: 1\ntrunks:\n  - trunk_id: ${f.trunk}\n    api: ${f.api}\n    numbers:`]
+    for (let i = 0; i < 50_010; i++) {
+      lines.push(f.api === 'trunk' ? `      - phone_number: "${phone(i)}"` : `      - phone_number: "${phone(i)}"\n        name: Line ${i} of the large trunk`)
+      if (i >= 50_000) continue
+      if (f.api === 'trunk') emulator.seed(f.trunk, { e164: phone(i) })
+      else emulator.seed(f.trunk, { phone_number: phone(i).slice(1), name: `Line ${i} of the large trunk` })
+    }
+    const rss = await measured()
+    const run = await runFile(`${lines.join('\n')}\n`, { requests_per_minute: '0', concurrency: '8', timeout_seconds: '60' }, rss.env)
+    expect(run.code, failure(run)).toBe(0)
+    expect(run.outputs.created).toBe('10')
+    expect(run.stdout).toContain('Verified: 1 trunk(s)')
+    expect(emulator.numbers(f.trunk)).toHaveLength(50_010)
+    expect(await rss.peakRss()).toBeLessThanOrEqual(300 * MB)
+  })
+})
+
 describe.concurrent('a hostile answer', () => {
   const hostile = [
     {
@@ -50,9 +72,11 @@ describe.concurrent('a hostile answer', () => {
   it.for(hostile)('%s is refused at once, saying why', async ({ f, body, says }, t) => {
     const { emulator, run } = await step(t)
     emulator.injectFault({ kind: 'status', status: 200, method: 'GET', path: f.path, body, times: Infinity })
+    const rss = await measured()
     const started = Date.now()
-    const refused = await run({ trunk_api: f.api, trunk_id: f.trunk, phone_number: '+14152000042', max_retries: '0', timeout_seconds: '20' })
+    const refused = await run({ trunk_api: f.api, trunk_id: f.trunk, phone_number: '+14152000042', max_retries: '0', timeout_seconds: '20' }, rss.env)
     expect(Date.now() - started).toBeLessThan(30_000)
+    expect(await rss.peakRss()).toBeLessThanOrEqual(150 * MB)
     expect(refused.code).toBe(1)
     expect(failure(refused)).toContain(says)
     expect(emulator.writes()).toEqual([])

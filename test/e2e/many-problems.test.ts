@@ -2,6 +2,7 @@
 // more"), the message names the real problem (not a nesting limit), and it takes seconds, not ten.
 import { describe, expect, it } from 'vitest'
 import { emulatedStep } from '../helpers/emulated-step.ts'
+import { MB, measured } from '../helpers/peak-rss.ts'
 
 const KEY = 'many-problems-key-6a2e91'
 
@@ -26,7 +27,12 @@ describe.concurrent('a file with very many problems', () => {
     const entry = (i: number) => `      - phone_number: "12${String(i).padStart(6, '0')}x"\n        name: "Reception desk number ${i}"\n`
     let body = ''
     for (let i = 0; body.length < 5_000_000; i++) body += entry(i)
-    const run = await runFile(`version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n${body}`)
+    const rss = await measured()
+    const started = Date.now()
+    const run = await runFile(`version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n${body}`, {}, rss.env)
+    // The target is 3 s on an idle machine (npm run bench); a test shares two cores with others.
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(await rss.peakRss()).toBeLessThanOrEqual(250 * MB)
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/file=numbers\.yml,line=5::trunks\[0\]\.numbers\[0\]\.phone_number "12000000x"/)
     expect(run.stdout).toMatch(/and \d+ more problem\(s\)/)

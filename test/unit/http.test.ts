@@ -236,10 +236,44 @@ describe('compressed answers', () => {
     expect(failed.details).toMatchObject({ kind: 'bad-answer', status: 502, ambiguous: true, accepted: false })
   })
 
-  it('decoding stops at the size cap (no decompression bomb)', async () => {
-    answer(r => send(r, 200, zlib.gzipSync(JSON.stringify({ pad: 'x'.repeat(200_000) })), { 'content-encoding': 'gzip' }))
-    const error = await failure(client({ maxAnswerBytes: 100_000 }).request('GET', '/p', undefined, 'idempotent'))
-    expect(error.message).toMatch(/encoded as "gzip" that could not be decoded/)
+  it('decoding stops at the size cap (no decompression bomb), and says so', async () => {
+    for (const [encoding, body] of [
+      ['gzip', zlib.gzipSync(JSON.stringify({ pad: 'x'.repeat(200_000) }))],
+      ['deflate', zlib.deflateSync(JSON.stringify({ pad: 'x'.repeat(200_000) }))],
+      ['br', zlib.brotliCompressSync(JSON.stringify({ pad: 'x'.repeat(200_000) }))]
+    ] as const) {
+      answer(r => send(r, 200, body, { 'content-encoding': encoding }))
+      const error = await failure(client({ maxAnswerBytes: 100_000 }).request('GET', '/p', undefined, 'idempotent'))
+      expect(error.message).toBe('GET /p answered more than 100000 bytes, more than this action reads; it stopped reading')
+      expect(error.details).toMatchObject({ kind: 'bad-answer', retryable: false })
+    }
+  })
+
+  it.for(['plain', 'gzip'])('past 1 MiB, answers are read one at a time (%s: by its decoded size)', async (kind, { expect }) => {
+    // The first answer sends 2 MiB and stalls, holding the large-answer slot; the second (2 MiB once
+    // decoded, a few KiB as gzip) must wait for it, and is read once the first is done.
+    const pad = 'x'.repeat(2 * 1024 * 1024)
+    let finishFirst: (() => void) | undefined
+    answer(
+      r => {
+        r.writeHead(200, { 'content-type': 'application/json' })
+        r.write(`{"pad":"${pad}`)
+        finishFirst = () => r.end('"}')
+      },
+      r => (kind === 'gzip' ? send(r, 200, zlib.gzipSync(JSON.stringify({ pad })), { 'content-encoding': 'gzip' }) : send(r, 200, JSON.stringify({ pad })))
+    )
+    const c = client({ maxAnswerBytes: 8 * 1024 * 1024, timeoutMs: 20_000 })
+    const first = c.request('GET', '/p', undefined, 'idempotent')
+    while (!finishFirst) await new Promise(resolve => setTimeout(resolve, 10))
+    await new Promise(resolve => setTimeout(resolve, 300))
+    let secondDone = false
+    const second = c.request('GET', '/p', undefined, 'idempotent').finally(() => (secondDone = true))
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(seen).toHaveLength(2)
+    expect(secondDone).toBe(false)
+    finishFirst()
+    const answers = await Promise.all([first, second])
+    expect(answers.map(a => (a.body as { pad: string }).pad.length)).toEqual([pad.length, pad.length])
   })
 })
 
