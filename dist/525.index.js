@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   y: () => (/* binding */ GitHubApi)
 /* harmony export */ });
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9373);
-/* harmony import */ var _bolna_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7057);
+/* harmony import */ var _bolna_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6105);
 
 
 /** A GitHub call that failed: its status, or none when no answer came within the bounds. */

@@ -350,7 +350,8 @@ function agentNotFound(error, agentId) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   DY: () => (/* binding */ validAnswer),
 /* harmony export */   Wi: () => (/* binding */ trunkIdList),
-/* harmony export */   f_: () => (/* binding */ listAnswer)
+/* harmony export */   f_: () => (/* binding */ listAnswer),
+/* harmony export */   nT: () => (/* binding */ validRecords)
 /* harmony export */ });
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8395);
 /* harmony import */ var zod_mini__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3305);
@@ -390,6 +391,36 @@ function validAnswer(schema, body, method, path, documented = schema) {
         ambiguous: method === 'POST',
         accepted: true
     });
+}
+/**
+ * The records of a list already read through `validAnswer` (as unknowns), each read through `schema`
+ * and turned at once into the action's own shape by `convert` (undefined: left out), so that the
+ * schema's copy of a record is let go as soon as it is made: a trunk of 50,000 numbers is held as
+ * parsed JSON and as the action's records, not a third time as checked copies. `at` is the list's
+ * field in the answer; a record that does not read fails as validAnswer fails, naming it.
+ */
+function validRecords(schema, list, at, call, convert) {
+    const out = [];
+    for (let i = 0; i < list.length; i++) {
+        const parsed = schema.safeParse(list[i]);
+        if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            const where = [...at, i, ...(issue?.path ?? [])];
+            (0,_drift_js__WEBPACK_IMPORTED_MODULE_2__/* .noteDrift */ .G)({ call: `${call.method} ${call.path}`, field: fieldOf(where), state: 'other type' });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .BolnaApiError */ .f7(`${call.method} ${call.path} answered with an unexpected body at ${where.join('.')}: ${issue?.message ?? 'invalid'}`, {
+                kind: 'bad-answer',
+                method: call.method,
+                path: call.path,
+                retryable: false,
+                ambiguous: call.method === 'POST',
+                accepted: true
+            });
+        }
+        const converted = convert(parsed.data);
+        if (converted !== undefined)
+            out.push(converted);
+    }
+    return out;
 }
 /** `numbers.3.e164` as `numbers[].e164`. */
 function fieldOf(path) {
@@ -564,7 +595,7 @@ function clip(text) {
 
 /***/ }),
 
-/***/ 7057:
+/***/ 6105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -584,9 +615,118 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: ./src/clock.ts
 var clock = __nccwpck_require__(9373);
+;// CONCATENATED MODULE: ./src/bolna/answer-body.ts
+/** The bytes of one answer as they arrive. */
+class AnswerBytes {
+    declared;
+    chunks = [];
+    whole;
+    size = 0;
+    /** `declared`: the answer's Content-Length, when it has a readable one within the limit. */
+    constructor(declared) {
+        this.declared = declared;
+    }
+    add(chunk) {
+        const whole = this.whole;
+        if (whole && this.size + chunk.byteLength <= whole.byteLength) {
+            chunk.copy(whole, this.size);
+        }
+        else {
+            if (whole) {
+                // More than declared (node:http does not let it happen; kept correct anyway): back to chunks.
+                this.chunks = [whole.subarray(0, this.size)];
+                this.whole = undefined;
+            }
+            this.chunks.push(chunk);
+        }
+        this.size += chunk.byteLength;
+    }
+    /**
+     * From here on, the answer is copied into one buffer of its declared size as it arrives, so the
+     * chunks are not held next to a joined copy: called at once for a small answer, and once it holds
+     * the large-answer slot for a large one.
+     */
+    presize() {
+        if (this.whole || this.declared === undefined || this.declared < this.size)
+            return;
+        const whole = Buffer.allocUnsafeSlow(this.declared);
+        let at = 0;
+        for (const chunk of this.chunks)
+            at += chunk.copy(whole, at);
+        this.chunks = [];
+        this.whole = whole;
+    }
+    /** Every byte read, as one buffer; the chunks are let go. */
+    take() {
+        if (this.whole) {
+            const whole = this.whole.subarray(0, this.size);
+            this.whole = undefined;
+            return whole;
+        }
+        const joined = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+        this.chunks = [];
+        return joined;
+    }
+}
+/** The Content-Length of an answer the client reads as it is (no encoding), when it is a readable count. */
+function declaredLength(contentLength, encoding) {
+    if (codingsOf(encoding).length > 0 || contentLength === undefined || !/^\d{1,15}$/.test(contentLength))
+        return undefined;
+    return Number(contentLength);
+}
+/** The codings of a Content-Encoding, in the order they were applied ("identity" is none). */
+function codingsOf(encoding) {
+    return (encoding ?? '')
+        .split(',')
+        .map(coding => coding.trim().toLowerCase())
+        .filter(coding => coding && coding !== 'identity');
+}
+/**
+ * The answer decoded: its bytes, or `too large` when decoding passes `maxBytes` (a decompression
+ * bomb stops there), or undefined when it cannot be decoded.
+ */
+function decodedBytes(raw, codings, maxBytes) {
+    if (codings.length === 0)
+        return raw;
+    // Loaded for an encoded answer only: the action asks for no encoding, so most runs never load it.
+    const zlib = process.getBuiltinModule('node:zlib');
+    let body = raw;
+    try {
+        for (const coding of [...codings].reverse()) {
+            const options = { maxOutputLength: maxBytes };
+            if (coding === 'gzip' || coding === 'x-gzip')
+                body = zlib.gunzipSync(body, options);
+            else if (coding === 'deflate')
+                body = inflateEither(body, options);
+            else if (coding === 'br')
+                body = zlib.brotliDecompressSync(body, options);
+            else
+                return undefined;
+        }
+    }
+    catch (error) {
+        return tooLarge(error) ? 'too large' : undefined;
+    }
+    return body;
+}
+const tooLarge = (error) => error?.code === 'ERR_BUFFER_TOO_LARGE';
+/** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
+function inflateEither(body, options) {
+    const zlib = process.getBuiltinModule('node:zlib');
+    try {
+        return zlib.inflateSync(body, options);
+    }
+    catch (error) {
+        if (tooLarge(error))
+            throw error;
+        return zlib.inflateRawSync(body, options);
+    }
+}
+
 // EXTERNAL MODULE: ./src/bolna/errors.ts
 var errors = __nccwpck_require__(1005);
 ;// CONCATENATED MODULE: ./src/bolna/http.ts
+
 
 
 
@@ -602,8 +742,9 @@ const BYTES_PER_RECORD = 640;
 const MAX_ANSWER_BYTES = MAX_TRUNK_NUMBERS * BYTES_PER_RECORD;
 /**
  * Up to this much of each answer is read at once, whatever else is in flight; past it, an answer
- * waits for the one large-answer slot. So the memory of answers in flight stays within
- * concurrency × 1 MiB + one large answer, not concurrency × MAX_ANSWER_BYTES.
+ * waits for the one large-answer slot. A compressed answer counts by its decoded size, and is decoded
+ * past it only in the slot. So the memory of answers in flight stays within concurrency × 1 MiB
+ * (read and decoded) + one large answer, not concurrency × MAX_ANSWER_BYTES.
  */
 const SMALL_ANSWER_BYTES = 1024 * 1024;
 /** Bolna's answers nest a few levels (a trunk, its numbers, a record, a field's object). */
@@ -759,37 +900,62 @@ class HttpClient {
             const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
             try {
                 request = transport.request(url, { method, headers, agent }, response => {
-                    const chunks = [];
-                    let size = 0;
-                    response.on('data', (chunk) => {
-                        size += chunk.byteLength;
-                        if (size > this.maxAnswerBytes)
-                            return settle(tooLarge(method, path, response.statusCode ?? 0, this.maxAnswerBytes));
-                        chunks.push(chunk);
-                        if (size <= SMALL_ANSWER_BYTES || slot !== 'none')
-                            return;
-                        // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+                    const status = response.statusCode ?? 0;
+                    const encoding = response.headers['content-encoding'];
+                    const codings = codingsOf(encoding);
+                    const declared = declaredLength(response.headers['content-length'], encoding);
+                    if (declared !== undefined && declared > this.maxAnswerBytes)
+                        return settle(http_tooLarge(method, path, status, this.maxAnswerBytes));
+                    const bytes = new AnswerBytes(declared);
+                    if (declared !== undefined && declared <= SMALL_ANSWER_BYTES)
+                        bytes.presize();
+                    // Waiting for the slot is this run's own time, not the server's: the deadline restarts once it is held.
+                    const inSlot = (then) => {
                         slot = 'waiting';
-                        response.pause();
                         clearTimeout(timer);
                         void this.largeAnswers.acquire().then(() => {
                             if (settled || slot !== 'waiting')
                                 return this.largeAnswers.release();
                             slot = 'held';
                             timer = setTimeout(expire, timeoutMs);
+                            then();
+                        });
+                    };
+                    const retryAfter = response.headers['retry-after'];
+                    const answered = (body) => {
+                        if (body === 'too large')
+                            return settle(http_tooLarge(method, path, status, this.maxAnswerBytes));
+                        if (body === undefined)
+                            return settle(badEncoding(method, path, status, encoding));
+                        settle({ status, text: body.toString('utf8'), retryAfter: typeof retryAfter === 'string' ? retryAfter : null, encoding });
+                    };
+                    response.on('data', (chunk) => {
+                        if (bytes.size + chunk.byteLength > this.maxAnswerBytes)
+                            return settle(http_tooLarge(method, path, status, this.maxAnswerBytes));
+                        bytes.add(chunk);
+                        if (bytes.size <= SMALL_ANSWER_BYTES || slot !== 'none')
+                            return;
+                        response.pause();
+                        inSlot(() => {
+                            bytes.presize();
                             response.resume();
                         });
                     });
                     response.on('end', () => {
-                        const retryAfter = response.headers['retry-after'];
-                        const status = response.statusCode ?? 0;
-                        const text = decoded(Buffer.concat(chunks), response.headers['content-encoding'], this.maxAnswerBytes);
-                        if (text === undefined) {
-                            settle(badEncoding(method, path, status, response.headers['content-encoding']));
+                        if (settled)
                             return;
-                        }
-                        const encoding = response.headers['content-encoding'];
-                        settle({ status, text, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, encoding });
+                        const raw = bytes.take();
+                        if (codings.length === 0)
+                            return answered(raw);
+                        // Decoded within the room of a small answer, or past it only in the large-answer slot,
+                        // so that a small compressed answer cannot grow to the limit beside others in flight.
+                        const room = Math.min(SMALL_ANSWER_BYTES, this.maxAnswerBytes);
+                        const small = slot === 'held' ? 'too large' : decodedBytes(raw, codings, room);
+                        if (small !== 'too large' || room === this.maxAnswerBytes)
+                            return answered(small);
+                        if (slot === 'held')
+                            return answered(decodedBytes(raw, codings, this.maxAnswerBytes));
+                        inSlot(() => answered(decodedBytes(raw, codings, this.maxAnswerBytes)));
                     });
                     response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
                 });
@@ -810,48 +976,6 @@ class HttpClient {
         });
     }
 }
-/**
- * The answer's text, decoded from the Content-Encoding a proxy may apply unasked (gzip,
- * deflate, br), within the same size cap; undefined when it cannot be decoded.
- */
-function decoded(raw, encoding, maxBytes) {
-    const codings = (encoding ?? '')
-        .split(',')
-        .map(coding => coding.trim().toLowerCase())
-        .filter(coding => coding && coding !== 'identity');
-    if (codings.length === 0)
-        return raw.toString('utf8');
-    // Loaded for an encoded answer only: the action asks for no encoding, so most runs never load it.
-    const zlib = process.getBuiltinModule('node:zlib');
-    let body = raw;
-    try {
-        for (const coding of codings.reverse()) {
-            const options = { maxOutputLength: maxBytes };
-            if (coding === 'gzip' || coding === 'x-gzip')
-                body = zlib.gunzipSync(body, options);
-            else if (coding === 'deflate')
-                body = inflateEither(body, options);
-            else if (coding === 'br')
-                body = zlib.brotliDecompressSync(body, options);
-            else
-                return undefined;
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return body.toString('utf8');
-}
-/** "deflate" is zlib-wrapped by the standard, raw in some servers: accept both. */
-function inflateEither(body, options) {
-    const zlib = process.getBuiltinModule('node:zlib');
-    try {
-        return zlib.inflateSync(body, options);
-    }
-    catch {
-        return zlib.inflateRawSync(body, options);
-    }
-}
 function isSuccess(status) {
     return status >= 200 && status < 300;
 }
@@ -866,7 +990,7 @@ function badEncoding(method, path, status, encoding) {
         accepted: isSuccess(status)
     });
 }
-function tooLarge(method, path, status, maxBytes) {
+function http_tooLarge(method, path, status, maxBytes) {
     return new errors/* BolnaApiError */.f7(`${method} ${path} answered more than ${maxBytes} bytes, more than this action reads; it stopped reading`, {
         kind: 'bad-answer',
         method,
@@ -1316,6 +1440,13 @@ const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3
     is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
     inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY())
 });
+/** The same, its records left to validRecords (read one by one: a large trunk is not copied whole). */
+const trunkAnswer = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J())),
+    is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
+    inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY())
+});
+const recordList = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .listAnswer */ .f_)(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J());
 /** Bolna's legacy `/sip-trunks` family (shared/bolna-api.md §2). */
 class SipTrunksFamily {
     http;
@@ -1327,11 +1458,11 @@ class SipTrunksFamily {
         const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}`;
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkRecord, body, 'GET', path);
+            const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkAnswer, body, 'GET', path, trunkRecord);
             // Every field of the trunk object is optional: without its numbers (absent or null), list them (one request more).
-            const numbers = trunk.phone_numbers ?? (await this.numbers(trunkId));
+            const numbers = trunk.phone_numbers ? liveNumbers(trunk.phone_numbers, ['phone_numbers'], path) : await this.numbers(trunkId);
             const settings = { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: null };
-            return { numbers: numbers.filter(r => r.deleted !== true).map(toNumber), settings };
+            return { numbers, settings };
         }
         catch (error) {
             throw trunkNotFound(error, trunkId);
@@ -1340,7 +1471,7 @@ class SipTrunksFamily {
     async numbers(trunkId) {
         const path = `/sip-trunks/trunks/${(0,_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .segment */ .mX)(trunkId)}/numbers`;
         const { body } = await this.http.request('GET', path, undefined, 'idempotent');
-        return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(records, body, 'GET', path);
+        return liveNumbers((0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(recordList, body, 'GET', path, records), [], path);
     }
     async trunkIds() {
         const { body } = await this.http.request('GET', '/sip-trunks/trunks', undefined, 'idempotent');
@@ -1384,6 +1515,10 @@ const sipTrunksRequests = {
         ? { method: 'POST', path: '/inbound/unlink', body: { phone_number_id: numberId } }
         : { method: 'POST', path: '/inbound/setup', body: { agent_id: agentId, phone_number_id: numberId } }
 };
+/** The live records of a list (soft-deleted ones left out), as the action's numbers. */
+function liveNumbers(list, at, path) {
+    return (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validRecords */ .nT)(record, list, at, { method: 'GET', path }, r => (r.deleted === true ? undefined : toNumber(r)));
+}
 function toNumber(r) {
     return {
         id: r.id,
@@ -1449,8 +1584,9 @@ const trunkRecord = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3
  * neither is a bad answer naming the fields, never "no numbers".
  */
 const trunkAnswer = zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "numbers" array' })),
-    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(numberRecord, { error: 'expected the trunk\'s "phone_numbers" array' })),
+    // Their records are read one by one (validRecords): a large trunk is not copied whole.
+    numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J(), { error: 'expected the trunk\'s "numbers" array' })),
+    phone_numbers: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .optional */ .lqM(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J(), { error: 'expected the trunk\'s "phone_numbers" array' })),
     is_active: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
     inbound_enabled: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY()),
     default_inbound_agent_id: zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .nullish */ .cl6(zod_mini__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP())
@@ -1473,9 +1609,10 @@ class TrunkApiFamily {
         try {
             const { body } = await this.http.request('GET', path, undefined, 'idempotent');
             const trunk = (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validAnswer */ .DY)(trunkAnswer, body, 'GET', path, trunkRecord);
-            const numbers = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
+            const at = trunk.numbers ? 'numbers' : 'phone_numbers';
+            const list = trunk.numbers ?? trunk.phone_numbers ?? noNumbersKey(body, path);
             return {
-                numbers: numbers.filter(n => n.is_deleted !== true).map(toNumber),
+                numbers: (0,_answers_js__WEBPACK_IMPORTED_MODULE_0__/* .validRecords */ .nT)(numberRecord, list, [at], { method: 'GET', path }, n => (n.is_deleted === true ? undefined : toNumber(n))),
                 settings: { active: trunk.is_active ?? null, inboundEnabled: trunk.inbound_enabled ?? null, defaultAgentId: trunk.default_inbound_agent_id ?? null }
             };
         }
@@ -1642,8 +1779,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(7532);
 // EXTERNAL MODULE: ./src/bolna/drift.ts
 var drift = __nccwpck_require__(7043);
-// EXTERNAL MODULE: ./src/bolna/http.ts + 1 modules
-var bolna_http = __nccwpck_require__(7057);
+// EXTERNAL MODULE: ./src/bolna/http.ts + 2 modules
+var bolna_http = __nccwpck_require__(6105);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8532);
 // EXTERNAL MODULE: ./node_modules/zod/v4/mini/schemas.js + 5 modules
@@ -2712,10 +2849,16 @@ async function writeSummary(build) {
     summaryBytes += (0,render/* byteLength */.dp)(text);
     await core/* summary */.z.emptyBuffer().addRaw(text).write();
 }
-/** HTML table rows (cells of text already escaped) that fit in `maxBytes`, and a line saying how many more there are. */
-function tableRows(rows, maxBytes, more) {
-    const sized = rows.map(row => row.join('<td></td>'));
-    const { shown, cut } = (0,render/* within */.ux)(sized, maxBytes, MAX_SUMMARY_ROWS);
+/**
+ * HTML table rows (cells of text already escaped, made by `row`) that fit in `maxBytes`, and a line
+ * saying how many more there are. Rows are made for the first MAX_SUMMARY_ROWS items only: a table
+ * never shows more, and 50,000 results would otherwise be rendered to show a thousand.
+ */
+function tableRows(items, row, maxBytes, more) {
+    const rows = items.slice(0, MAX_SUMMARY_ROWS).map(row);
+    const sized = rows.map(cells => cells.join('<td></td>'));
+    const { shown } = (0,render/* within */.ux)(sized, maxBytes, MAX_SUMMARY_ROWS);
+    const cut = items.length - shown.length;
     return { rows: rows.slice(0, shown.length), after: cut > 0 ? `\n…and ${cut} more ${more}.\n` : '' };
 }
 async function reportNumber(report) {
@@ -2855,7 +2998,7 @@ async function reportResults(results) {
     const mappings = partly ? `; of those, ${partly} with a failed agent mapping or telephony switch` : '';
     core/* info */.pq(`Applied: ${count('created')} created${renamed}, ${count('removed')} removed, ${count('exists')} already there, ${count('failed')} failed${mappings}.`);
     await writeSummary(summary => {
-        const table = tableRows(results.map(r => [
+        const table = tableRows(results, r => [
             (0,render/* valueHtml */.Fj)(r.trunk_id),
             (0,render/* valueHtml */.Fj)(r.phone_number),
             (0,render/* valueHtml */.Fj)(r.name ?? ''),
@@ -2863,7 +3006,7 @@ async function reportResults(results) {
             (0,render/* valueHtml */.Fj)(r.number_id ?? '—'),
             r.agent_id !== undefined ? `${r.agent_id === null ? 'none' : (0,render/* valueHtml */.Fj)(r.agent_id)} (${r.agent_status})` : '—',
             (0,render/* html */.qy)(r.error ?? '')
-        ]), SECTION_MAX_BYTES.results, 'entries: see the results_file output');
+        ], SECTION_MAX_BYTES.results, 'entries: see the results_file output');
         summary
             .addHeading('Applied', 4)
             .addTable([['Trunk', 'Number', 'Name', 'Status', 'Number id', 'Agent', 'Error'].map(data => ({ data, header: true })), ...table.rows]);
@@ -2929,7 +3072,7 @@ async function reportWarnings(warnings, file) {
         ]) {
             if (rows.length === 0)
                 continue;
-            const table = tableRows(rows.map(w => [(0,render/* valueHtml */.Fj)(w.trunkId), (0,render/* html */.qy)(w.message)]), SECTION_MAX_BYTES.warnings / 2, `${heading.toLowerCase()}: see the log`);
+            const table = tableRows(rows, w => [(0,render/* valueHtml */.Fj)(w.trunkId), (0,render/* html */.qy)(w.message)], SECTION_MAX_BYTES.warnings / 2, `${heading.toLowerCase()}: see the log`);
             summary.addHeading(heading, 4).addTable([['Trunk', heading.slice(0, -1)].map(data => ({ data, header: true })), ...table.rows]);
             if (table.after)
                 summary.addRaw(table.after, true);
@@ -2945,16 +3088,22 @@ async function reportExport(count, trunks, shownAs) {
 
 ;// CONCATENATED MODULE: ./src/heap.ts
 /**
- * V8 doubles the young generation each time enough objects survive it, up to a cap sized from the
- * host's memory, and a numbers file of 20,000 entries keeps that many alive: it grew to 128 MiB while
- * the old generation held 30 MiB. An action cannot pass --max-semi-space-size (set at run time, it
- * has no effect); this keeps the young generation at its starting size. Measured on that file (npm run
- * bench -- --only memory-20k): peak RSS 271 MiB -> 173 MiB, action CPU unchanged. Only file mode
- * needs it, so the single-number path does not load node:v8 (about 4 ms of a cold start).
+ * V8's heap, fitted to a run that holds a large numbers file or trunk. An action cannot pass V8 flags
+ * on the command line; these two take effect when set at run time. Only file mode needs them, so the
+ * single-number path does not load node:v8 (about 4 ms of a cold start).
+ * - The young generation stays at its starting size: V8 doubles it each time enough objects survive
+ *   it, and a numbers file of 20,000 entries keeps that many alive (it grew to 128 MiB while the old
+ *   generation held 30 MiB). Measured on that file (npm run bench -- --only memory-20k): peak RSS
+ *   271 MiB -> 173 MiB, action CPU unchanged.
+ * - The old generation may grow by 20% between full collections, not by V8's usual factor (up to 4×
+ *   for a young heap): reading a 50,000-number trunk leaves tens of MiB of garbage (its answer's text
+ *   and parsed JSON) that would otherwise stay in RSS until the end of the run. Measured on that trunk
+ *   (npm run bench -- --only large-trunk): peak RSS about 265 MiB -> 232 MiB, action CPU about +15%.
  */
 async function boundYoungGeneration() {
     const { setFlagsFromString } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
     setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString('--heap-growing-percent=20');
 }
 
 ;// CONCATENATED MODULE: ./src/file-mode.ts
@@ -3015,7 +3164,7 @@ async function numbersFileMode(settings, secrets) {
             }
         },
         async warned(warnings) {
-            const lines = warnings.length > 0 ? await trunkLines() : new Map();
+            const lines = warnings.length > 0 ? await trunkLines(warnings.map(w => w.trunkId)) : new Map();
             await reportWarnings(warnings, { shownAs, lineOf: trunkId => lines.get(trunkId) });
         }
     };
@@ -7328,26 +7477,27 @@ function place(open, column) {
 }
 /**
  * The trunks' lines, for the annotations of warnings: from the `yaml` document's node positions,
- * parsed only when asked (a clean file is read by js-yaml, which keeps none). Trunk ids are unique
- * in a valid file.
+ * parsed only when asked (a clean file is read by js-yaml, which keeps none), and only as far into
+ * the file as holds the last `trunk_id` asked for: the `yaml` document of a whole 50,000-number file takes
+ * about 200 MiB, and a trunk's line is mostly near the top. Trunk ids are unique in a valid file.
  */
 function trunkLinesOf(source, desired, known) {
-    let lines;
-    const read = async () => {
-        const positions = known ?? (await readPositions(source));
+    return async (trunkIds) => {
+        const asked = trunkIds && new Set(trunkIds);
+        const wanted = desired.trunks.flatMap(({ trunk }, t) => (!asked || asked.has(trunk.id) ? [{ id: trunk.id, t }] : []));
         const found = new Map();
+        const last = wanted.at(-1);
+        if (!last)
+            return found;
+        const positions = known ?? (await readPositionsUpTo(source, ['trunks', last.t, 'trunk_id']));
         if ('problems' in positions)
             return found;
-        desired.trunks.forEach(({ trunk }, t) => {
+        for (const { id, t } of wanted) {
             const line = positions.lineOf(['trunks', t, 'trunk_id']);
             if (line !== undefined)
-                found.set(trunk.id, line);
-        });
+                found.set(id, line);
+        }
         return found;
-    };
-    return () => {
-        lines ??= read();
-        return lines;
     };
 }
 const STACK_OVERFLOW = /maximum call stack size exceeded|stack overflow/i;
@@ -7395,14 +7545,19 @@ function lineFinder(doc, lineAt) {
 }
 /**
  * Positions for the first MAX_PROBLEMS findings of a file with more: only as much of the file as
- * holds them is read by the (slower) `yaml` parser, growing the part until the last finding's entry
- * ends inside it. A 5 MB file of bad entries needs its first few hundred KiB.
+ * holds them is read (see readPositionsUpTo). A 5 MB file of bad entries needs its first few hundred KiB.
  */
-async function readPositionsOfStart(source, findings) {
+function readPositionsOfStart(source, findings) {
     const last = findings.at(-1)?.path ?? [];
-    const entry = last.slice(0, Math.min(last.length, 4));
+    return readPositionsUpTo(source, last.slice(0, Math.min(last.length, 4)));
+}
+/**
+ * Positions of the nodes up to `entry` (a node's path): only as much of the file as holds it is read by
+ * the (slower) `yaml` parser, growing the part until the node ends inside it; the whole file when it never does.
+ */
+async function readPositionsUpTo(source, entry) {
     const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-    for (let size = 256 * 1024; size < source.length; size *= 4) {
+    for (let size = 64 * 1024; size < source.length; size *= 4) {
         const cut = source.indexOf('\n', size);
         if (cut < 0)
             break;
