@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import zlib from 'node:zlib'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { BolnaApiError } from '../../src/bolna/errors.js'
 import { backoffMs, HttpClient, parseRetryAfter } from '../../src/bolna/http.js'
 import type { HttpSettings } from '../../src/bolna/http.js'
@@ -520,5 +520,58 @@ describe('retry timing', () => {
     expect(backoffMs(3, () => 0.5)).toBe(1000)
     expect(backoffMs(20, () => 0.999)).toBeLessThan(8000)
     expect(backoffMs(5, () => 0)).toBe(0)
+  })
+})
+
+// Values written to hurt: the key spelled with JSON escapes in an answer.
+describe('a hostile answer', () => {
+  /** A key with a "/" too: JSON may write it "\/". */
+  const KEY = 'sk/hostile-7d1e'
+  /** Every character of the key as a JSON \u escape: no substring of the raw answer is the key. */
+  const ESCAPED = [...KEY].map(c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+
+  describe('the key spelled with JSON escapes in an answer', () => {
+    let server: Server | undefined
+    afterEach(() => server?.close())
+
+    /** An HttpClient against a server that answers `status` with `body`, whatever the request. */
+    async function answering(status: number, body: string): Promise<HttpClient> {
+      server = createServer((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(body))
+      await new Promise<void>(resolve => server!.listen(0, '127.0.0.1', resolve))
+      const { port } = server.address() as AddressInfo
+      return new HttpClient({ baseUrl: new URL(`http://127.0.0.1:${port}`), token: KEY, timeoutMs: 2_000, maxRetries: 0 })
+    }
+
+    it('is taken out of every decoded string and key of a success', async () => {
+      const raw = `{"data":[{"id":"r1","name":"${ESCAPED}","nested":{"x":["a ${ESCAPED} b"]},"${ESCAPED}":1,"slash":"${KEY.replace('/', '\\/')}"}]}`
+      expect(raw).not.toContain(KEY)
+      expect(JSON.stringify(JSON.parse(raw))).toContain(KEY)
+      const { body } = await (await answering(200, raw)).request('GET', '/x', undefined, 'idempotent')
+      expect(JSON.stringify(body)).not.toContain(KEY)
+      expect(body).toEqual({ data: [{ id: 'r1', name: '***', nested: { x: ['a *** b'] }, '***': 1, slash: '***' }] })
+    })
+
+    it('is taken out of an answer nested as deep as an answer is read, without recursion', async () => {
+      // Deeper answers are refused before they are parsed (http.ts MAX_JSON_DEPTH).
+      const deep = `${'['.repeat(64)}"${ESCAPED}"${']'.repeat(64)}`
+      const { body } = await (await answering(200, deep)).request('GET', '/x', undefined, 'idempotent')
+      let inner: unknown = body
+      while (Array.isArray(inner)) inner = inner[0]
+      expect(inner).toBe('***')
+    })
+
+    it("is taken out of an error's reason", async () => {
+      const http = await answering(422, `{"message":"key ${ESCAPED} is not allowed"}`)
+      const error = await http.request('POST', '/x', {}, 'unsafe').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(BolnaApiError)
+      expect((error as Error).message).toBe('Bolna refused POST /x (422): key *** is not allowed')
+    })
+
+    it('leaves answers without the key as they are', async () => {
+      const raw = '{"message":"caf\\u00e9 \\"quoted\\""}'
+      expect((await (await answering(200, raw)).request('GET', '/x', undefined, 'idempotent')).body).toEqual({ message: 'café "quoted"' })
+      const error = await (await answering(409, raw)).request('POST', '/x', {}, 'unsafe').catch((e: unknown) => e)
+      expect((error as Error).message).toBe('Bolna refused POST /x (409): café "quoted"')
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planChanges } from '../../src/plan.js'
-import { numberJson, planJson, planMarkdown } from '../../src/render.js'
+import { cell, html, numberJson, planJson, planMarkdown } from '../../src/render.js'
 import { stored, trunk, wanted } from '../helpers/model.ts'
 
 const plan = (numbers: string[], actualNames: Record<string, string> = {}) =>
@@ -49,5 +49,57 @@ describe('planJson and numberJson (render.ts, pure)', () => {
     ])
     expect(numberJson(actual.get('t1')![0]!, trunk('t1'))).toMatchObject({ agent_id: null, trunk_api: 'sip-trunks', e164: '+919876543210' })
     expect(numberJson(actual.get('t1')![1]!, trunk('t1'))).toMatchObject({ agent_id: 'unknown' })
+  })
+})
+
+describe('values cannot link in the summary or the PR comment', () => {
+  const hostile = [
+    'https://evil.test/login',
+    'HTTP://EVIL.TEST',
+    'ftp://evil.test',
+    'www.evil.test',
+    'WWW.Evil.Test',
+    'mail admin@evil.test',
+    '@everyone @acme/ops',
+    'see #12 and acme/repo#3',
+    'GH-45'
+  ]
+  /** What GitHub would link in rendered text: a bare URL, www., a mention or e-mail address, an issue reference. */
+  const LINKABLE = /[a-z]:\/\/|www\.|@\w|#\d|GH-\d/i
+  /** The text a reader sees: entities decoded, Markdown escapes undone. */
+  const rendered = (text: string) =>
+    text
+      .replace(/\\(.)/g, '$1')
+      .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+
+  it('breaks every bare URL, www., mention, e-mail address and issue reference with a zero-width space', () => {
+    for (const value of hostile) {
+      for (const escaper of [html, cell]) {
+        const out = escaper(value)
+        expect(rendered(out), `${escaper.name}(${value})`).not.toMatch(LINKABLE)
+        expect(rendered(out).replaceAll('\u200b', ''), `${escaper.name}(${value})`).toBe(value)
+      }
+    }
+    expect(html('https://evil.test')).toBe('https:&#8203;//evil.test')
+    expect(html('www.evil.test')).toBe('www&#8203;.evil.test')
+    expect(cell('a@evil.test #1')).toBe('a&#64;&#8203;evil.test #&#8203;1')
+  })
+
+  it('in the plan table, for names from the file and from Bolna alike', () => {
+    const plan = planChanges(
+      { trunks: [{ trunk: trunk('https://evil.test'), prune: false, numbers: hostile.map((name, i) => wanted(`9198765432${10 + i}`, { name })) }] },
+      new Map([['https://evil.test', []]]),
+      false
+    )
+    const markdown = planMarkdown(plan, 'n.yml')
+    const rows = markdown.split('\n').filter(line => line.startsWith('| https'))
+    expect(rows).toHaveLength(hostile.length)
+    for (const [i, row] of rows.entries()) {
+      expect(rendered(row)).not.toMatch(LINKABLE)
+      expect(rendered(row).replaceAll('\u200b', '')).toContain(hostile[i])
+    }
   })
 })

@@ -289,3 +289,39 @@ describe('secrets', () => {
     }
   })
 })
+
+describe('annotateProblems: a bounded number of annotations, even for 100,000 problems', () => {
+  it('annotates the first 50 problems, then one annotation counts the rest', () => {
+    const out: string[] = []
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      out.push(String(chunk))
+      return true
+    })
+    try {
+      annotateProblems(
+        'n.yml',
+        Array.from({ length: 100_000 }, (_, i) => ({ line: i + 5, message: `problem ${i}` }))
+      )
+      annotateProblems(
+        'm.yml',
+        Array.from({ length: 51 }, (_, i) => ({ message: `problem ${i}` }))
+      )
+      annotateProblems(
+        'k.yml',
+        Array.from({ length: 50 }, (_, i) => ({ message: `problem ${i}` }))
+      )
+    } finally {
+      spy.mockRestore()
+    }
+    // @actions/core ends each command with os.EOL: "\r\n" on Windows.
+    const lines = out.join('').split(/\r?\n/).filter(Boolean)
+    const of = (file: string) => lines.filter(line => line.includes(`file=${file}`))
+    expect(of('n.yml')).toHaveLength(51)
+    expect(of('n.yml')[0]).toBe('::error title=Bolna numbers file,file=n.yml,line=5::problem 0')
+    expect(of('n.yml')[49]).toBe('::error title=Bolna numbers file,file=n.yml,line=54::problem 49')
+    expect(of('n.yml')[50]).toBe('::error title=Bolna numbers file,file=n.yml::…and 99950 more problems, not annotated: fix these and run again to see them')
+    expect(of('m.yml').at(-1)).toMatch(/::…and 1 more problem, not annotated/)
+    expect(of('k.yml')).toHaveLength(50)
+    expect(of('k.yml').at(-1)).toMatch(/::problem 49$/)
+  })
+})
