@@ -59,6 +59,16 @@ describe('the token stays secret', () => {
   })
 })
 
+describe('the github_token is masked', () => {
+  it('before anything is logged', async () => {
+    const run = await runAction({ inputs: { ...single(), github_token: GH_TOKEN } })
+    expect(run.code).toBe(0)
+    const lines = run.stdout.split('\n')
+    expect(lines).toContain(`::add-mask::${GH_TOKEN}`)
+    expect(lines.indexOf(`::add-mask::${GH_TOKEN}`)).toBeLessThan(lines.findIndex(line => !line.startsWith('::add-mask::')))
+  })
+})
+
 describe('requests go where they should, and only there', () => {
   it('a redirect never reaches another origin with the token', async () => {
     // The other origin is another port on loopback (127.0.0.2 is not routed on macOS by default):
