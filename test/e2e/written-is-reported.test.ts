@@ -22,10 +22,11 @@ function failReadsAfterThePlan(): void {
   emulator.injectFault({ kind: 'status', status: 503, method: 'GET', path: '/sip-trunks/trunks/trunk-a', skip: 1, times: Infinity })
 }
 
-async function act(inputs: Record<string, string>, files: Record<string, string> = {}): Promise<ActionRun> {
+async function act(inputs: Record<string, string>, files: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
   const run = await runAction({
     inputs: { token: KEY, api_base_url: emulator.url, timeout_seconds: '2', max_retries: '0', settle_seconds: '1', ...inputs },
-    files
+    files,
+    env
   })
   expect(run.everything, 'the token leaked').not.toContain(KEY)
   expect(run.stdout + run.stderr, 'a stack trace was printed').not.toMatch(/\n\s+at .+:\d+:\d+/)
@@ -63,5 +64,46 @@ describe('a failed read after the writes', () => {
     const failure = annotations(run).join('\n')
     expect(failure).toContain('Applied, but not verified')
     expect(failure).toContain('503')
+  })
+
+  it('single mode: a failing verify read ends the step with its own one failure, after the number is reported; nothing claims success', async () => {
+    // Missed bug 1 of issue 21: with the verify not awaited, its failure was an unhandled rejection
+    // with a stack trace, while the summary said "created" and nothing else.
+    failReadsAfterThePlan()
+    const run = await act({ trunk_id: 'trunk-a', phone_number: '919876543210' })
+
+    expect(run.code).toBe(1)
+    // One failure, the step's own: one ::error line, the reason on it (one line: newlines escaped).
+    const errors = run.stdout.split(/\r?\n/).filter(line => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(
+      /^::error::Applied, but not verified: 1 trunk\(s\) did not show the result within settle_seconds\..*trunk "trunk-a": it could not be read again: .*503/
+    )
+    expect(run.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection|TypeError|\bat .+:\d+:\d+/)
+    // The summary: the number as created, then that it is not verified, then the failure; never "Verified".
+    const created = run.summary.indexOf('<h3>Bolna SIP trunk number</h3>')
+    const notVerified = run.summary.indexOf('Not verified: trunk trunk-a')
+    const failed = run.summary.indexOf('Bolna SIP trunk numbers: failed')
+    expect(created).toBeGreaterThanOrEqual(0)
+    expect(notVerified).toBeGreaterThan(created)
+    expect(failed).toBeGreaterThan(notVerified)
+    expect(run.summary).not.toContain('Verified:')
+    expect(run.stdout).not.toContain('Verified:')
+    expect(run.outputs.status).toBe('created')
+  })
+})
+
+describe('a failure while reporting what was written', () => {
+  it('single mode: a job summary that cannot be written fails the step in one line, after the outputs, never as a crash', async () => {
+    // Each step of the pipeline is awaited: a report that fails is the step's failure, not an
+    // unhandled rejection that kills the process with a stack trace.
+    const run = await act({ trunk_id: 'trunk-a', phone_number: '919876543210' }, {}, { GITHUB_STEP_SUMMARY: '/nonexistent/bolna-step-summary' })
+
+    expect(run.code).toBe(1)
+    expect(emulator.records('trunk-a')).toHaveLength(1)
+    expect(run.outputs).toMatchObject({ status: 'created', number_id: emulator.records('trunk-a')[0]!.id })
+    const errors = run.stdout.split(/\r?\n/).filter(line => line.startsWith('::error'))
+    expect(errors).toEqual([expect.stringMatching(/^::error::Unable to access summary file: '\/nonexistent\/bolna-step-summary'/)])
+    expect(run.stderr).toBe('')
   })
 })
