@@ -114,6 +114,41 @@ describe('apply', () => {
     expect(second.stdout + second.summary).not.toContain('Verified')
   })
 
+  it('defaults.e164_check_enabled: true is what /sip-trunks gets for every number that does not set its own', async () => {
+    // Missed bug 2 of issue 21: the file's default was ignored, and every number went out with false.
+    const file = `version: 1
+defaults:
+  e164_check_enabled: true
+trunks:
+  - trunk_id: trunk-a
+    numbers:
+      - phone_number: "+919876543210"
+      - phone_number: "14155550123"
+        e164_check_enabled: false
+  - trunk_id: trunk-b
+    numbers:
+      - phone_number: "+442071838750"
+        name: London
+`
+    const run = await act(file)
+    expect(run.code).toBe(0)
+    expect(emulator.writes().map(w => w.body)).toEqual(
+      expect.arrayContaining([
+        { phone_number: '+919876543210', e164_check_enabled: true },
+        { phone_number: '14155550123', e164_check_enabled: false },
+        { phone_number: '+442071838750', name: 'London', e164_check_enabled: true }
+      ])
+    )
+    expect(emulator.writes()).toHaveLength(3)
+
+    // Under the default, a number without its "+" is refused on its line, before any request.
+    emulator.clearLog()
+    const refused = await act(file.replace('"+442071838750"', '"442071838750"'))
+    expect(refused.code).toBe(1)
+    expect(emulator.requests).toHaveLength(0)
+    expect(annotations(refused)).toContainEqual(expect.stringMatching(/line=12::.*must start with "\+" when e164_check_enabled is true/))
+  })
+
   it('one failing number does not stop the others; the step fails listing it', async () => {
     emulator.seed('trunk-other', { phone_number: '+442071838750' })
     // The 409 is given settle_seconds to show on trunk-b (it never does): 1 s, not the default 8.

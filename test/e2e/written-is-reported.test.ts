@@ -81,9 +81,9 @@ describe('a failed read after the writes', () => {
     )
     expect(run.stderr).not.toMatch(/Unhandled|UnhandledPromiseRejection|TypeError|\bat .+:\d+:\d+/)
     // The summary: the number as created, then that it is not verified, then the failure; never "Verified".
-    const created = run.summary.indexOf('<h3>Bolna SIP trunk number</h3>')
+    const created = run.summary.indexOf('<h3>Bolna numbers: one number</h3>')
     const notVerified = run.summary.indexOf('Not verified: trunk trunk-a')
-    const failed = run.summary.indexOf('Bolna SIP trunk numbers: failed')
+    const failed = run.summary.indexOf('Bolna numbers: failed')
     expect(created).toBeGreaterThanOrEqual(0)
     expect(notVerified).toBeGreaterThan(created)
     expect(failed).toBeGreaterThan(notVerified)

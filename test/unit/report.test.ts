@@ -140,7 +140,7 @@ describe('annotateProblems and reportFailure', () => {
   it('writes the reason and the first 50 problems to the summary', async () => {
     await reportFailure('it <broke>', [{ line: 2, message: 'bad' }, ...Array.from({ length: 50 }, () => ({ message: 'x' }))])
     const text = await summary()
-    expect(text).toContain('Bolna SIP trunk numbers: failed')
+    expect(text).toContain('Bolna numbers: failed')
     expect(text).toContain('it &lt;broke&gt;')
     expect(text).toContain('<li>line 2: bad</li>')
     expect(text).toContain('…and 1 more problems.')
@@ -188,9 +188,9 @@ describe('headings, tables and notices', () => {
       hasChanges: false
     })
     const text = await summary()
-    expect(text).toMatch(/^<h3>Bolna SIP trunk number<\/h3>\n<table><tr><th>Trunk<\/th><th>API<\/th><th>Number<\/th><th>Name<\/th><th>Status<\/th>/)
+    expect(text).toMatch(/^<h3>Bolna numbers: one number<\/h3>\n<table><tr><th>Trunk<\/th><th>API<\/th><th>Number<\/th><th>Name<\/th><th>Status<\/th>/)
     expect(text).toContain('<td>t1</td><td>sip-trunks</td><td>919876543210</td><td>Old</td><td>exists</td><td>r&lt;1&gt;</td><td>—</td>')
-    expect(lines()).toContain('Note: a note.')
+    expect(lines()).toContain('::notice title=Input not used::a note')
     expect(lines()).toContain(
       '::warning::The number on trunk "t1" is named "Old", not "New". Bolna has no rename endpoint: remove and re-add the number to change it.'
     )
@@ -219,7 +219,7 @@ describe('headings, tables and notices', () => {
 
   it('reportExport: its own heading and line in the summary', async () => {
     await reportExport(0, 1, 'a<b>.yml')
-    expect(await summary()).toBe('<h3>Bolna numbers export</h3>\n\nExported 0 number(s) from 1 trunk(s) to "a&lt;b&gt;.yml".\n\n')
+    expect(await summary()).toBe('<h3>Bolna numbers: export</h3>\n\nExported 0 number(s) from 1 trunk(s) to "a&lt;b&gt;.yml".\n\n')
   })
 })
 
