@@ -84,20 +84,25 @@ describe('reportResults', () => {
 })
 
 describe('reportVerification', () => {
-  it('says nothing when nothing was written', async () => {
-    await reportVerification([], 0)
+  it('a no-op apply says nothing was written, not "Verified: 0"; an apply whose every change failed says nothing here', async () => {
+    await reportVerification([], 0, 0)
+    expect(lines()).toContain('Nothing was written: Bolna already holds every number as wanted.')
+    expect(await summary()).toContain('Nothing was written: Bolna already holds every number as wanted.')
+    stdout.length = 0
+    await writeFile(join(dir, 'summary'), '')
+    await reportVerification([], 0, 2)
     expect(stdout.join('')).toBe('')
     expect(await summary()).toBe('')
   })
 
   it('says the written trunks were read again, in the log and the summary', async () => {
-    await reportVerification([], 2)
+    await reportVerification([], 2, 0)
     expect(lines()).toContain('Verified: 2 trunk(s) written were read again and show the result.')
     expect(await summary()).toContain('Verified: 2 trunk(s) written')
   })
 
   it('names each trunk that did not show the result, with what was missing (escaped), and claims no verification', async () => {
-    await reportVerification([{ trunkId: 't<1>', missing: ['"+919876543210" is not listed'] }], 1)
+    await reportVerification([{ trunkId: 't<1>', missing: ['"+919876543210" is not listed'] }], 1, 0)
     expect(stdout.join('')).not.toContain('Verified:')
     expect(await summary()).toContain('Not verified: trunk t&lt;1&gt; did not show the result within settle_seconds: "+919876543210" is not listed')
   })
