@@ -3,20 +3,36 @@
 // as switches. Tests build the real protocols on top of it:
 //
 //   const clock = new FakeClock()
-//   const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks' }, agents: ['ag1'] })
+//   const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks' }, agents: ['ag1'], apiError: (message, details) => new BolnaApiError(message, details) })
 //   const bolna = new BolnaClient(fake.families, fake.agents, { settleMs: 3000, maxRetries: 2, clock })
 //
 // Each family call is one request, as the real family modules make after the HTTP client's own
-// transport retries; its failures are `BolnaApiError`s classified as those modules classify them.
+// transport retries; its failures are classified as those modules classify them, and made by the
+// `apiError` the test passes in (the port's error, `BolnaApiError`, which the code under test maps).
 // Time is the fake clock's: a record created with list lag shows once the client has slept long enough.
+//
+// The fake runs nothing from src/: a bug there cannot hide in the fake too. Its imports from src/
+// are `import type` only — the port's interfaces, which vanish at compile time and keep the fake
+// honest to the port: a change of the port that the fake does not follow fails the typecheck.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Agents } from '../../src/bolna/agents.js'
-import { BolnaApiError } from '../../src/bolna/errors.js'
-import type { ApiErrorKind } from '../../src/bolna/errors.js'
+import type { ApiErrorKind, BolnaApiError } from '../../src/bolna/errors.js'
 import type { TrunkFamily } from '../../src/bolna/family.js'
-import { e164Of } from '../../src/bolna/port.js'
 import type { AgentOnNumber, NumberToAdd, TrunkApi, TrunkNumber } from '../../src/bolna/port.js'
 import type { Clock } from '../../src/clock.js'
+
+/** What the port's error carries: its kind, the request, and whether it may be retried or may have been stored. */
+export type ApiErrorDetails = ConstructorParameters<typeof BolnaApiError>[1]
+
+/** Makes the port's error; the test passes `(message, details) => new BolnaApiError(message, details)`. */
+export type ApiErrorFactory = (message: string, details: ApiErrorDetails) => Error
+
+/** "+" and the digits of a number as stored: the fake's own rule, written apart from src/'s. */
+function e164(stored: string): string {
+  let digits = ''
+  for (const char of stored) if (char >= '0' && char <= '9') digits += char
+  return `+${digits}`
+}
 
 /** Time that passes only when the code sleeps: deadlines and backoff are tested without waiting. */
 export class FakeClock implements Clock {
@@ -130,6 +146,8 @@ export interface FakeBolnaSetup {
   trunks?: Record<string, TrunkApi>
   agents?: string[]
   behaviour?: Partial<FakeBehaviour>
+  /** Makes each failure: the port's error, which the test passes in. */
+  apiError: ApiErrorFactory
 }
 
 const PATHS: Record<TrunkApi, { title: string; list: (t: string) => string; numbers: (t: string) => string }> = {
@@ -157,11 +175,15 @@ export class FakeBolna {
 
   private readonly faults: (FaultRule & { times: number })[] = []
   private sequence = 0
+  private readonly apiError: ApiErrorFactory
+  /** The kind of each error the fake made, for its call log (anything else thrown is a bad answer). */
+  private readonly kinds = new WeakMap<Error, ApiErrorKind>()
 
   constructor(
     readonly clock: Clock,
-    setup: FakeBolnaSetup = {}
+    setup: FakeBolnaSetup
   ) {
+    this.apiError = setup.apiError
     for (const [id, api] of Object.entries(setup.trunks ?? {})) this.addTrunk(id, api)
     for (const id of setup.agents ?? []) this.addAgent(id)
     this.behave(setup.behaviour ?? {})
@@ -208,7 +230,7 @@ export class FakeBolna {
       trunkId,
       api,
       stored: number,
-      e164: e164Of(number),
+      e164: e164(number),
       name: api === 'sip-trunks' ? (options.name ?? null) : null,
       agent,
       agentShown: options.agent !== 'unknown',
@@ -284,19 +306,19 @@ export class FakeBolna {
     const path = PATHS[api].numbers(trunkId)
     this.requireTrunk(api, trunkId, method, path)
     if (api === 'trunk' && number.agentId !== undefined && !this.agentsById.has(number.agentId)) {
-      throw refusal(method, path, 422, 'body.agent_id: Agent not found: it must be one of your agents')
+      throw this.refusal(method, path, 422, 'body.agent_id: Agent not found: it must be one of your agents')
     }
     const live = this.records.filter(r => !r.deleted && r.e164 === number.e164)
     if (live.some(r => r.trunkId !== trunkId)) {
       const reason = 'Phone number already exists on another active trunk'
-      throw refusal(
+      throw this.refusal(
         method,
         path,
         this.behaviour.otherTrunk,
         this.behaviour.otherTrunk === 422 ? `body.${api === 'trunk' ? 'e164' : 'phone_number'}: ${reason}` : reason
       )
     }
-    if (live.length > 0 && this.behaviour.duplicates === 'reject') throw refusal(method, path, 409, 'Phone number already exists on this trunk')
+    if (live.length > 0 && this.behaviour.duplicates === 'reject') throw this.refusal(method, path, 409, 'Phone number already exists on this trunk')
     const record: FakeRecord = {
       id: this.nextId(),
       trunkId,
@@ -319,9 +341,9 @@ export class FakeBolna {
   private remove(api: TrunkApi, trunkId: string, numberId: string): void {
     const path = `${PATHS[api].numbers(trunkId)}/${numberId}`
     // The family does not classify a DELETE 404: the trunk's state says what it meant.
-    if (this.trunks.get(trunkId) !== api) throw notFound('DELETE', path, 'Trunk not found')
+    if (this.trunks.get(trunkId) !== api) throw this.notFound('DELETE', path, 'Trunk not found')
     const record = this.visible(trunkId).find(r => r.id === numberId)
-    if (!record) throw notFound('DELETE', path, 'Phone number not found')
+    if (!record) throw this.notFound('DELETE', path, 'Phone number not found')
     record.deleted = true
     // Removing a legacy number also drops its mapping.
     if (api === 'sip-trunks') record.agent = null
@@ -329,9 +351,9 @@ export class FakeBolna {
 
   private setAgent(api: TrunkApi, number: TrunkNumber, agentId: string | null): void {
     const [method, path] = api === 'trunk' ? ['PATCH', `/trunk/numbers/${number.id}`] : ['POST', agentId === null ? '/inbound/unlink' : '/inbound/setup']
-    if (agentId !== null && !this.agentsById.has(agentId)) throw notFound(method, path, 'Agent not found')
+    if (agentId !== null && !this.agentsById.has(agentId)) throw this.notFound(method, path, 'Agent not found')
     const record = this.records.find(r => r.id === number.id && r.api === api && !r.deleted && r.visibleAt <= this.clock.now())
-    if (!record) throw notFound(method, path, 'Phone number not found')
+    if (!record) throw this.notFound(method, path, 'Phone number not found')
     record.agent = agentId
   }
 
@@ -339,7 +361,7 @@ export class FakeBolna {
     const agent = this.agentsById.get(agentId)
     if (agent) return agent
     const path = `/v2/agent/${agentId}`
-    throw new BolnaApiError(
+    throw this.error(
       `agent ${JSON.stringify(agentId)} not found (Bolna said: Agent not found): check the agent id and that it belongs to the API key's account`,
       { kind: 'agent-not-found', method, path, status: 404, reason: 'Agent not found', retryable: false, ambiguous: false }
     )
@@ -349,7 +371,7 @@ export class FakeBolna {
 
   private requireTrunk(api: TrunkApi, trunkId: string, method: string, path: string): void {
     if (this.trunks.get(trunkId) === api) return
-    throw new BolnaApiError(
+    throw this.error(
       `Trunk ${JSON.stringify(trunkId)} not found on ${PATHS[api].title} (Bolna said: Trunk not found). Check the trunk id and that the API key belongs to the trunk's organisation.`,
       { kind: 'trunk-not-found', method, path, status: 404, reason: 'Trunk not found', retryable: false, ambiguous: false }
     )
@@ -382,7 +404,7 @@ export class FakeBolna {
       }
       return work()
     } catch (error) {
-      call.outcome = error instanceof BolnaApiError ? error.kind : 'bad-answer'
+      call.outcome = (error instanceof Error && this.kinds.get(error)) || 'bad-answer'
       throw error
     } finally {
       this.inFlight--
@@ -397,17 +419,48 @@ export class FakeBolna {
     return rule.fault
   }
 
-  private lost(call: FakeCall, as: 'network' | 'timeout'): BolnaApiError {
+  private lost(call: FakeCall, as: 'network' | 'timeout'): Error {
     const { method, path } = where(call)
     const message = as === 'timeout' ? `${method} ${path} timed out after 30 s` : `${method} ${path} failed: network error (ECONNRESET)`
-    return new BolnaApiError(message, { kind: as, method, path, retryable: true, ambiguous: true })
+    return this.error(message, { kind: as, method, path, retryable: true, ambiguous: true })
   }
 
-  private failure(call: FakeCall, fault: Extract<Fault, { kind: 'fail' }>): BolnaApiError {
+  private failure(call: FakeCall, fault: Extract<Fault, { kind: 'fail' }>): Error {
     const { method, path } = where(call)
     const status = fault.status ?? STATUS_OF[fault.error]
     const message = fault.message ?? `${method} ${path} failed with ${status ?? 'no answer'}: injected ${fault.error}`
-    return new BolnaApiError(message, { kind: fault.error, method, path, status, retryable: fault.retryable ?? false, ambiguous: false })
+    return this.error(message, { kind: fault.error, method, path, status, retryable: fault.retryable ?? false, ambiguous: false })
+  }
+
+  /** A failure of the port's kind, made by the test's factory and remembered for the call log. */
+  private error(message: string, details: ApiErrorDetails): Error {
+    const error = this.apiError(message, details)
+    this.kinds.set(error, details.kind)
+    return error
+  }
+
+  private notFound(method: string, path: string, reason: string): Error {
+    return this.error(`${method} ${path} answered 404 Not Found: ${reason}`, {
+      kind: 'not-found',
+      method,
+      path,
+      status: 404,
+      reason,
+      retryable: false,
+      ambiguous: false
+    })
+  }
+
+  private refusal(method: string, path: string, status: 409 | 422, reason: string): Error {
+    return this.error(`Bolna refused ${method} ${path} (${status}): ${reason}`, {
+      kind: 'conflict',
+      method,
+      path,
+      status,
+      reason,
+      retryable: false,
+      ambiguous: false
+    })
   }
 
   private nextId(): string {
@@ -452,28 +505,4 @@ function where(call: FakeCall): { method: string; path: string } {
     case 'setTelephonyProvider':
       return { method: 'PATCH', path: `/v2/agent/${call.agentId}` }
   }
-}
-
-function notFound(method: string, path: string, reason: string): BolnaApiError {
-  return new BolnaApiError(`${method} ${path} answered 404 Not Found: ${reason}`, {
-    kind: 'not-found',
-    method,
-    path,
-    status: 404,
-    reason,
-    retryable: false,
-    ambiguous: false
-  })
-}
-
-function refusal(method: string, path: string, status: 409 | 422, reason: string): BolnaApiError {
-  return new BolnaApiError(`Bolna refused ${method} ${path} (${status}): ${reason}`, {
-    kind: 'conflict',
-    method,
-    path,
-    status,
-    reason,
-    retryable: false,
-    ambiguous: false
-  })
 }

@@ -8,9 +8,13 @@ import { BolnaClient } from '../../src/bolna/client.js'
 import type { TrunkNumber, TrunkRef } from '../../src/bolna/port.js'
 import { hasChanges, planChanges, writtenChanges } from '../../src/plan.js'
 import type { DesiredNumber, DesiredState, OnNameChange, Plan } from '../../src/plan.js'
+import { BolnaApiError } from '../../src/bolna/errors.js'
 import { FakeBolna, FakeClock } from '../fakes/bolna-families.ts'
-import type { FakeBehaviour, FakeMethod, Fault } from '../fakes/bolna-families.ts'
+import type { ApiErrorFactory, FakeBehaviour, FakeMethod, Fault } from '../fakes/bolna-families.ts'
 import { trunk, wanted } from '../helpers/model.ts'
+
+/** The fake makes the port's own error, which the code under test maps (the fake imports nothing from src/ to run). */
+const apiError: ApiErrorFactory = (message, details) => new BolnaApiError(message, details)
 
 const t1 = trunk('t1')
 const t2 = trunk('t2')
@@ -19,7 +23,7 @@ const n1 = trunk('n1', 'trunk')
 /** Legacy trunks t1 and t2, /trunk trunk n1, agents ag1 to ag3, the real client on top. */
 function world(behaviour: Partial<FakeBehaviour> = {}) {
   const clock = new FakeClock()
-  const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks', t2: 'sip-trunks', n1: 'trunk' }, agents: ['ag1', 'ag2', 'ag3'], behaviour })
+  const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks', t2: 'sip-trunks', n1: 'trunk' }, agents: ['ag1', 'ag2', 'ag3'], behaviour, apiError })
   const bolna = new BolnaClient(fake.families, fake.agents, { settleMs: 3000, maxRetries: 2, clock, random: () => 0.5 })
   return { clock, fake, bolna }
 }

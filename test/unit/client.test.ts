@@ -21,8 +21,11 @@ import { realClock } from '../../src/clock.js'
 import type { Clock } from '../../src/clock.js'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
 import { FakeBolna, FakeClock } from '../fakes/bolna-families.ts'
-import type { FakeBehaviour } from '../fakes/bolna-families.ts'
+import type { ApiErrorFactory, FakeBehaviour } from '../fakes/bolna-families.ts'
 import { stored, trunk } from '../helpers/model.ts'
+
+/** The fake makes the port's own error, which the code under test maps (the fake imports nothing from src/ to run). */
+const apiError: ApiErrorFactory = (message, details) => new BolnaApiError(message, details)
 
 const t1 = trunk('t1')
 const n1 = trunk('n1', 'trunk')
@@ -39,7 +42,7 @@ interface Setup {
 /** The real client over the fake: legacy trunks t1 and t2, /trunk trunk n1, agents ag1 and ag2. */
 function setup({ settleMs = 3000, maxRetries = 2, behaviour = {}, random = () => 0.5 }: Setup = {}) {
   const clock = new FakeClock()
-  const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks', t2: 'sip-trunks', n1: 'trunk' }, agents: ['ag1', 'ag2'], behaviour })
+  const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks', t2: 'sip-trunks', n1: 'trunk' }, agents: ['ag1', 'ag2'], behaviour, apiError })
   const bolna = new BolnaClient(fake.families, fake.agents, { settleMs, maxRetries, clock, random })
   return { clock, fake, bolna }
 }
@@ -155,7 +158,7 @@ describe('addNumber: exactly once', () => {
 
   it('uses Math.random for the jitter when none is given', async () => {
     const clock = new FakeClock()
-    const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks' } })
+    const fake = new FakeBolna(clock, { trunks: { t1: 'sip-trunks' }, apiError })
     const bolna = new BolnaClient(fake.families, fake.agents, { settleMs: 0, maxRetries: 1, clock })
     fake.inject({ on: 'create', fault: { kind: 'lost', stored: false } })
     expect((await bolna.addNumber(t1, want, [])).status).toBe('created')
