@@ -5,8 +5,9 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { BolnaEmulator } from '../emulator/bolna-emulator.ts'
+import { FakeGitHubApi } from '../fakes/github-api.ts'
 import { parseOutputs, prepareRun } from '../helpers/run-action.ts'
 
 vi.mock('../../src/inputs.js', async original => {
@@ -370,6 +371,29 @@ describe('run(): export mode', () => {
     expect(result.outputs.exported).toBe('1')
   })
 
+  it('a trunk whose id a numbers file would refuse is left out with a warning; fail_on_warnings fails on it, after writing', async () => {
+    emulator.addTrunk('bad/id')
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: null })
+    const warned = await step({ export_file: 'out.yml' })
+    expect(warned.code, warned.log).toBeUndefined()
+    expect(warned.outputs).toMatchObject({ exported: '1', warnings: '1' })
+    expect(commands(warned, 'warning')).toEqual([expect.stringMatching(/^::warning title=Bolna trunk::Trunk "bad\/id" is left out of the export: its id /)])
+    const failed = await step({ export_file: 'out.yml', fail_on_warnings: 'true' })
+    expect(failed.code).toBe(1)
+    expect(commands(failed, 'error')).toEqual(['::error::1 trunk(s) left out, and fail_on_warnings is true.'])
+    expect(await readFile(join(failed.workspace, 'out.yml'), 'utf8')).toContain('919876543210')
+  })
+
+  it('trunk_api: all exports the trunks of both APIs', async () => {
+    emulator.addTrunk('new-1', { api: 'trunk' })
+    const result = await step({ export_file: 'out.yml', trunk_api: 'all' })
+    expect(result.code, result.log).toBeUndefined()
+    const text = await readFile(join(result.workspace, 'out.yml'), 'utf8')
+    expect(text).toContain('(every trunk of both APIs (trunk_api all) the key can see)')
+    expect(text).toMatch(/trunk_id: "new-1"\n\s+api: trunk/)
+    expect(result.log).toContain('from 3 trunk(s)')
+  })
+
   it('an export_file outside the workspace is refused before any request', async () => {
     const result = await step({ export_file: '../out.yml' })
     expect(result.code).toBe(1)
@@ -394,5 +418,106 @@ describe('run(): check_api and drift', () => {
     expect(result.code, result.log).toBeUndefined()
     const drift = commands(result, 'notice').filter(line => line.includes('check_api'))
     expect(drift).toEqual([expect.stringContaining('GET /sip-trunks/trunks/trunk-1: phone_numbers[].name missing')])
+  })
+})
+
+describe('run(): file mode on a pull request, and the merge that applies its plan', () => {
+  // prepareRun's github_token; @actions/github reads the API's URL and the event once: one fake for these tests.
+  const GH_TOKEN = 'ghs_fake_default_github_token'
+  const HEAD = '1111111111111111111111111111111111111111'
+  const MERGE = '2222222222222222222222222222222222222222'
+  let github: FakeGitHubApi
+  let env: Record<string, string>
+  const file = numbersFile({ 'trunk-1': ['919876543210'] })
+  const ours = () => github.comments.filter(c => c.user === 'github-actions[bot]')
+  const block = (body: string) =>
+    JSON.parse(
+      body
+        .split('\n')[0]!
+        .replace(/^<!-- bolna-sip-trunk-number /, '')
+        .replace(/ -->$/, '')
+    )
+
+  beforeAll(async () => {
+    github = new FakeGitHubApi(GH_TOKEN)
+    const eventPath = join(await mkdtemp(join(tmpdir(), 'main-test-event-')), 'event.json')
+    await writeFile(eventPath, JSON.stringify({ pull_request: { number: 12, head: { sha: HEAD } } }))
+    env = {
+      GITHUB_API_URL: await github.start(),
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: 'acme/numbers',
+      GITHUB_SHA: HEAD
+    }
+  })
+  afterAll(() => github.stop())
+  beforeEach(() => {
+    github.comments = []
+    github.requests = []
+    github.forbidWrites = false
+  })
+
+  it('a dry run posts the plan; the merge applies exactly that plan, and nothing on a commit no pull request merged', async () => {
+    const planned = await fileStep(file, { dry_run: 'true' }, env)
+    expect(planned.code, planned.log).toBeUndefined()
+    expect(ours()).toHaveLength(1)
+    expect(block(ours()[0]!.body)).toMatchObject({ status: 'planned', commit: HEAD, dry_run: true, totals: { add: 1 } })
+    expect(emulator.writes()).toEqual([])
+
+    const { context } = await import('@actions/github')
+    const sha = context.sha
+    try {
+      context.sha = '3333333333333333333333333333333333333333'
+      const stray = await fileStep(file, {}, { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_SHA: context.sha })
+      expect(stray.code).toBe(1)
+      expect(commands(stray, 'error')[0]).toMatch(/^::error::require_reviewed_plan: commit 333333333333 came from no merged pull request/)
+      expect(emulator.writes()).toEqual([])
+
+      github.pullsByCommit.set(MERGE, [{ number: 12, merged_at: '2026-11-27T00:00:00Z', merge_commit_sha: MERGE, head: { sha: HEAD } }])
+      context.sha = MERGE
+      const merged = await fileStep(file, {}, { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_SHA: MERGE })
+      expect(merged.code, merged.log).toBeUndefined()
+      expect(merged.log).toContain('Applying the plan reviewed on pull request #12')
+      expect(live('trunk-1')).toEqual(['919876543210'])
+    } finally {
+      context.sha = sha
+    }
+  })
+
+  it('a file with problems: the comment says the run failed, and why', async () => {
+    const result = await fileStep('version: 1\ntrunks: 7\n', { dry_run: 'true' }, env)
+    expect(result.code).toBe(1)
+    expect(ours()).toHaveLength(1)
+    expect(block(ours()[0]!.body)).toMatchObject({ status: 'failed', totals: null, fingerprint: null })
+    expect(ours()[0]!.body).toContain('numbers.yml has 1 problem')
+  })
+
+  it('a plan max_deletes blocks: the comment shows it blocked', async () => {
+    emulator.seed('trunk-1', { phone_number: '14155550100' })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'] }, '    prune: true\n'), { dry_run: 'true', prune: 'true', max_deletes: '0' }, env)
+    expect(result.code).toBe(1)
+    expect(block(ours()[0]!.body)).toMatchObject({ status: 'blocked', fingerprint: null, totals: { add: 1, remove: 1 } })
+  })
+
+  it('a failure after the plan was posted leaves the plan shown', async () => {
+    emulator.addTrunk('trunk-1', { is_active: false })
+    const result = await fileStep(file, { dry_run: 'true', fail_on_warnings: 'true' }, env)
+    expect(result.code).toBe(1)
+    expect(block(ours()[0]!.body)).toMatchObject({ status: 'planned' })
+  })
+
+  it('pr_comment: false writes no comment', async () => {
+    const result = await fileStep(file, { dry_run: 'true', pr_comment: 'false' }, env)
+    expect(result.code, result.log).toBeUndefined()
+    expect(github.requests).toEqual([])
+  })
+
+  it('a comment that cannot be written after a failure is said, and the step fails with its own reason', async () => {
+    github.forbidWrites = true
+    const result = await fileStep('version: 1\ntrunks: 7\n', { dry_run: 'true' }, env)
+    expect(result.code).toBe(1)
+    const errors = commands(result, 'error')
+    expect(errors.some(line => line.startsWith('::error::Could not write the plan comment on pull request #12 (403)'))).toBe(true)
+    expect(errors.at(-1)).toMatch(/^::error::numbers\.yml has 1 problem\(s\)/)
   })
 })
