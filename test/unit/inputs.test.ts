@@ -310,6 +310,8 @@ describe('readSettings', () => {
       ['TOKNE', 'token'],
       ['CONCURENCY', 'concurrency'],
       ['TRUNK_A', 'trunk_api'],
+      // As near to trunk_id as to prune: the first declared wins.
+      ['TRUNK', 'trunk_id'],
       ['REQUESTS_A_MINUTE', 'requests_per_minute'],
       ['MAXDELETE', 'max_deletes'],
       ['AGENTID', 'agent_id'],
