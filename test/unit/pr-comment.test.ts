@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { GitHubApi } from '../../src/github-api.js'
+import { GitHubApi, GitHubCallError } from '../../src/github-api.js'
 import type { IssueComment } from '../../src/github-api.js'
 import { planFingerprint } from '../../src/plan-fingerprint.js'
 import { readBlock, renderBlock, signedBody, signingKey, verifiedBlock } from '../../src/plan-signature.js'
@@ -171,6 +171,24 @@ describe('commentPlan: the comment', () => {
     expect(logged.join('')).toContain(`Posted the plan comment on pull request #${PR}.`)
   })
 
+  it('names the event\'s commit where the pull request does not, and says "unknown" where neither does', async () => {
+    const { context } = await import('@actions/github')
+    const [payload, sha] = [context.payload.pull_request, context.sha]
+    try {
+      context.payload.pull_request = { number: PR }
+      await commentPlan(planned(), FILE, settings())
+      expect(readBlock(bodies()[0]!)!.metadata.commit).toBe(sha)
+      expect(bodies()[0]).toContain(`Commit ${sha.slice(0, 12)} ·`)
+      context.sha = undefined as unknown as string
+      await commentPlan(planned(), FILE, settings())
+      expect(readBlock(bodies()[0]!)!.metadata.commit).toBe('')
+      expect(bodies()[0]).toContain('Commit unknown ·')
+    } finally {
+      context.payload.pull_request = payload
+      context.sha = sha
+    }
+  })
+
   it('a dry run says so in the footer and the block', async () => {
     await commentPlan(planned(), FILE, settings({ dryRun: true }))
     const [body] = bodies()
@@ -306,6 +324,23 @@ describe('commentPlan: failures', () => {
     )
   })
 
+  it('GitHub refusing the body (422) or not finding the pull request (404) is said as such', async () => {
+    const refuse = (status: number) =>
+      vi.spyOn(GitHubApi.prototype, 'createComment').mockRejectedValueOnce(new GitHubCallError(`the call answered ${status}`, status))
+    refuse(422)
+    await expect(commentPlan(planned(), FILE, settings())).rejects.toThrow(
+      "Could not write the plan comment on pull request #7 (422), so it does not show this run's plan: the call answered 422. GitHub refused the body."
+    )
+    refuse(404)
+    await expect(commentPlan(planned(), FILE, settings())).rejects.toThrow(
+      /\(404\), .*: the call answered 404\. Give the job `permissions: \{ pull-requests: write \}`/
+    )
+    vi.spyOn(GitHubApi.prototype, 'createComment').mockRejectedValueOnce(new TypeError('boom'))
+    await expect(commentPlan(planned(), FILE, settings())).rejects.toThrow(
+      "Could not write the plan comment on pull request #7, so it does not show this run's plan: boom. Re-run the job."
+    )
+  })
+
   it('no answer: no status, re-run', async () => {
     github.hang = /^POST/
     await expect(commentPlan(planned(), FILE, settings({ timeoutMs: 300 }))).rejects.toThrow(
@@ -369,6 +404,12 @@ describe("which comments are the action's", () => {
     expect(broken.body).toBe('_This plan comment for `numbers.yml` is replaced by a newer one below._\n')
     expect(otherFile.body).toBe(signed(BOT, 'other.yml'))
     expect(mallory.body).toContain('mallory')
+  })
+
+  it('the retired comment names a file with a backtick safely', async () => {
+    const old = github.addComment({ issue: PR, user: BOT, body: '<!-- bolna-sip-trunk-number {"edited":true} -->\nold plan' })
+    await commentPlan(planned(), 'a`b.yml', settings())
+    expect(old.body).toBe("_This plan comment for `a'b.yml` is replaced by a newer one below._\n")
   })
 
   it('a personal token says who it is: its comments are its own, signed for it', async () => {
