@@ -116,6 +116,8 @@ describe('run(): failures', () => {
       expect(result.code).toBe(1)
       errors.push(...commands(result, 'error'))
       expect(result.summary).toContain('Bolna numbers: failed')
+      // Only a numbers file's problems are listed.
+      expect(result.summary).not.toContain('<li>')
     }
     expect(errors).toEqual(['::error::boom', '::error::a plain string', '::error::unexpected failure: {"weird":true}'])
     expect(emulator.requests).toEqual([])
@@ -159,6 +161,7 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(result.summary).toContain('<h3>Bolna numbers: one number</h3>')
     expect(result.summary).toContain('Verified: 1 trunk(s) written were read again and show the result.')
     expect(result.log).toContain('Verified: 1 trunk(s) written')
+    expect(result.log).toContain(`Added "+919876543210" to trunk "trunk-1" (id "${record!.id}")`)
     // Single mode sets no file-mode outputs.
     expect(result.outputs).not.toHaveProperty('plan')
     expect(result.outputs).not.toHaveProperty('created')
@@ -175,6 +178,7 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(result.log).toContain('is already on trunk "trunk-1"')
     expect(result.log).not.toContain('Verified')
     expect(result.summary).not.toContain('Verified')
+    expect(result.log).toContain('Nothing was written: Bolna already holds every number as wanted.')
     // The trunk is read once (the plan), and never again (nothing was written).
     expect(emulator.requests.filter(r => r.method === 'GET' && r.path === '/sip-trunks/trunks/trunk-1')).toHaveLength(1)
   })
@@ -215,7 +219,58 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(result.code).toBe(1)
     expect(result.outputs.status).toBe('failed')
     expect(commands(result, 'error').join('\n')).toContain('number refused')
+    expect(result.log).not.toContain('Nothing was written')
     expect(live('trunk-1')).toEqual([])
+  })
+  it('a name that differs is warned about, never changed', async () => {
+    emulator.seed('trunk-1', { phone_number: '+919876543210', name: 'Old name', agent_id: null })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', name: 'New name' })
+    expect(result.code, result.log).toBeUndefined()
+    expect(commands(result, 'warning')).toEqual([
+      '::warning::The number on trunk "trunk-1" is named "Old name", not "New name". Bolna has no rename endpoint: remove and re-add the number to change it.'
+    ])
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('dry_run of a number there with another agent: the agent would be set', async () => {
+    emulator.addAgent('agent-2')
+    emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: 'agent-2' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', agent_id: 'agent-1', dry_run: 'true' })
+    expect(result.outputs).toMatchObject({ status: 'exists', agent_status: 'planned', has_changes: 'true' })
+    expect(result.log).toContain('Dry run: would set its agent to "agent-1".')
+    expect(emulator.writes()).toEqual([])
+  })
+
+  it('a record of the number that appears while the run writes is removed; the oldest is kept and reported', async () => {
+    let seeded: { id: string } | undefined
+    emulator.setOptions({
+      onRequest: entry => {
+        if (entry.method === 'POST' && !seeded)
+          seeded = emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: null, created_at: '2020-01-01T00:00:00Z' })
+      }
+    })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210' })
+    expect(result.code, result.log).toBeUndefined()
+    expect(emulator.records('trunk-1').map(r => r.id)).toEqual([seeded!.id])
+    expect(result.log).toMatch(
+      /Removed a duplicate record of "\+919876543210" \(id "[^"]+"\) that appeared on trunk "trunk-1" while this run wrote \(another run at once\?\); kept id "/
+    )
+    expect(result.outputs.number_id).toBe(seeded!.id)
+  })
+
+  it('duplicates that cannot be removed fail the step as not verified, saying why they appear', async () => {
+    emulator.setOptions({
+      onRequest: entry => {
+        if (entry.method === 'POST') emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: null, created_at: '2020-01-01T00:00:00Z' })
+      }
+    })
+    emulator.injectFault({ kind: 'status', status: 500, method: 'DELETE', times: Number.POSITIVE_INFINITY })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', settle_seconds: '0', max_retries: '0' })
+    expect(result.code).toBe(1)
+    const [error] = commands(result, 'error')
+    expect(error).toContain('Applied, but not verified: 1 trunk(s)')
+    expect(error).toContain('"+919876543210" is held by 2 records, not one')
+    expect(error).toContain('More than one record of a number appeared while this run wrote')
   })
 })
 
@@ -334,6 +389,59 @@ describe('run(): file mode', () => {
     expect(result.code).toBe(1)
     expect(commands(result, 'error')).toEqual(['::error::Input "numbers_file" must be a path inside the workspace (got "../elsewhere.yml").'])
   })
+  it('the first 50 problems are annotated, and the message says so', async () => {
+    const bad = (count: number) =>
+      `version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n${Array.from({ length: count }, () => '      - phone_number: "call me"\n').join('')}`
+    const many = await fileStep(bad(51))
+    expect(commands(many, 'error').at(-1)).toBe('::error::numbers.yml has 51 problem(s), the first 50 annotated above; nothing was changed.')
+    const fifty = await fileStep(bad(50))
+    expect(commands(fifty, 'error').at(-1)).toBe('::error::numbers.yml has 50 problem(s), annotated above; nothing was changed.')
+  })
+
+  it('a name Bolna shows holding the key is never logged', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', name: `name ${KEY}`, agent_id: null })
+    const result = await fileStep(
+      'version: 1\ntrunks:\n  - trunk_id: trunk-1\n    numbers:\n      - phone_number: "919876543210"\n        name: Support\n        agent_id: null\n',
+      {
+        dry_run: 'true'
+      }
+    )
+    expect(result.code, result.log).toBeUndefined()
+    expect(result.log).toContain('"name ***"')
+  })
+
+  it('not verified: five reasons a trunk, then how many more; one line a trunk', async () => {
+    emulator.setOptions({ listLagMs: 60_000 })
+    const numbers = ['14155550100', '14155550101', '14155550102', '14155550103', '14155550104', '14155550105']
+    const result = await fileStep(numbersFile({ 'trunk-1': numbers, 'trunk-2': ['919876543210'] }), { settle_seconds: '0' })
+    expect(result.code).toBe(1)
+    const [error] = commands(result, 'error')
+    expect(error).toContain('Applied, but not verified: 2 trunk(s) did not show the result within settle_seconds.')
+    const lines = error!.split('%0A')
+    expect(lines.filter(line => line.startsWith('  trunk '))).toEqual([
+      `  trunk "trunk-1": ${numbers
+        .slice(0, 5)
+        .map(n => `"+${n}" is not listed`)
+        .join('; ')}; and 1 more`,
+      '  trunk "trunk-2": "+919876543210" is not listed'
+    ])
+    expect(error).not.toContain('More than one record')
+  })
+
+  it('fail_on_warnings with no warning passes; with two, it says both, one a line', async () => {
+    const file = numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550123'] })
+    const clean = await fileStep(file, { dry_run: 'true', fail_on_warnings: 'true' })
+    expect(clean.code, clean.log).toBeUndefined()
+    emulator.addTrunk('trunk-1', { is_active: false })
+    emulator.addTrunk('trunk-2', { is_active: false })
+    const warned = await fileStep(file, { dry_run: 'true', fail_on_warnings: 'true' })
+    const [error] = commands(warned, 'error')
+    expect(error!.split('%0A')).toEqual([
+      '::error::2 warning(s), and fail_on_warnings is true:',
+      expect.stringMatching(/^ {2}.*"trunk-1".* is inactive/),
+      expect.stringMatching(/^ {2}.*"trunk-2".* is inactive/)
+    ])
+  })
 })
 
 describe('run(): export mode', () => {
@@ -399,6 +507,19 @@ describe('run(): export mode', () => {
     expect(result.code).toBe(1)
     expect(commands(result, 'error')[0]).toContain('Input "export_file" must be a path inside the workspace')
     expect(emulator.requests).toEqual([])
+  })
+  it('fail_on_warnings passes an export that leaves nothing out; trunks that cannot be read are listed one a line', async () => {
+    emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: null })
+    const clean = await step({ export_file: 'out.yml', fail_on_warnings: 'true' })
+    expect(clean.code, clean.log).toBeUndefined()
+    emulator.addTrunk('trunk-3')
+    emulator.setOptions({ forbiddenTrunks: ['trunk-2', 'trunk-3'] })
+    const result = await step({ export_file: 'out.yml' })
+    expect(commands(result, 'error')[0]!.split('%0A')).toEqual([
+      '::error::Exported the other trunks; these could not be read:',
+      expect.stringMatching(/^ {2}trunk "trunk-2": /),
+      expect.stringMatching(/^ {2}trunk "trunk-3": /)
+    ])
   })
 })
 
