@@ -374,12 +374,14 @@ describe("which comments are the action's", () => {
   it("with a login: only that login's comments for the file, oldest first, ties by id", () => {
     const comments = [
       comment(5, BOT, signed(BOT), '2026-11-25T00:00:00Z'),
-      comment(3, BOT, '<!-- bolna-sip-trunk-number edited', '2026-11-20T00:00:00Z'),
+      comment(8, BOT, signed(BOT), '2026-11-20T00:00:00Z'),
+      comment(9, BOT, signed(BOT), '2026-11-18T00:00:00Z'),
       comment(4, BOT, signed(BOT), '2026-11-20T00:00:00Z'),
+      comment(3, BOT, '<!-- bolna-sip-trunk-number edited', '2026-11-20T00:00:00Z'),
       comment(2, 'mallory', signed('mallory')),
       comment(1, BOT, signed(BOT, 'other.yml'))
     ]
-    expect(ownComments(comments, FILE, key, place, BOT).map(c => c.id)).toEqual([3, 4, 5])
+    expect(ownComments(comments, FILE, key, place, BOT).map(c => c.id)).toEqual([9, 3, 4, 8, 5])
   })
 
   it('without a login: the authors of comments signed for them, never a login guessed', () => {
