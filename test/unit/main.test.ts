@@ -222,6 +222,16 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(result.log).not.toContain('Nothing was written')
     expect(live('trunk-1')).toEqual([])
   })
+  it('a number held by two records: the older is kept and reported, the other removed', async () => {
+    const older = emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: null, created_at: '2020-01-01T00:00:00Z' })
+    const newer = emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: null, created_at: '2024-01-01T00:00:00Z' })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210' })
+    expect(result.code, result.log).toBeUndefined()
+    expect(result.outputs).toMatchObject({ status: 'exists', number_id: older.id, has_changes: 'true' })
+    expect(emulator.records('trunk-1').map(r => r.id)).toEqual([older.id])
+    expect(emulator.writes().map(w => `${w.method} ${w.path}`)).toEqual([`DELETE /sip-trunks/trunks/trunk-1/numbers/${newer.id}`])
+  })
+
   it('a name that differs is warned about, never changed', async () => {
     emulator.seed('trunk-1', { phone_number: '+919876543210', name: 'Old name', agent_id: null })
     const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', name: 'New name' })
