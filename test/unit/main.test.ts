@@ -281,6 +281,24 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(error).toContain('Applied, but not verified: 1 trunk(s)')
     expect(error).toContain('"+919876543210" is held by 2 records, not one')
     expect(error).toContain('More than one record of a number appeared while this run wrote')
+    // Nothing was removed, so nothing is said to be.
+    expect(result.log).not.toContain('Removed a duplicate record')
+  })
+
+  it('healing stops after three rounds when duplicates keep appearing', async () => {
+    // A new record of the number after the add and after every read: each read shows one more than the last removal left.
+    let posted = false
+    emulator.setOptions({
+      onRequest: entry => {
+        if (entry.method === 'POST') posted = true
+        if (posted && entry.method !== 'DELETE') emulator.seed('trunk-1', { phone_number: '+919876543210', agent_id: null, created_at: '2020-01-01T00:00:00Z' })
+      }
+    })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', settle_seconds: '6' })
+    expect(result.code).toBe(1)
+    // Round 1 removes the run's own record (the seeded one is older), rounds 2 and 3 two records each; then no more.
+    expect(emulator.writes().filter(w => w.method === 'DELETE')).toHaveLength(5)
+    expect(commands(result, 'error')[0]).toMatch(/is held by \d+ records, not one/)
   })
 })
 
@@ -290,6 +308,8 @@ describe('run(): file mode', () => {
     const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210', '14155550123'], 'trunk-2': ['442071838750'] }))
     expect(result.code, result.log).toBeUndefined()
     expect(live('trunk-1')).toEqual(['14155550123', '919876543210'])
+    const both = await fileStep(numbersFile({ 'trunk-1': ['919876543210', '14155550123', '14155550124'], 'trunk-2': ['442071838750', '14155550125'] }))
+    expect(both.summary).toContain('Verified: 2 trunk(s) written were read again and show the result.')
     expect(result.outputs).toMatchObject({
       to_add: '2',
       to_remove: '0',
@@ -305,7 +325,7 @@ describe('run(): file mode', () => {
     expect(result.summary).toContain('Verified: 1 trunk(s) written were read again and show the result.')
     // Every trunk is read once before the plan, and only the written one again.
     const reads = (trunk: string) => emulator.requests.filter(r => r.method === 'GET' && r.path.startsWith(`/sip-trunks/trunks/${trunk}`)).length
-    expect([reads('trunk-1'), reads('trunk-2')]).toEqual([2, 1])
+    expect([reads('trunk-1'), reads('trunk-2')]).toEqual([4, 3])
     expect(result.log).not.toContain('::debug::')
   })
 
@@ -423,7 +443,8 @@ describe('run(): file mode', () => {
   it('not verified: five reasons a trunk, then how many more; one line a trunk', async () => {
     emulator.setOptions({ listLagMs: 60_000 })
     const numbers = ['14155550100', '14155550101', '14155550102', '14155550103', '14155550104', '14155550105']
-    const result = await fileStep(numbersFile({ 'trunk-1': numbers, 'trunk-2': ['919876543210'] }), { settle_seconds: '0' })
+    const five = ['919876543210', '919876543211', '919876543212', '919876543213', '919876543214']
+    const result = await fileStep(numbersFile({ 'trunk-1': numbers, 'trunk-2': five }), { settle_seconds: '0' })
     expect(result.code).toBe(1)
     const [error] = commands(result, 'error')
     expect(error).toContain('Applied, but not verified: 2 trunk(s) did not show the result within settle_seconds.')
@@ -433,9 +454,27 @@ describe('run(): file mode', () => {
         .slice(0, 5)
         .map(n => `"+${n}" is not listed`)
         .join('; ')}; and 1 more`,
-      '  trunk "trunk-2": "+919876543210" is not listed'
+      `  trunk "trunk-2": ${five.map(n => `"+${n}" is not listed`).join('; ')}`
     ])
     expect(error).not.toContain('More than one record')
+  })
+
+  it('the hint about runs at once is given when any trunk shows duplicates', async () => {
+    emulator.setOptions({
+      listLagMs: 60_000,
+      onRequest: entry => {
+        if (entry.method === 'POST' && entry.path.includes('trunk-1')) {
+          for (const created_at of ['2020-01-01T00:00:00Z', '2021-01-01T00:00:00Z'])
+            emulator.seed('trunk-1', { phone_number: '919876543210', agent_id: null, created_at })
+        }
+      }
+    })
+    emulator.injectFault({ kind: 'status', status: 500, method: 'DELETE', times: Number.POSITIVE_INFINITY })
+    const result = await fileStep(numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550100'] }), { settle_seconds: '0', max_retries: '0' })
+    const [error] = commands(result, 'error')
+    expect(error).toContain('2 trunk(s) did not show the result')
+    expect(error).toContain('is held by 2 records, not one')
+    expect(error).toContain('More than one record of a number appeared while this run wrote')
   })
 
   it('fail_on_warnings with no warning passes; with two, it says both, one a line', async () => {
