@@ -15,6 +15,7 @@ vi.mock('../../src/inputs.js', async original => {
   return { ...actual, readSettings: vi.fn(actual.readSettings) }
 })
 
+const core = await import('@actions/core')
 const { readSettings } = await import('../../src/inputs.js')
 const { run } = await import('../../src/main.js')
 
@@ -130,6 +131,15 @@ describe('run(): failures', () => {
     const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
     expect(commands(result, 'error')).toEqual(['::error::upstream said: *** is wrong'])
     expect(result.summary).toContain('upstream said: \\*\\*\\* is wrong')
+  })
+
+  it('guards all the step prints: a line holding the key, from any module, is redacted and its invisible characters escaped', async () => {
+    vi.mocked(readSettings).mockImplementationOnce(() => {
+      core.info(`a module forgot: ${KEY} \u001b[31m`)
+      throw new Error('stop')
+    })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+14155550100' })
+    expect(result.log).toContain('a module forgot: *** \\u001b[31m')
   })
 
   it('a bad input fails before any request, naming the input', async () => {
