@@ -242,6 +242,15 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(emulator.writes().map(w => `${w.method} ${w.path}`)).toEqual([`DELETE /sip-trunks/trunks/trunk-1/numbers/${newer.id}`])
   })
 
+  it('of two records as old as each other, the one with the lower id is kept, whatever the order Bolna lists them in', async () => {
+    const at = '2020-01-01T00:00:00Z'
+    emulator.seed('trunk-1', { id: 'b-record', phone_number: '+919876543210', agent_id: null, created_at: at })
+    emulator.seed('trunk-1', { id: 'a-record', phone_number: '+919876543210', agent_id: null, created_at: at })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210' })
+    expect(result.outputs.number_id).toBe('a-record')
+    expect(emulator.records('trunk-1').map(r => r.id)).toEqual(['a-record'])
+  })
+
   it('a name that differs is warned about, never changed', async () => {
     emulator.seed('trunk-1', { phone_number: '+919876543210', name: 'Old name', agent_id: null })
     const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', name: 'New name' })
