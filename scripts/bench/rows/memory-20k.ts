@@ -7,8 +7,7 @@
 // 20 trunks (20,000 records parsed back, as in the no-op), and the garbage of 20,000 requests made as
 // fast as the emulator answers. Measured side by side it peaks higher: about 240 MiB against about
 // 195 MiB for the no-op re-run (which the row also reports, as info), and higher on legacy than on
-// /trunk (about 185 MiB; legacy entries carry names). One trunk of 20,000 is no case: its list answer
-// is over the 5 MiB the action reads, so the action stops at the first read.
+// /trunk (about 185 MiB; legacy entries carry names). One large trunk is rows 8–9's case (large-trunk.ts).
 //
 // With --quick the file shrinks to 2,000 numbers (2 trunks), a smoke check of the path: info only.
 //
