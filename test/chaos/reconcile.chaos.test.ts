@@ -46,7 +46,8 @@ function numbersFile(): { text: string; wanted: Map<string, string[]> } {
 // The seeds run side by side: the runs mostly wait (timeouts, Retry-After, list lag).
 describe.concurrent('chaos reconcile', () => {
   for (const { name, seed, chaos, maxRetries, firstRunFails } of SCENARIOS) {
-    it(`${name}: exactly the file after one run and at most one re-run; nothing lost or doubled`, async ({ expect, onTestFinished }) => {
+    // Generous: on a busy machine a run under faults takes minutes, and a timeout says less than an assertion.
+    it(`${name}: exactly the file after one run and at most one re-run; nothing lost or doubled`, { timeout: 300_000 }, async ({ expect, onTestFinished }) => {
       console.log(`chaos ${name} (the fault draws replay with CHAOS_SEEDS=${seed}; which request meets which draw depends on arrival order)`)
       const emulator = new BolnaEmulator({ apiKey: KEY, trunks: LEGACY_TRUNKS, newTrunks: NEW_TRUNKS, listLagMs: 300 })
       onTestFinished(() => emulator.stop())
@@ -65,15 +66,17 @@ describe.concurrent('chaos reconcile', () => {
       }
 
       const first = await runAction({ inputs, files: { 'numbers.yml': text } })
+      // Every assertion on the first run says how it ended, so that a failure always says why.
+      const said = `first run exit ${first.code}: ${annotations(first).join('\n') || '(no error)'}`
       expect(first.everything).not.toContain(KEY)
-      expect(first.stdout + first.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
-      expect(emulator.faultsInjected).toBeGreaterThan(30)
+      expect(first.stdout + first.stderr, said).not.toMatch(/\n\s+at .+:\d+:\d+/)
+      expect(emulator.faultsInjected, `faults injected (${emulator.requests.length} requests); ${said}`).toBeGreaterThan(30)
 
       // Never doubled, never extra — even mid-way, under faults.
       for (const trunk of TRUNKS) {
         const held = emulator.numbers(trunk).map(n => digitsOf(n.number))
-        expect(new Set(held).size, `duplicates on ${trunk}`).toBe(held.length)
-        for (const digits of held) expect(wanted.get(trunk)).toContain(digits)
+        expect(new Set(held).size, `duplicates on ${trunk}; ${said}`).toBe(held.length)
+        for (const digits of held) expect(wanted.get(trunk), said).toContain(digits)
       }
 
       // Whatever the first run could not finish, it said so: in results and in the failure.
@@ -85,9 +88,9 @@ describe.concurrent('chaos reconcile', () => {
           .map(d => ({ trunk, digits: d }))
       })
       const failure = annotations(first).join('\n')
-      if (firstRunFails) expect(first.code).toBe(1)
+      if (firstRunFails) expect(first.code, said).toBe(1)
       if (first.code === 0) {
-        expect(missing).toEqual([])
+        expect(missing, said).toEqual([])
       } else if (first.outputs.results) {
         const results = JSON.parse(first.outputs.results) as { trunk_id: string; phone_number: string; status: string }[]
         const failed = results.filter(r => r.status === 'failed')
@@ -102,7 +105,7 @@ describe.concurrent('chaos reconcile', () => {
         for (const r of failed) expect(failure).toContain(`"${r.phone_number}" on trunk "${r.trunk_id}"`)
       } else {
         // A trunk could not be listed at all: the run stopped before any write, saying why.
-        expect(emulator.writes()).toHaveLength(0)
+        expect(emulator.writes(), said).toHaveLength(0)
         // A trunk is read as GET /sip-trunks/trunks/{id} (legacy) or GET /trunk/trunks/{id}.
         expect(failure).toMatch(/GET \/(sip-trunks\/trunks\/trunk-\d|trunk\/trunks\/[0-9a-f-]+) /)
       }
