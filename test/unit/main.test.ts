@@ -228,8 +228,11 @@ describe('run(): single mode, a one-entry plan', () => {
     const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210' })
     expect(result.code).toBe(1)
     expect(result.outputs.status).toBe('failed')
-    expect(commands(result, 'error').join('\n')).toContain('number refused')
+    // One entry: its line alone, with no id (none was made).
+    expect(commands(result, 'error')).toEqual([expect.stringMatching(/^::error::"\+919876543210" on trunk "trunk-1": .*number refused/)])
     expect(result.log).not.toContain('Nothing was written')
+    // Nothing was written, so nothing is said to be verified.
+    expect(result.log).not.toContain('Verified')
     expect(live('trunk-1')).toEqual([])
   })
   it('a number held by two records: the older is kept and reported, the other removed', async () => {
@@ -302,6 +305,18 @@ describe('run(): single mode, a one-entry plan', () => {
     expect(error).toContain('More than one record of a number appeared while this run wrote')
     // Nothing was removed, so nothing is said to be.
     expect(result.log).not.toContain('Removed a duplicate record')
+  })
+
+  it('a trunk that cannot be read again after the apply fails the step as not verified, saying why', async () => {
+    emulator.setOptions({
+      onRequest: entry => {
+        if (entry.method === 'POST') emulator.injectFault({ kind: 'status', status: 500, method: 'GET', times: Number.POSITIVE_INFINITY })
+      }
+    })
+    const result = await step({ trunk_id: 'trunk-1', phone_number: '+919876543210', settle_seconds: '0', max_retries: '0' })
+    expect(result.code).toBe(1)
+    expect(result.outputs.status).toBe('created')
+    expect(commands(result, 'error')[0]).toMatch(/Applied, but not verified: 1 trunk\(s\).*trunk "trunk-1": it could not be read again: /)
   })
 
   it('healing stops after three rounds when duplicates keep appearing', async () => {
@@ -392,6 +407,20 @@ describe('run(): file mode', () => {
     expect(result.outputs).toMatchObject({ created: '1', failed: '1' })
     expect(commands(result, 'error').join('\n')).toContain('number refused')
     expect([...live('trunk-1'), ...live('trunk-2')]).toHaveLength(1)
+  })
+
+  it('the entries that fail are listed one a line, under how many of all failed', async () => {
+    emulator.injectFault({ kind: 'status', status: 400, method: 'POST', times: 2, body: '{"detail":"number refused"}' })
+    const file = numbersFile({ 'trunk-1': ['919876543210'], 'trunk-2': ['14155550123', '14155550124'] })
+    const result = await fileStep(file, { concurrency: '1', max_retries: '0' })
+    const [error, ...rest] = commands(result, 'error')
+    expect(rest).toEqual([])
+    const lines = error!.split('%0A')
+    expect(lines[0]).toBe('::error::2 of 3 entries failed; the rest were applied:')
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}"\+?\d+" on trunk "trunk-\d": .*number refused/),
+      expect.stringMatching(/^ {2}"\+?\d+" on trunk "trunk-\d": .*number refused/)
+    ])
   })
 
   it('what Bolna does not show within settle_seconds fails the step as not verified', async () => {
