@@ -52,6 +52,24 @@ describe('one comment per numbers file', () => {
   })
 })
 
+describe('a blocked plan', () => {
+  it('an apply whose renames pass max_deletes posts the plan as blocked, with the reason and the totals, and writes nothing', async () => {
+    // The second pin of the blocked comment (the first, a dry run over unlisted numbers, is in trusted-plan.test.ts):
+    // here an apply, not a dry run, whose replacements count against max_deletes.
+    emulator.seed('trunk-a', { phone_number: '919876543210', name: 'Old' })
+    const file = 'version: 1\ntrunks:\n  - trunk_id: trunk-a\n    numbers:\n      - phone_number: "919876543210"\n        name: New\n'
+    const run = await act({ numbers_file: 'n.yml', on_name_change: 'replace', max_deletes: '0' }, { files: { 'n.yml': file } })
+
+    expect(run.code).toBe(1)
+    expect(emulator.writes()).toHaveLength(0)
+    expect(github.comments).toHaveLength(1)
+    const { body } = github.comments[0]!
+    expect(body).toMatch(/^<!-- bolna-sip-trunk-number \{.*"status":"blocked".*\} -->\n/)
+    expect(body).toContain(': blocked')
+    expect(body.replace(/\\/g, '')).toContain('more than max_deletes (0)')
+  })
+})
+
 describe('the failure comment holds no secret', () => {
   /** Each spelling of the github_token an answer might echo: raw, base64, and base64 of its Authorization header. */
   const spellings = [GH_TOKEN, Buffer.from(GH_TOKEN).toString('base64'), Buffer.from(`Bearer ${GH_TOKEN}`).toString('base64')]

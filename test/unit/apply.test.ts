@@ -721,6 +721,23 @@ describe('verifyApplied: a step ends when the trunks show what was written', () 
     }
   }
 
+  it("healing a duplicate another run made meanwhile keeps the record on the file's agent, or without one for agent_id: null, not the oldest", async () => {
+    // The second pin of the duplicate keeper (the first is planChanges' in plan.test.ts): verifying heals by the same rule.
+    for (const [agentId, other] of [
+      ['ag2', 'ag1'],
+      [null, 'ag1']
+    ] as const) {
+      const w = world()
+      const { results } = await run(w, file([t1, [wanted('919876543210', { agentId })]]))
+      const ours = w.fake.live('t1').map(r => r.id)
+      // Another run's record of the same number, older and on another agent, appears before the verifying read.
+      const theirs = w.fake.seed('t1', '919876543210', { agent: other, createdAt: '2020-01-01T00:00:00.000Z' })
+      expect((await verify(w, results)).unverified).toEqual([])
+      expect(w.fake.live('t1').map(r => [r.id, r.agent])).toEqual([[ours[0], agentId]])
+      expect(w.fake.calls.filter(c => c.method === 'remove').map(c => c.numberId)).toEqual([theirs.id])
+    }
+  })
+
   it('reads each trunk written once; a trunk where nothing was written is not read', async () => {
     const w = world()
     w.fake.seed('t1', '918888888888')
