@@ -49,7 +49,7 @@ export async function commentPlan(outcome: PlanOutcome, file: string, settings: 
     fingerprint: outcome.status === 'planned' ? outcome.fingerprint : null,
     totals: outcome.plan ? outcome.plan.counts : null
   }
-  const footer = `\n<sub>${settings.dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${
+  const footer = `\n<sub>${outcomeLine(outcome.status, settings.dryRun)} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${
     metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''
   }</sub>\n`
   // Redacted before it is signed: the step's secrets, in any encoding, never reach a comment.
@@ -157,6 +157,13 @@ function cut(text: string, budget: number): string {
   let size = bytes(text)
   while (size > budget - bytes('…') && characters.length > 0) size -= bytes(characters.pop() as string)
   return `${characters.join('')}…`
+}
+
+/** What the run did with the plan, as the footer says it: a blocked run wrote nothing; a failed one may have written some. */
+function outcomeLine(status: PlanOutcome['status'], dryRun: boolean): string {
+  if (dryRun) return 'Dry run: nothing was changed.'
+  if (status === 'blocked') return 'Blocked: nothing was changed.'
+  return status === 'failed' ? 'This run failed: its job summary says what was written.' : 'Applied by this run.'
 }
 
 /** The PR comment of a run that made no plan, or whose plan is blocked. */

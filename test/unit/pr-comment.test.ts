@@ -224,6 +224,9 @@ describe('commentPlan: the comment', () => {
     expect(read.markdown).not.toContain('second line')
     expect(read.markdown).not.toContain('· plan ')
     expect(read.markdown).toContain('| trunk-1 | `+` |')
+    // A blocked apply wrote nothing: its footer must not say it applied.
+    expect(read.markdown).toContain('<sub>Blocked: nothing was changed. Commit ')
+    expect(read.markdown).not.toContain('Applied by this run')
   })
 
   it('a run that made no plan says why, with no totals', async () => {
@@ -232,7 +235,7 @@ describe('commentPlan: the comment', () => {
     expect(read.metadata).toMatchObject({ status: 'failed', fingerprint: null, totals: null, file: 'a`b.yml' })
     expect(read.markdown).toBe(
       `### Bolna numbers: plan for \`a'b.yml\`: failed\n\n**numbers.yml has 2 problem\\(s\\)**\n\nNo plan was made: fix the problem (see the job summary and the annotations) and push again.\n` +
-        `\n<sub>Applied by this run. Commit ${HEAD.slice(0, 12)} · [run ${RUN_ID}](https://github.com/acme/numbers/actions/runs/${RUN_ID})</sub>\n`
+        `\n<sub>This run failed: its job summary says what was written. Commit ${HEAD.slice(0, 12)} · [run ${RUN_ID}](https://github.com/acme/numbers/actions/runs/${RUN_ID})</sub>\n`
     )
   })
 
