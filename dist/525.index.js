@@ -326,7 +326,7 @@ async function commentPlan(outcome, file, settings) {
         fingerprint: outcome.status === 'planned' ? outcome.fingerprint : null,
         totals: outcome.plan ? outcome.plan.counts : null
     };
-    const footer = `\n<sub>${settings.dryRun ? 'Dry run: nothing was changed.' : 'Applied by this run.'} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''}</sub>\n`;
+    const footer = `\n<sub>${outcomeLine(outcome.status, settings.dryRun)} Commit ${head.slice(0, 12) || 'unknown'} · [run ${context.runId}](${run})${metadata.fingerprint ? ` · plan ${metadata.fingerprint.slice(0, 16)}` : ''}</sub>\n`;
     // Redacted before it is signed: the step's secrets, in any encoding, never reach a comment.
     const markdown = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(fitted(outcome, file, (0,_plan_signature_js__WEBPACK_IMPORTED_MODULE_2__/* .renderBlock */ .g8)({ ...metadata, signature: '0'.repeat(64) }), footer, run));
     try {
@@ -424,6 +424,14 @@ function cut(text, budget) {
     while (size > budget - bytes('…') && characters.length > 0)
         size -= bytes(characters.pop());
     return `${characters.join('')}…`;
+}
+/** What the run did with the plan, as the footer says it: a blocked run wrote nothing; a failed one may have written some. */
+function outcomeLine(status, dryRun) {
+    if (dryRun)
+        return 'Dry run: nothing was changed.';
+    if (status === 'blocked')
+        return 'Blocked: nothing was changed.';
+    return status === 'failed' ? 'This run failed: its job summary says what was written.' : 'Applied by this run.';
 }
 /** The PR comment of a run that made no plan, or whose plan is blocked. */
 function failedPlanMarkdown(file, reason, plan) {
