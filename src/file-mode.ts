@@ -8,7 +8,7 @@ import { deleteLimitProblem, hasChanges } from './plan.js'
 import type { DesiredState } from './plan.js'
 import type { PlanOutcome } from './pr-comment.js'
 import { annotateProblems, reportPlan, reportResults, reportWarnings } from './report.js'
-import { boundYoungGeneration } from './heap.js'
+import { fitHeapToLargeRuns } from './heap.js'
 import type { Secrets } from './secrets.js'
 import { messageOf } from './text.js'
 import { inWorkspace } from './workspace.js'
@@ -27,7 +27,7 @@ export class FileProblems extends Error {
 }
 
 export async function numbersFileMode(settings: NumbersFileSettings, secrets: Secrets): Promise<Mode> {
-  await boundYoungGeneration()
+  await fitHeapToLargeRuns()
   const file = await inWorkspace(settings.numbersFile, 'numbers_file')
   const { shownAs } = file
   // The PR comment always shows this run: its plan, or why there is none.

@@ -11,7 +11,7 @@
  *   and parsed JSON) that would otherwise stay in RSS until the end of the run. Measured on that trunk
  *   (npm run bench -- --only large-trunk): peak RSS about 265 MiB -> 232 MiB, action CPU about +15%.
  */
-export async function boundYoungGeneration(): Promise<void> {
+export async function fitHeapToLargeRuns(): Promise<void> {
   const { setFlagsFromString } = await import('node:v8')
   setFlagsFromString('--semi-space-growth-factor=1')
   setFlagsFromString('--heap-growing-percent=20')

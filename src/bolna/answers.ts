@@ -19,10 +19,15 @@ export function validAnswer<T>(schema: z.ZodMiniType<T>, body: unknown, method: 
   for (const field of drift) noteDrift({ call: `${method} ${path}`, field: field.field, state: field.state })
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : ''
   // A record past the sample: the parser's own path names the field.
   if (drift.length === 0 && issue) noteDrift({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' })
-  throw new BolnaApiError(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+  throw badAnswer(method, path, issue?.path ?? [], issue?.message)
+}
+
+/** The `bad-answer` error of an answer that does not read: the call, the field at `where` and the parser's reason. */
+function badAnswer(method: string, path: string, where: readonly PropertyKey[], reason = 'invalid'): BolnaApiError {
+  const at = where.length ? ` at ${where.map(String).join('.')}` : ''
+  return new BolnaApiError(`${method} ${path} answered with an unexpected body${at}: ${reason}`, {
     kind: 'bad-answer',
     method,
     path,
@@ -53,14 +58,7 @@ export function validRecords<R, T>(
       const issue = parsed.error.issues[0]
       const where = [...at, i, ...(issue?.path ?? [])]
       noteDrift({ call: `${call.method} ${call.path}`, field: fieldOf(where), state: 'other type' })
-      throw new BolnaApiError(`${call.method} ${call.path} answered with an unexpected body at ${where.join('.')}: ${issue?.message ?? 'invalid'}`, {
-        kind: 'bad-answer',
-        method: call.method,
-        path: call.path,
-        retryable: false,
-        ambiguous: call.method === 'POST',
-        accepted: true
-      })
+      throw badAnswer(call.method, call.path, where, issue?.message)
     }
     const converted = convert(parsed.data)
     if (converted !== undefined) out.push(converted)

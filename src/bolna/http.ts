@@ -239,11 +239,11 @@ export class HttpClient {
             if (codings.length === 0) return answered(raw)
             // Decoded within the room of a small answer, or past it only in the large-answer slot,
             // so that a small compressed answer cannot grow to the limit beside others in flight.
-            const room = Math.min(SMALL_ANSWER_BYTES, this.maxAnswerBytes)
-            const small = slot === 'held' ? 'too large' : decodedBytes(raw, codings, room)
-            if (small !== 'too large' || room === this.maxAnswerBytes) return answered(small)
-            if (slot === 'held') return answered(decodedBytes(raw, codings, this.maxAnswerBytes))
-            inSlot(() => answered(decodedBytes(raw, codings, this.maxAnswerBytes)))
+            const whole = () => answered(decodedBytes(raw, codings, this.maxAnswerBytes))
+            if (slot === 'held' || this.maxAnswerBytes <= SMALL_ANSWER_BYTES) return whole()
+            const small = decodedBytes(raw, codings, SMALL_ANSWER_BYTES)
+            if (small !== 'too large') return answered(small)
+            inSlot(whole)
           })
           response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)))
         })
