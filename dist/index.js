@@ -379,11 +379,15 @@ function validAnswer(schema, body, method, path, documented = schema) {
     if (parsed.success)
         return parsed.data;
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     // A record past the sample: the parser's own path names the field.
     if (drift.length === 0 && issue)
         (0,_drift_js__WEBPACK_IMPORTED_MODULE_2__/* .noteDrift */ .G)({ call: `${method} ${path}`, field: fieldOf(issue.path), state: 'other type' });
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .BolnaApiError */ .f7(`${method} ${path} answered with an unexpected body${where}: ${issue?.message ?? 'invalid'}`, {
+    throw badAnswer(method, path, issue?.path ?? [], issue?.message);
+}
+/** The `bad-answer` error of an answer that does not read: the call, the field at `where` and the parser's reason. */
+function badAnswer(method, path, where, reason = 'invalid') {
+    const at = where.length ? ` at ${where.map(String).join('.')}` : '';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .BolnaApiError */ .f7(`${method} ${path} answered with an unexpected body${at}: ${reason}`, {
         kind: 'bad-answer',
         method,
         path,
@@ -407,14 +411,7 @@ function validRecords(schema, list, at, call, convert) {
             const issue = parsed.error.issues[0];
             const where = [...at, i, ...(issue?.path ?? [])];
             (0,_drift_js__WEBPACK_IMPORTED_MODULE_2__/* .noteDrift */ .G)({ call: `${call.method} ${call.path}`, field: fieldOf(where), state: 'other type' });
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .BolnaApiError */ .f7(`${call.method} ${call.path} answered with an unexpected body at ${where.join('.')}: ${issue?.message ?? 'invalid'}`, {
-                kind: 'bad-answer',
-                method: call.method,
-                path: call.path,
-                retryable: false,
-                ambiguous: call.method === 'POST',
-                accepted: true
-            });
+            throw badAnswer(call.method, call.path, where, issue?.message);
         }
         const converted = convert(parsed.data);
         if (converted !== undefined)
@@ -949,13 +946,13 @@ class HttpClient {
                             return answered(raw);
                         // Decoded within the room of a small answer, or past it only in the large-answer slot,
                         // so that a small compressed answer cannot grow to the limit beside others in flight.
-                        const room = Math.min(SMALL_ANSWER_BYTES, this.maxAnswerBytes);
-                        const small = slot === 'held' ? 'too large' : decodedBytes(raw, codings, room);
-                        if (small !== 'too large' || room === this.maxAnswerBytes)
+                        const whole = () => answered(decodedBytes(raw, codings, this.maxAnswerBytes));
+                        if (slot === 'held' || this.maxAnswerBytes <= SMALL_ANSWER_BYTES)
+                            return whole();
+                        const small = decodedBytes(raw, codings, SMALL_ANSWER_BYTES);
+                        if (small !== 'too large')
                             return answered(small);
-                        if (slot === 'held')
-                            return answered(decodedBytes(raw, codings, this.maxAnswerBytes));
-                        inSlot(() => answered(decodedBytes(raw, codings, this.maxAnswerBytes)));
+                        inSlot(whole);
                     });
                     response.on('error', error => settle(transportError(error, method, path, timeoutMs, false)));
                 });
@@ -3100,7 +3097,7 @@ async function reportExport(count, trunks, shownAs) {
  *   and parsed JSON) that would otherwise stay in RSS until the end of the run. Measured on that trunk
  *   (npm run bench -- --only large-trunk): peak RSS about 265 MiB -> 232 MiB, action CPU about +15%.
  */
-async function boundYoungGeneration() {
+async function fitHeapToLargeRuns() {
     const { setFlagsFromString } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8877, 23));
     setFlagsFromString('--semi-space-growth-factor=1');
     setFlagsFromString('--heap-growing-percent=20');
@@ -3125,7 +3122,7 @@ class FileProblems extends Error {
     }
 }
 async function numbersFileMode(settings, secrets) {
-    await boundYoungGeneration();
+    await fitHeapToLargeRuns();
     const file = await inWorkspace(settings.numbersFile, 'numbers_file');
     const { shownAs } = file;
     // The PR comment always shows this run: its plan, or why there is none.
